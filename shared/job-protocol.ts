@@ -1,0 +1,140 @@
+import { type JWK, SignJWT, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { nodeSchema } from './query.ts';
+import type { PrivateJwk, PublicJwk } from './node-auth.ts';
+
+/**
+ * Jobs travel from the hub to a bridge as EdDSA JWS signed with the hub's job key. The bridge trusts
+ * nothing in a job until the signature, the addressee, the expiry and its own replay memory agree.
+ */
+export const JOB_TYP = 'job+jwt';
+
+export const searchCountPayloadSchema = z.object({ searchId: z.string(), query: nodeSchema }).strict();
+
+export const jobBodySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('search.count'), payload: searchCountPayloadSchema }),
+]);
+export type JobBody = z.infer<typeof jobBodySchema>;
+
+export interface VerifiedJob {
+  jobId: string;
+  nodeId: string;
+  expiresAt: number;
+  body: JobBody;
+}
+
+export async function signJob(input: {
+  jobId: string;
+  nodeId: string;
+  issuer: string;
+  body: JobBody;
+  privateJwk: PrivateJwk;
+  kid: string;
+  nowMs?: number;
+  ttlSeconds: number;
+}): Promise<string> {
+  const iat = Math.floor((input.nowMs ?? Date.now()) / 1000);
+  return new SignJWT({ job: input.body })
+    .setProtectedHeader({ alg: 'EdDSA', typ: JOB_TYP, kid: input.kid })
+    .setIssuer(input.issuer)
+    .setAudience(input.nodeId)
+    .setSubject(input.nodeId)
+    .setJti(input.jobId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + input.ttlSeconds)
+    .sign(await importJWK(input.privateJwk as JWK, 'EdDSA'));
+}
+
+export const jobRefusalReasons = ['unsigned', 'bad_signature', 'expired', 'wrong_node', 'replayed', 'malformed'] as const;
+export type JobRefusalReason = (typeof jobRefusalReasons)[number];
+
+export class JobRefused extends Error {
+  constructor(
+    readonly reason: JobRefusalReason,
+    readonly jobId?: string,
+  ) {
+    super(`job refused: ${reason}`);
+  }
+}
+
+/**
+ * Checks a job the way a bridge must before acting on it. `seen` answers whether this job id was
+ * already handled, so a replayed envelope is refused even while still unexpired.
+ */
+export async function verifyJob(
+  jws: string,
+  opts: { hubKeys: PublicJwk[]; issuer: string; nodeId: string; seen: (jobId: string) => boolean | Promise<boolean>; nowMs?: number },
+): Promise<VerifiedJob> {
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    header = decodeProtectedHeader(jws);
+    claims = decodeJwt(jws);
+  } catch {
+    throw new JobRefused('malformed');
+  }
+  const jobId = typeof claims.jti === 'string' ? claims.jti : undefined;
+  if (header.alg !== 'EdDSA' || header.typ !== JOB_TYP) throw new JobRefused('unsigned', jobId);
+  const key = opts.hubKeys.find((k) => (k as { kid?: string }).kid === header.kid) ?? (opts.hubKeys.length === 1 ? opts.hubKeys[0] : undefined);
+  if (!key) throw new JobRefused('bad_signature', jobId);
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(jws, await importJWK(key as JWK, 'EdDSA'), {
+      algorithms: ['EdDSA'],
+      issuer: opts.issuer,
+      currentDate: new Date(opts.nowMs ?? Date.now()),
+    }));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_JWT_EXPIRED') throw new JobRefused('expired', jobId);
+    if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') throw new JobRefused('bad_signature', jobId);
+    throw new JobRefused('malformed', jobId);
+  }
+  if (payload.aud !== opts.nodeId || payload.sub !== opts.nodeId) throw new JobRefused('wrong_node', jobId);
+  if (!jobId || typeof payload.exp !== 'number') throw new JobRefused('malformed', jobId);
+  const body = jobBodySchema.safeParse(payload.job);
+  if (!body.success) throw new JobRefused('malformed', jobId);
+  if (await opts.seen(jobId)) throw new JobRefused('replayed', jobId);
+  return { jobId, nodeId: opts.nodeId, expiresAt: payload.exp * 1000, body: body.data };
+}
+
+/** The mediator answer of today's EUCAIM sites, kept readable by existing clients. */
+export const collectionCountSchema = z.object({
+  id: z.string().max(200),
+  name: z.string().max(500),
+  description: z.string().max(2000).optional(),
+  studies_count: z.number().int().nonnegative(),
+  subjects_count: z.number().int().nonnegative(),
+});
+export const countResultSchema = z.object({
+  collections: z.array(collectionCountSchema).max(1000),
+  total: z.object({ studies_count: z.number().int().nonnegative(), subjects_count: z.number().int().nonnegative() }),
+  /** Filter keys this node could not apply: reported, never silently dropped. */
+  unsupported_keys: z.array(z.string().max(256)).max(500).default([]),
+});
+export type CountResult = z.infer<typeof countResultSchema>;
+
+export const jobResultSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('answered'), receipt: z.string().max(2000).optional(), result: countResultSchema }),
+  z.object({
+    status: z.literal('error'),
+    receipt: z.string().max(2000).optional(),
+    error: z.object({ code: z.string().max(64), message: z.string().max(2000) }),
+  }),
+]);
+export type JobResult = z.infer<typeof jobResultSchema>;
+
+export const leasedJobsSchema = z.object({
+  jobs: z.array(z.object({ receipt: z.string(), jws: z.string() })),
+});
+export type LeasedJobs = z.infer<typeof leasedJobsSchema>;
+
+/** What a bridge tells the hub when it refuses a job or hits a problem the hub should know about. */
+export const nodeReportSchema = z
+  .object({
+    jobId: z.string().max(200).optional(),
+    reason: z.enum([...jobRefusalReasons, 'handler_failed']),
+    message: z.string().max(2000),
+  })
+  .strict();
+export type NodeReport = z.infer<typeof nodeReportSchema>;
