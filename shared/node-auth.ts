@@ -24,7 +24,7 @@ export const nodeIdSchema = z
 
 export async function bodyHash(body: string | Uint8Array): Promise<string> {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+  return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
 }
 
 export async function generateNodeKeyPair(): Promise<{ publicJwk: PublicJwk; privateJwk: PrivateJwk }> {

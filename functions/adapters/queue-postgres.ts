@@ -1,0 +1,64 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { type Database, rowsOf } from '../db/client.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { JobQueue, LeasedJob, QueuedJob } from '../ports/queue.ts';
+import { jobQueue } from './queue-postgres.sql.ts';
+
+const POLL_MS = 200;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+
+/**
+ * The embedded queue: a table the hub's long-poll endpoint leases from. `FOR UPDATE SKIP LOCKED`
+ * Raw SQL binds dates as ISO text: postgres.js cannot serialise a Date without its type registry.
+ * lets concurrent polls of one node share the work without handing a job out twice.
+ */
+export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
+  async function leaseOnce(nodeId: string, max: number, visibilityMs: number): Promise<LeasedJob[]> {
+    const now = clock.now();
+    const visibleAgain = new Date(now.getTime() + visibilityMs);
+    const rows = await db.execute<{ job_id: string; jws: string; receipt: string }>(sql`
+      UPDATE ${jobQueue} SET visible_at = ${visibleAgain.toISOString()}::timestamptz, receipt = gen_random_uuid()::text,
+        deliveries = ${jobQueue.deliveries} + 1
+      WHERE ${jobQueue.jobId} IN (
+        SELECT ${jobQueue.jobId} FROM ${jobQueue}
+        WHERE ${jobQueue.nodeId} = ${nodeId} AND ${jobQueue.visibleAt} <= ${now.toISOString()}::timestamptz AND ${jobQueue.expiresAt} > ${now.toISOString()}::timestamptz
+        ORDER BY ${jobQueue.jobId} LIMIT ${max} FOR UPDATE SKIP LOCKED)
+      RETURNING job_id, jws, receipt`);
+    return rowsOf<{ job_id: string; jws: string; receipt: string }>(rows).map((r) => ({ jobId: r.job_id, jws: r.jws, receipt: r.receipt }));
+  }
+
+  return {
+    kind: 'postgres',
+    async enqueue(job: QueuedJob) {
+      if (job.notAfter.getTime() <= clock.now().getTime()) return;
+      await db
+        .insert(jobQueue)
+        .values({ jobId: job.jobId, nodeId: job.nodeId, jws: job.jws, visibleAt: clock.now(), expiresAt: job.notAfter })
+        .onConflictDoNothing();
+    },
+    async lease(nodeId, { max, visibilityMs, waitMs, signal }) {
+      const until = Date.now() + waitMs;
+      for (;;) {
+        const jobs = await leaseOnce(nodeId, max, visibilityMs);
+        if (jobs.length > 0 || Date.now() >= until || signal?.aborted) {
+          // Expired jobs can never be delivered: sweep them while we are here.
+          await db.delete(jobQueue).where(and(eq(jobQueue.nodeId, nodeId), lt(jobQueue.expiresAt, clock.now())));
+          return jobs;
+        }
+        await sleep(Math.min(POLL_MS, until - Date.now()), signal);
+      }
+    },
+    async ack(nodeId, receipt) {
+      const gone = await db
+        .delete(jobQueue)
+        .where(and(eq(jobQueue.nodeId, nodeId), eq(jobQueue.receipt, receipt)))
+        .returning({ jobId: jobQueue.jobId });
+      return gone.length > 0;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../shared/errors.ts';
+import type { HubEnv } from './env.ts';
+import { healthRoutes } from './health/routes.ts';
+import { bridgeRoutes } from './jobs/bridge-routes.ts';
+import { meRoutes, webConfigRoutes } from './me/routes.ts';
+import { authenticate } from './middleware/authenticate.ts';
+import { notFound, onError } from './middleware/errors.ts';
+import { requestContext } from './middleware/request-context.ts';
+import { nodeRoutes } from './nodes/routes.ts';
+import { searchRoutes } from './search/routes.ts';
+import type { Services } from './services.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The whole hub API, built from injected services; runtime entries only adapt it. */
+export function buildApp(services: Services) {
+  const app = new Hono<HubEnv>()
+    .use('*', requestContext(services))
+    .use(
+      '/api/*',
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new AppError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+        },
+      }),
+    )
+    .use('/api/*', authenticate)
+    .route('/api/v1/health', healthRoutes)
+    .route('/api/v1/web-config', webConfigRoutes)
+    .route('/api/v1/me', meRoutes)
+    .route('/api/v1/nodes', nodeRoutes)
+    .route('/api/v1/bridge', bridgeRoutes)
+    .route('/api/v1/search', searchRoutes);
+  app.onError(onError);
+  app.notFound(notFound);
+  return app;
+}
+
+export type AppType = ReturnType<typeof buildApp>;

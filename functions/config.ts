@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ed25519PrivateJwkSchema } from '../shared/node-auth.ts';
+
+const url = z.string().url();
+const seconds = (def: number) => z.coerce.number().int().positive().default(def);
+
+/**
+ * Every setting of the hub, read from the environment (Node, Lambda) or bindings (Workers) and
+ * validated once at start: a missing or malformed one stops the process with its name.
+ */
+export const hubConfigSchema = z.object({
+  PUBLIC_URL: url.default('http://127.0.0.1:8080'),
+  OIDC_ISSUER: url.default('http://127.0.0.1:8081'),
+  /** The audience hub access tokens carry; defaults to PUBLIC_URL. */
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_JWKS_URL: url.optional(),
+  OIDC_WEB_CLIENT_ID: z.string().min(1).default('eucaim-web'),
+  MEMBER_ENTITLEMENT: z.string().min(1).default('urn:geant:lifescience-ri.eu:group:EUCAIM#aai.lifescience-ri.eu'),
+  ADMIN_ENTITLEMENT: z.string().min(1).default('urn:geant:lifescience-ri.eu:group:EUCAIM:admins#aai.lifescience-ri.eu'),
+  ENROL_URL: url.default('https://signup.aai.lifescience-ri.eu/fed/registrar/?vo=lifescience&group=communities_and_projects:EUCAIM'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** The hub's Ed25519 job-signing key as a private JWK (JSON). Generated into DATA_DIR on Node if absent. */
+  JOB_SIGNING_KEY: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return ed25519PrivateJwkSchema.parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 private JWK in JSON' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  JOB_QUEUE: z.enum(['postgres', 'sqs']).default('postgres'),
+  /** e.g. https://sqs.eu-west-1.amazonaws.com/123456789012/eucaim-node-{nodeId} */
+  SQS_QUEUE_URL_TEMPLATE: z.string().includes('{nodeId}').optional(),
+  TASK_QUEUE: z.enum(['postgres', 'sqs']).default('postgres'),
+  TASK_QUEUE_URL: url.optional(),
+  OBJECT_STORE: z.enum(['fs', 's3']).default('fs'),
+  S3_BUCKET: z.string().min(3).optional(),
+  AWS_REGION: z.string().default('eu-west-1'),
+  AWS_ENDPOINT_URL: url.optional(),
+  SEARCH_DEADLINE_SECONDS: seconds(15),
+  JOB_TTL_SECONDS: seconds(120),
+  NODE_OFFLINE_AFTER_SECONDS: seconds(90),
+  LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
+}).superRefine((c, ctx) => {
+  if (c.JOB_QUEUE === 'sqs' && !c.SQS_QUEUE_URL_TEMPLATE)
+    ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL_TEMPLATE'], message: 'required when JOB_QUEUE=sqs' });
+  if (c.TASK_QUEUE === 'sqs' && !c.TASK_QUEUE_URL)
+    ctx.addIssue({ code: 'custom', path: ['TASK_QUEUE_URL'], message: 'required when TASK_QUEUE=sqs' });
+  if (c.OBJECT_STORE === 's3' && !c.S3_BUCKET)
+    ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when OBJECT_STORE=s3' });
+});
+
+export type HubConfig = z.infer<typeof hubConfigSchema> & { OIDC_AUDIENCE: string };
+
+export class ConfigError extends Error {}
+
+/** Parses settings, naming every bad one: `invalid configuration: DATABASE_URL: must be a postgres:// URL`. */
+export function loadHubConfig(env: Record<string, unknown>): HubConfig {
+  const picked = Object.fromEntries(
+    Object.keys(hubConfigSchema.shape ?? {}).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = hubConfigSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return { ...parsed.data, OIDC_AUDIENCE: parsed.data.OIDC_AUDIENCE ?? parsed.data.PUBLIC_URL };
+}

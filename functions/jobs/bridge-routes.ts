@@ -1,0 +1,84 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import { newId } from '../../shared/ids.ts';
+import { jobResultSchema, nodeReportSchema } from '../../shared/job-protocol.ts';
+import type { HubEnv } from '../env.ts';
+import { callingNode, requireNode } from '../middleware/guards.ts';
+import { validate } from '../middleware/validate.ts';
+import { pruneUsedTokens, touchNode } from '../nodes/node-repo.ts';
+import { nodeDatasets, nodeReports } from '../nodes/nodes.sql.ts';
+import { recordSearchAnswer } from '../search/search-service.ts';
+import { jobs } from './jobs.sql.ts';
+
+const leaseQuery = z.object({
+  wait: z.coerce.number().int().min(0).max(20).default(20),
+  max: z.coerce.number().int().min(1).max(10).default(5),
+});
+
+export const heartbeatSchema = z
+  .object({
+    version: z.string().max(64),
+    datasets: z.array(z.object({ id: z.string().min(1).max(200), name: z.string().max(500) }).strict()).max(1000).default([]),
+  })
+  .strict();
+
+/** The hub side of the bridge protocol. Every route but the public key list needs a node token. */
+export const bridgeRoutes = new Hono<HubEnv>()
+  .get('/job-keys', (c) => {
+    const { jobSigner } = c.get('services');
+    return c.json({ issuer: jobSigner.issuer, keys: jobSigner.publicKeys() });
+  })
+  .get('/jobs', requireNode, validate('query', leaseQuery), async (c) => {
+    const s = c.get('services');
+    if (s.jobQueue.kind !== 'postgres') throw new AppError('conflict', 'this hub delivers jobs through the node queue (SQS)');
+    const { wait, max } = c.req.valid('query');
+    const leased = await s.jobQueue.lease(callingNode(c), {
+      max,
+      waitMs: wait * 1000,
+      visibilityMs: 30_000,
+      signal: c.req.raw.signal,
+    });
+    return c.json({ jobs: leased.map((j) => ({ receipt: j.receipt, jws: j.jws })) });
+  })
+  .post('/jobs/:jobId/result', requireNode, validate('json', jobResultSchema), async (c) => {
+    const s = c.get('services');
+    const nodeId = callingNode(c);
+    const jobId = c.req.param('jobId');
+    const body = c.req.valid('json');
+    const [job] = await s.db.select({ kind: jobs.kind }).from(jobs).where(and(eq(jobs.id, jobId), eq(jobs.nodeId, nodeId)));
+    if (!job) throw new AppError('not_found', 'no such job for this node');
+    const outcome = body.status === 'answered' ? { status: body.status, result: body.result } : { status: body.status, error: body.error };
+    const { recorded } = await recordSearchAnswer(s, nodeId, jobId, outcome);
+    if (body.receipt) await s.jobQueue.ack(nodeId, body.receipt).catch(() => false);
+    return c.json({ recorded });
+  })
+  .post('/reports', requireNode, validate('json', nodeReportSchema), async (c) => {
+    const s = c.get('services');
+    const nodeId = callingNode(c);
+    const report = c.req.valid('json');
+    await s.db.insert(nodeReports).values({ id: newId('evt'), nodeId, jobId: report.jobId ?? null, reason: report.reason, message: report.message });
+    if (report.jobId) {
+      await s.db
+        .update(jobs)
+        .set({ status: 'refused', completedAt: s.clock.now() })
+        .where(and(eq(jobs.id, report.jobId), eq(jobs.nodeId, nodeId), eq(jobs.status, 'dispatched')));
+    }
+    c.get('log').warn('node report', { nodeId, jobId: report.jobId, reason: report.reason });
+    return c.json({ accepted: true }, 202);
+  })
+  .post('/heartbeat', requireNode, validate('json', heartbeatSchema), async (c) => {
+    const s = c.get('services');
+    const nodeId = callingNode(c);
+    const body = c.req.valid('json');
+    await touchNode(s, nodeId, body.version);
+    for (const d of body.datasets) {
+      await s.db
+        .insert(nodeDatasets)
+        .values({ nodeId, datasetId: d.id, name: d.name })
+        .onConflictDoUpdate({ target: [nodeDatasets.nodeId, nodeDatasets.datasetId], set: { name: d.name, updatedAt: sql`now()` } });
+    }
+    await pruneUsedTokens(s);
+    return c.json({ ok: true, serverTime: s.clock.now().toISOString() });
+  });

@@ -1,0 +1,33 @@
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { buildApp } from '../app.ts';
+import { drainPostgresTasks } from '../adapters/task-queue-postgres.ts';
+import { loadHubConfig } from '../config.ts';
+import { createNodeServices } from './node-services.ts';
+import { handleHubTask } from '../tasks.ts';
+
+/** Plain Node: the hub API plus the built web app, on embedded defaults unless configured otherwise. */
+export async function startNodeHub(env: Record<string, string | undefined>, opts: { port?: number; host?: string; webRoot?: string } & Parameters<typeof createNodeServices>[1] = {}) {
+  const config = loadHubConfig(env);
+  const { services, close } = await createNodeServices(config, opts);
+  const app = buildApp(services);
+  if (opts.webRoot) app.use('/*', serveStatic({ root: opts.webRoot }));
+  const drain = setInterval(() => {
+    if (config.TASK_QUEUE === 'postgres')
+      drainPostgresTasks(services.db, services.clock, (t) => handleHubTask(services, t)).catch((e) => services.logger.error('task drain failed', { error: (e as Error).message }));
+  }, 2000);
+  const server = serve({ fetch: app.fetch, port: opts.port ?? Number(env.PORT ?? 8080), hostname: opts.host ?? env.HOST ?? '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    services,
+    async stop() {
+      clearInterval(drain);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
+    },
+  };
+}
+

@@ -1,0 +1,78 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generateNodeKeyPair, type PrivateJwk, ed25519PrivateJwkSchema } from '../../shared/node-auth.ts';
+import { makeS3Client, makeSqsClient } from '../adapters/aws-clients.ts';
+import { openPglite } from '../adapters/db-pglite.ts';
+import { openPostgres } from '../adapters/db-postgres.ts';
+import { createPostgresJobQueue } from '../adapters/queue-postgres.ts';
+import { createSqsJobQueue, queueUrlTemplate } from '../adapters/queue-sqs.ts';
+import { createFsObjectStore } from '../adapters/store-fs.ts';
+import { createS3ObjectStore } from '../adapters/store-s3.ts';
+import { createPostgresTaskQueue } from '../adapters/task-queue-postgres.ts';
+import { createSqsTaskQueue } from '../adapters/task-queue-sqs.ts';
+import type { HubConfig } from '../config.ts';
+import type { DatabaseHandle } from '../db/client.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { createOidcVerifier } from '../identity/oidc-verifier.ts';
+import { createJobSigner } from '../jobs/job-signer.ts';
+import { type Clock, systemClock } from '../ports/clock.ts';
+import { type Logger, jsonLogger, silentLogger } from '../ports/logger.ts';
+import type { Services } from '../services.ts';
+
+/**
+ * Builds the hub's services for a Node process (local `npm start`, Lambda, tests): embedded
+ * defaults for everything not configured, real adapters for everything that is.
+ */
+export async function createNodeServices(
+  config: HubConfig,
+  opts: { clock?: Clock; logger?: Logger; migrate?: boolean; database?: DatabaseHandle } = {},
+): Promise<{ services: Services; database: DatabaseHandle; close(): Promise<void> }> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? (config.LOG_LEVEL === 'silent' ? silentLogger : jsonLogger({ service: 'hub' }));
+  const database =
+    opts.database ??
+    (config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : await openPglite(path.join(config.DATA_DIR, 'pg')));
+  if (opts.migrate ?? true) await migrateDatabase(database);
+  const aws = { endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION };
+
+  const jobQueue =
+    config.JOB_QUEUE === 'sqs'
+      ? createSqsJobQueue({ client: makeSqsClient(aws), queueUrlFor: queueUrlTemplate(config.SQS_QUEUE_URL_TEMPLATE as string) })
+      : createPostgresJobQueue(database.db, clock);
+  const taskQueue =
+    config.TASK_QUEUE === 'sqs'
+      ? createSqsTaskQueue({ client: makeSqsClient(aws), queueUrl: config.TASK_QUEUE_URL as string })
+      : createPostgresTaskQueue(database.db, clock);
+  const objectStore =
+    config.OBJECT_STORE === 's3'
+      ? createS3ObjectStore({ client: makeS3Client(aws), bucket: config.S3_BUCKET as string })
+      : createFsObjectStore(path.join(config.DATA_DIR, 'objects'));
+
+  const services: Services = {
+    config,
+    db: database.db,
+    jobQueue,
+    taskQueue,
+    objectStore,
+    clock,
+    logger,
+    users: createOidcVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL }),
+    jobSigner: await createJobSigner(config.JOB_SIGNING_KEY ?? (await localJobKey(config.DATA_DIR)), config.PUBLIC_URL),
+  };
+  // A database handed in belongs to the caller, who closes it.
+  return { services, database, close: () => (opts.database ? Promise.resolve() : database.close()) };
+}
+
+/** The embedded default: a job key generated once and kept beside the data, readable by root only. */
+async function localJobKey(dataDir: string): Promise<PrivateJwk> {
+  const file = path.join(dataDir, 'hub-job-key.json');
+  try {
+    return ed25519PrivateJwkSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`unreadable job key ${file}`);
+  }
+  await mkdir(dataDir, { recursive: true });
+  const { privateJwk } = await generateNodeKeyPair();
+  await writeFile(file, JSON.stringify(privateJwk), { mode: 0o600, flag: 'wx' });
+  return privateJwk;
+}

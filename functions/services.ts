@@ -1,0 +1,22 @@
+import type { HubConfig } from './config.ts';
+import type { Database } from './db/client.ts';
+import type { UserVerifier } from './identity/principal.ts';
+import type { JobSigner } from './jobs/job-signer.ts';
+import type { Clock } from './ports/clock.ts';
+import type { Logger } from './ports/logger.ts';
+import type { ObjectStore } from './ports/object-store.ts';
+import type { JobQueue } from './ports/queue.ts';
+import type { TaskQueue } from './ports/task-queue.ts';
+
+/** Everything the hub's routes may touch. Each runtime entry builds one and hands it to `buildApp`. */
+export interface Services {
+  config: HubConfig;
+  db: Database;
+  jobQueue: JobQueue;
+  taskQueue: TaskQueue;
+  objectStore: ObjectStore;
+  clock: Clock;
+  logger: Logger;
+  users: UserVerifier;
+  jobSigner: JobSigner;
+}
