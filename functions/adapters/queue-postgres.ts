@@ -14,8 +14,8 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 /**
  * The embedded queue: a table the hub's long-poll endpoint leases from. `FOR UPDATE SKIP LOCKED`
- * Raw SQL binds dates as ISO text: postgres.js cannot serialise a Date without its type registry.
  * lets concurrent polls of one node share the work without handing a job out twice.
+ * Raw SQL binds dates as ISO text: postgres.js cannot serialise a Date without its type registry.
  */
 export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
   async function leaseOnce(nodeId: string, max: number, visibilityMs: number): Promise<LeasedJob[]> {

@@ -112,7 +112,7 @@ export function createS3ObjectStore({ client, bucket, prefix = '', pageSize = 10
           new ListObjectsV2Command({ Bucket: bucket, Prefix: root + listPrefix, MaxKeys: pageSize, ContinuationToken: token }),
         );
         for (const item of res.Contents ?? []) if (item.Key) keys.push(item.Key.slice(root.length));
-        token = undefined;
+        token = res.IsTruncated ? res.NextContinuationToken : undefined;
       } while (token);
       return keys;
     },

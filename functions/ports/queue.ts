@@ -27,6 +27,6 @@ export interface JobQueue {
    * acknowledged in that time is handed out again. Waits up to `waitMs` for one to arrive.
    */
   lease(nodeId: string, opts: { max: number; visibilityMs: number; waitMs: number; signal?: AbortSignal }): Promise<LeasedJob[]>;
-  /** Removes a delivered job. Answers false when the receipt is unknown or stale. */
+  /** Removes a delivered job. Answers false for an unknown receipt (SQS cannot tell a stale one). */
   ack(nodeId: string, receipt: string): Promise<boolean>;
 }
