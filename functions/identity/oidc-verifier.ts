@@ -37,9 +37,11 @@ async function discoverJwksUrl(issuer: string, fetchImpl: typeof fetch): Promise
   return new URL(meta.jwks_uri);
 }
 
+const PROVIDER_UNAVAILABLE = 'identity provider keys unavailable';
+
 function reasonFor(err: unknown): string {
   if (err instanceof AppError) return err.message;
-  const { code, claim } = (err ?? {}) as { code?: string; claim?: string };
+  const { code, claim, reason } = (err ?? {}) as { code?: string; claim?: string; reason?: string };
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return 'token expired';
@@ -47,7 +49,7 @@ function reasonFor(err: unknown): string {
       if (claim === 'iss') return 'token from another issuer';
       if (claim === 'aud') return 'token for another audience';
       if (claim === 'nbf') return 'token not yet valid';
-      return `token claim ${claim ?? '?'} invalid`;
+      return `token claim ${claim ?? '?'} ${reason === 'missing' ? 'missing' : 'invalid'}`;
     case 'ERR_JWKS_NO_MATCHING_KEY':
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
       return 'token signed by an unknown key';
@@ -61,7 +63,7 @@ function reasonFor(err: unknown): string {
       return 'malformed token';
     default:
       // Key set fetch failures, timeouts: nothing the caller's token is to blame for, no detail to leak.
-      return 'identity provider keys unavailable';
+      return PROVIDER_UNAVAILABLE;
   }
 }
 
@@ -79,22 +81,26 @@ function toUser(payload: JWTPayload): VerifiedUser {
 
 /** A verifier of hub access tokens; every refusal is an AppError('unauthenticated') with a short reason. */
 export function createOidcVerifier(opts: OidcVerifierOptions): UserVerifier {
+  // Wrapped: Workers throw "Illegal invocation" when a detached global fetch is called.
   const fetchImpl = opts.fetchImpl ?? ((input, init) => fetch(input, init));
   let keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
 
   // Resolved on first use, so a hub can start while its issuer is still starting; a failure is not
   // cached, so the next request tries again.
   const keys = () => {
-    keySet ??= (async () => {
-      const url = opts.jwksUrl ? new URL(opts.jwksUrl) : await discoverJwksUrl(opts.issuer, fetchImpl);
-      return createRemoteJWKSet(url, {
-        cooldownDuration: opts.jwksCooldownMs ?? 30_000,
-        [customFetch]: (input, init) => fetchImpl(input, init),
+    if (!keySet) {
+      const pending = (async () => {
+        const url = opts.jwksUrl ? new URL(opts.jwksUrl) : await discoverJwksUrl(opts.issuer, fetchImpl);
+        return createRemoteJWKSet(url, {
+          cooldownDuration: opts.jwksCooldownMs ?? 30_000,
+          [customFetch]: (input, init) => fetchImpl(input, init),
+        });
+      })();
+      keySet = pending;
+      pending.catch(() => {
+        if (keySet === pending) keySet = undefined;
       });
-    })();
-    keySet.catch(() => {
-      keySet = undefined;
-    });
+    }
     return keySet;
   };
 
@@ -106,7 +112,7 @@ export function createOidcVerifier(opts: OidcVerifierOptions): UserVerifier {
       try {
         jwks = await keys();
       } catch {
-        throw unauthenticated('identity provider discovery failed');
+        throw new AppError('unavailable', 'identity provider discovery failed');
       }
       try {
         const { payload } = await jwtVerify(token, jwks, {
@@ -118,7 +124,10 @@ export function createOidcVerifier(opts: OidcVerifierOptions): UserVerifier {
         });
         return toUser(payload);
       } catch (err) {
-        throw unauthenticated(reasonFor(err));
+        const reason = reasonFor(err);
+        // The provider being unreachable is not the caller's fault: 503, so clients retry instead of logging out.
+        if (reason === PROVIDER_UNAVAILABLE) throw new AppError('unavailable', reason);
+        throw unauthenticated(reason);
       }
     },
   };
