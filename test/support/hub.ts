@@ -17,7 +17,7 @@ export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
  * A real hub on a loopback port with a real OIDC provider beside it, a fresh database (PGlite, or
  * real Postgres when TEST_DATABASE_URL is set) and a typed client. Tokens come from the provider.
  */
-export async function startTestHub(opts: { env?: Record<string, string>; clock?: Clock } = {}) {
+export async function startTestHub(opts: { env?: Record<string, string>; clock?: Clock; webRoot?: string } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'hub-test-'));
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
@@ -31,7 +31,7 @@ export async function startTestHub(opts: { env?: Record<string, string>; clock?:
   const database = await freshDatabase();
   const hub = await startNodeHub(
     { PUBLIC_URL: publicUrl, OIDC_ISSUER: oidc.issuer, DATA_DIR: dir, LOG_LEVEL: 'silent', ...opts.env },
-    { port, database: database.handle, migrate: false, clock: opts.clock, logger: silentLogger },
+    { port, database: database.handle, migrate: false, clock: opts.clock, logger: silentLogger, webRoot: opts.webRoot },
   );
   const tokens = new Map<string, string>();
   const token = async (username: string) => {

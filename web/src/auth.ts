@@ -1,0 +1,69 @@
+import { type User, UserManager, WebStorageStateStore } from 'oidc-client-ts';
+
+/** What `GET /api/v1/web-config` tells the app about the identity provider. */
+export interface WebConfig {
+  issuer: string;
+  clientId: string;
+  audience: string;
+  scope: string;
+}
+
+export interface Auth {
+  /** Finishes a sign-in if the provider just sent the browser back here; then cleans the URL. */
+  completeRedirect(): Promise<void>;
+  /** The signed-in user with a still-valid access token, or null. */
+  currentUser(): Promise<User | null>;
+  logIn(): Promise<void>;
+  /** Local sign-out: forgets the tokens in this tab; the provider session is left alone. */
+  logOut(): Promise<void>;
+  onExpired(cb: () => void): void;
+}
+
+export function createAuth(config: WebConfig): Auth {
+  const redirectUri = `${location.origin}/`;
+  const manager = new UserManager({
+    authority: config.issuer,
+    client_id: config.clientId,
+    redirect_uri: redirectUri,
+    post_logout_redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: config.scope,
+    // sessionStorage: tokens die with the tab and are not shared with other tabs or later visitors.
+    userStore: new WebStorageStateStore({ store: sessionStorage }),
+    stateStore: new WebStorageStateStore({ store: sessionStorage }),
+    // The provider puts the claims into the ID token; there is no silent-renew page to refresh from.
+    loadUserInfo: false,
+    automaticSilentRenew: false,
+    monitorSession: false,
+  });
+
+  return {
+    async completeRedirect() {
+      const params = new URLSearchParams(location.search);
+      const isCallback = params.has('state') && (params.has('code') || params.has('error'));
+      if (!isCallback) return;
+      try {
+        await manager.signinCallback(location.href);
+      } finally {
+        // The code is single-use; leaving it in the address bar only invites a failing reload.
+        history.replaceState(history.state, '', location.pathname);
+      }
+    },
+    async currentUser() {
+      const user = await manager.getUser();
+      if (!user) return null;
+      if (user.expired) {
+        await manager.removeUser();
+        return null;
+      }
+      return user;
+    },
+    logIn: () => manager.signinRedirect(),
+    logOut: () => manager.removeUser(),
+    onExpired(cb) {
+      manager.events.addAccessTokenExpired(() => {
+        manager.removeUser().finally(cb);
+      });
+    },
+  };
+}

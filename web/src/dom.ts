@@ -1,0 +1,29 @@
+// A few lines instead of a framework. Text always goes in as text nodes, never as HTML, so nothing
+// the hub or a node sends back (names, messages, filter keys) can inject markup.
+
+type Child = Node | string | number | null | undefined | false;
+type Attrs = Record<string, string | boolean | ((event: Event) => void) | undefined>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') el.addEventListener(name.replace(/^on/, ''), value);
+    else el.setAttribute(name, value === true ? '' : value);
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(typeof child === 'number' ? String(child) : child);
+  }
+}
+
+/** Swaps an element's content in one go, so screen readers and tests never see a half-built view. */
+export function replace(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}

@@ -1,0 +1,37 @@
+import type { Me } from '../api.ts';
+import { h, replace } from '../dom.ts';
+
+export type HeaderState =
+  | { kind: 'anonymous'; onLogIn(): void }
+  | { kind: 'user'; me: Me; onLogOut(): void };
+
+const roleLabels: Record<string, string> = {
+  authenticated: 'signed in',
+  member: 'member',
+  dataset_representative: 'dataset representative',
+  node_admin: 'node admin',
+  platform_admin: 'platform admin',
+};
+
+/** The account corner of the header: a login button, or who is logged in and in which roles. */
+export function renderHeader(el: HTMLElement, state: HeaderState): void {
+  if (state.kind === 'anonymous') {
+    replace(el, h('button', { type: 'button', class: 'primary', 'data-testid': 'log-in', onclick: () => state.onLogIn() }, 'Log in'));
+    return;
+  }
+  const { me } = state;
+  replace(
+    el,
+    h(
+      'span',
+      { class: 'who' },
+      h('span', { 'data-testid': 'user-name' }, me.name ?? me.sub),
+      h(
+        'ul',
+        { class: 'roles', 'aria-label': 'Your roles', 'data-testid': 'user-roles' },
+        ...me.roles.map((r) => h('li', { class: 'role' }, roleLabels[r] ?? r)),
+      ),
+    ),
+    h('button', { type: 'button', 'data-testid': 'log-out', onclick: () => state.onLogOut() }, 'Log out'),
+  );
+}
