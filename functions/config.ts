@@ -9,7 +9,8 @@ const seconds = (def: number) => z.coerce.number().int().positive().default(def)
  * validated once at start: a missing or malformed one stops the process with its name.
  */
 export const hubConfigSchema = z.object({
-  PUBLIC_URL: url.default('http://127.0.0.1:8080'),
+  /** The hub's public origin: the audience of node tokens and the issuer of jobs. */
+  PUBLIC_URL: url.default('http://127.0.0.1:8080').transform((u) => u.replace(/\/+$/, '')),
   OIDC_ISSUER: url.default('http://127.0.0.1:8081'),
   /** The audience hub access tokens carry; defaults to PUBLIC_URL. */
   OIDC_AUDIENCE: z.string().min(1).optional(),

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planDemo } from '../../bridge/demo/plan.ts';
+import { fetchDemoToken } from '../../scripts/oidc/token-client.ts';
+import { freePort } from '../support/ports.ts';
+
+/** Subjects and studies holding at least one series of a modality, computed from the generator's plan. */
+function expected(seed: string, modality?: string) {
+  const plan = planDemo(seed);
+  const studies = plan.patients.flatMap((p) =>
+    p.studies.filter((s) => !modality || s.series.some((r) => r.modality === modality)).map((s) => ({ patient: p.id, uid: s.uid })),
+  );
+  return { subjects_count: new Set(studies.map((s) => s.patient)).size, studies_count: studies.length };
+}
+
+/**
+ * The README's `npm start`, as a user runs it: one process tree with the OIDC provider, the hub and
+ * two bridge processes, on a fresh data folder; then stopped with Ctrl-C and started again.
+ */
+describe('npm start runs the whole federation', () => {
+  let dir: string;
+  let port: number;
+  let oidcPort: number;
+  let proc: ChildProcess | undefined;
+  let output = '';
+  const url = () => `http://127.0.0.1:${port}`;
+
+  async function start() {
+    output = '';
+    proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      env: { ...process.env, DATA_DIR: dir, PORT: String(port), OIDC_PORT: String(oidcPort), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stdout?.on('data', (d) => (output += d));
+    proc.stderr?.on('data', (d) => (output += d));
+    const started = Date.now();
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output.slice(-3000)}`);
+      const health = await fetch(`${url()}/api/v1/health`).then((r) => r.json() as Promise<{ nodes: { id: string; online: boolean }[] }>).catch(() => undefined);
+      if (health && health.nodes.filter((n) => n.online).length === 2) return Date.now() - started;
+      if (Date.now() - started > 60_000) throw new Error(`bridges not online within 60 s:\n${output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async function stop() {
+    const p = proc;
+    if (!p || p.exitCode !== null) return p?.exitCode;
+    const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
+    p.kill('SIGINT');
+    return exited;
+  }
+
+  async function search(token: string, ast: unknown) {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${url()}/api/v1/search`, { method: 'POST', headers, body: JSON.stringify({ ast }) });
+    expect(created.status).toBe(202);
+    const { id } = (await created.json()) as { id: string };
+    for (let i = 0; i < 100; i++) {
+      const view = (await (await fetch(`${url()}/api/v1/search/${id}`, { headers })).json()) as {
+        id: string;
+        status: string;
+        nodes: { nodeId: string; status: string; result: { total: { subjects_count: number; studies_count: number } } | null }[];
+      };
+      if (view.status === 'completed') return view;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('search did not complete');
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'federation-'));
+    port = await freePort();
+    oidcPort = await freePort();
+  });
+  afterAll(async () => {
+    await stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  let firstSearchId = '';
+
+  it('prints the banner and brings both demo bridges online within 60 s', async () => {
+    const ms = await start();
+    expect(ms).toBeLessThan(60_000);
+    expect(output).toContain('demo logins');
+    expect(output).toContain(url());
+  });
+
+  it('answers a count query as the demo researcher with counts from both bridges', async () => {
+    const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
+    const mr = { operand: 'OR', children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }] };
+    const view = await search(token, mr);
+    expect(view.nodes.map((n) => [n.nodeId, n.status])).toEqual([['node-a', 'answered'], ['node-b', 'answered']]);
+    for (const n of view.nodes) expect(n.result?.total, n.nodeId).toEqual(expected(n.nodeId, 'MR'));
+    const all = await search(token, { operand: 'OR', children: [] });
+    for (const n of all.nodes) expect(n.result?.total, n.nodeId).toEqual(expected(n.nodeId));
+    firstSearchId = view.id;
+  });
+
+  it('stops cleanly on Ctrl-C and keeps earlier searches across a restart', async () => {
+    expect(await stop()).toBe(0);
+    await start();
+    const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
+    const res = await fetch(`${url()}/api/v1/search/${firstSearchId}`, { headers: { authorization: `Bearer ${token}` } });
+    const view = (await res.json()) as { status: string; nodes: { status: string }[] };
+    expect(res.status, JSON.stringify(view)).toBe(200);
+    expect(view.nodes.map((n) => n.status)).toEqual(['answered', 'answered']);
+  });
+});
