@@ -18,7 +18,6 @@ const dataDir = path.resolve(env.DATA_DIR ?? '.data');
 const port = Number(env.PORT ?? 8080);
 const oidcPort = Number(env.OIDC_PORT ?? 8081);
 const publicUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
-const issuer = env.OIDC_ISSUER ?? `http://127.0.0.1:${oidcPort}`;
 const children: ChildProcess[] = [];
 const log = (msg: string) => console.log(`[start] ${msg}`);
 
@@ -71,12 +70,9 @@ function startBridge(nodeId: string, prepared: { keyFile: string; data: string; 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const prefix = (chunk: Buffer) =>
-    chunk
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .forEach((line) => console.log(`[${nodeId}] ${line}`));
+  const prefix = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) console.log(`[${nodeId}] ${line}`);
+  };
   child.stdout?.on('data', prefix);
   child.stderr?.on('data', prefix);
   child.on('exit', (code, signal) => log(`${nodeId} exited (${signal ?? code})`));

@@ -133,6 +133,8 @@ export type LeasedJobs = z.infer<typeof leasedJobsSchema>;
 export const nodeReportSchema = z
   .object({
     jobId: z.string().max(200).optional(),
+    /** The lease receipt of a refused job, so the hub's queue stops redelivering it. */
+    receipt: z.string().max(2000).optional(),
     reason: z.enum([...jobRefusalReasons, 'handler_failed']),
     message: z.string().max(2000),
   })

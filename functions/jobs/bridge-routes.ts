@@ -65,6 +65,8 @@ export const bridgeRoutes = new Hono<HubEnv>()
         .set({ status: 'refused', completedAt: s.clock.now() })
         .where(and(eq(jobs.id, report.jobId), eq(jobs.nodeId, nodeId), eq(jobs.status, 'dispatched')));
     }
+    // A refused job would otherwise come back at every visibility timeout until it expires.
+    if (report.receipt) await s.jobQueue.ack(nodeId, report.receipt).catch(() => false);
     c.get('log').warn('node report', { nodeId, jobId: report.jobId, reason: report.reason });
     return c.json({ accepted: true }, 202);
   })

@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jobs } from '../../functions/jobs/jobs.sql.ts';
+import { searchNodes } from '../../functions/search/search.sql.ts';
 import type { Clock } from '../../functions/ports/clock.ts';
 import { type CountResult, verifyJob } from '../../shared/job-protocol.ts';
 import { databaseKind } from '../support/database.ts';
@@ -155,5 +158,81 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
     const body = (await res.json()) as unknown as { error: { details: { path: string }[] } };
     expect(res.status).toBe(400);
     expect(body.error.details[0]?.path).toBe('ast.children[0].children[0].type');
+  });
+});
+
+describe(`a search across a hub restart (${databaseKind()})`, () => {
+  let hub: TestHub;
+  const clock = offsetClock();
+  let a: Awaited<ReturnType<typeof nodeClient>>;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ clock, env: { SEARCH_DEADLINE_SECONDS: '60' } });
+    a = await nodeClient(hub.url, 'node-a');
+    const admin = await hub.client('admin');
+    expect((await admin.api.v1.nodes.$post({ json: { id: 'node-a', name: 'A', publicJwk: a.publicJwk, admins: [] } })).status).toBe(201);
+  });
+  afterAll(async () => hub?.stop());
+
+  const online = async () => {
+    const hb = await a.call('POST', '/api/v1/bridge/heartbeat', { version: 'test', datasets: [] }, { nowMs: clock.ms() });
+    expect(hb.status).toBe(200);
+  };
+  const leaseAll = async () => {
+    const res = await a.call('GET', '/api/v1/bridge/jobs?wait=0&max=10', undefined, { nowMs: clock.ms() });
+    return (res.body as { jobs: { receipt: string; jws: string }[] }).jobs;
+  };
+  const jobKeys = async () => (await (await fetch(`${hub.url}/api/v1/bridge/job-keys`)).json()) as { keys: never[]; issuer: string };
+
+  it('survives a restart while pending and completes when the node answers afterwards', async () => {
+    await online();
+    const researcher = await hub.client('researcher');
+    const search = await (await researcher.api.v1.search.$post({ json: modalityQuery('RID10312') })).json();
+    await hub.restart();
+    const jobs = await leaseAll();
+    expect(jobs).toHaveLength(1);
+    const { keys, issuer } = await jobKeys();
+    const job = await verifyJob(jobs[0]!.jws, { hubKeys: keys, issuer, nodeId: 'node-a', seen: () => false, nowMs: clock.ms() });
+    const posted = await a.call('POST', `/api/v1/bridge/jobs/${job.jobId}/result`, { status: 'answered', receipt: jobs[0]!.receipt, result: counts('node-a', 6, 8) }, { nowMs: clock.ms() });
+    expect(posted.body).toEqual({ recorded: true });
+    const view = await (await researcher.api.v1.search[':id'].$get({ param: { id: search.id } })).json();
+    expect(view.status).toBe('completed');
+    expect(view.total).toEqual({ subjects_count: 6, studies_count: 8 });
+  });
+
+  it('survives a restart while pending and is closed by the deadline task when no node answers', async () => {
+    await online();
+    const researcher = await hub.client('researcher');
+    const search = await (await researcher.api.v1.search.$post({ json: modalityQuery('RID10321') })).json();
+    await hub.restart();
+    clock.advance(62_000);
+    // The restarted hub's task drain (every 2 s) persists the timeout; reads never depend on it.
+    let status = '';
+    for (let i = 0; i < 30 && status !== 'timed_out'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const [row] = await hub.services.db.select().from(searchNodes).where(eq(searchNodes.searchId, search.id));
+      status = row?.status ?? '';
+    }
+    expect(status).toBe('timed_out');
+    clock.advance(-62_000);
+    // Clear the undelivered job so later tests see an empty queue.
+    for (const j of await leaseAll()) await hub.services.jobQueue.ack('node-a', j.receipt);
+  });
+
+  it('drops a job the node refused and reported from the queue, and marks it refused', async () => {
+    await online();
+    const researcher = await hub.client('researcher');
+    await researcher.api.v1.search.$post({ json: modalityQuery('RID10337') });
+    const [leased] = await leaseAll();
+    expect(leased).toBeDefined();
+    const { keys, issuer } = await jobKeys();
+    const { jobId } = await verifyJob(leased!.jws, { hubKeys: keys, issuer, nodeId: 'node-a', seen: () => false, nowMs: clock.ms() });
+    const report = await a.call('POST', '/api/v1/bridge/reports', { jobId, receipt: leased!.receipt, reason: 'replayed', message: 'seen before' }, { nowMs: clock.ms() });
+    expect(report.status).toBe(202);
+    clock.advance(31_000); // past the lease's visibility timeout, well before the job expires
+    expect(await leaseAll()).toEqual([]);
+    clock.advance(-31_000);
+    const [row] = await hub.services.db.select().from(jobs).where(eq(jobs.id, jobId));
+    expect(row?.status).toBe('refused');
   });
 });

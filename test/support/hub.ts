@@ -29,10 +29,12 @@ export async function startTestHub(opts: { env?: Record<string, string>; clock?:
     webOrigins: [publicUrl],
   });
   const database = await freshDatabase();
-  const hub = await startNodeHub(
-    { PUBLIC_URL: publicUrl, OIDC_ISSUER: oidc.issuer, DATA_DIR: dir, LOG_LEVEL: 'silent', ...opts.env },
-    { port, database: database.handle, migrate: false, clock: opts.clock, logger: silentLogger, webRoot: opts.webRoot },
-  );
+  const boot = () =>
+    startNodeHub(
+      { PUBLIC_URL: publicUrl, OIDC_ISSUER: oidc.issuer, DATA_DIR: dir, LOG_LEVEL: 'silent', ...opts.env },
+      { port, database: database.handle, migrate: false, clock: opts.clock, logger: silentLogger, webRoot: opts.webRoot },
+    );
+  let hub = await boot();
   const tokens = new Map<string, string>();
   const token = async (username: string) => {
     if (!tokens.has(username)) tokens.set(username, await fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dir, 'oidc'), username }));
@@ -42,8 +44,15 @@ export async function startTestHub(opts: { env?: Record<string, string>; clock?:
     url: publicUrl,
     dir,
     oidc,
-    services: hub.services,
+    get services() {
+      return hub.services;
+    },
     token,
+    /** Stops the hub process logic and starts a new one on the same database and port, as a redeploy would. */
+    async restart() {
+      await hub.stop();
+      hub = await boot();
+    },
     /** The typed client as a given demo account (or anonymous). */
     async client(username?: string) {
       const headers: Record<string, string> = username ? { authorization: `Bearer ${await token(username)}` } : {};

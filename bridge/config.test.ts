@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadBridgeConfig } from './config.ts';
+
+const key = { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43), kid: 'k1', alg: 'EdDSA', use: 'sig' };
+const minimal = {
+  NODE_ID: 'node-a',
+  HUB_URL: 'http://127.0.0.1:8080/',
+  KEY_FILE: '/keys/node.json',
+  DATA_DIR: '/data',
+  STATE_DIR: '/state',
+};
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    loadBridgeConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadBridgeConfig', () => {
+  it('fills the documented defaults', () => {
+    const config = loadBridgeConfig(minimal);
+    expect(config).toEqual({
+      nodeId: 'node-a',
+      hubUrl: 'http://127.0.0.1:8080',
+      hubAudience: 'http://127.0.0.1:8080',
+      hubJobKeys: undefined,
+      hubIssuer: 'http://127.0.0.1:8080',
+      hubIssuerExplicit: false,
+      keyFile: '/keys/node.json',
+      dataDir: '/data',
+      stateDir: '/state',
+      jobSource: { kind: 'hub' },
+    });
+  });
+
+  it('parses pinned keys and explicit audience and issuer', () => {
+    const config = loadBridgeConfig({ ...minimal, HUB_JOB_KEYS: JSON.stringify([key]), HUB_AUDIENCE: 'https://hub.example', HUB_ISSUER: 'hub' });
+    expect(config.hubJobKeys).toEqual([key]);
+    expect(config).toMatchObject({ hubAudience: 'https://hub.example', hubIssuer: 'hub', hubIssuerExplicit: true });
+  });
+
+  it('names every missing setting at once', () => {
+    expect(problems({ HUB_URL: 'http://h' })).toEqual(['NODE_ID is missing', 'KEY_FILE is missing', 'DATA_DIR is missing', 'STATE_DIR is missing']);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(problems({ ...minimal, NODE_ID: '  ' })).toEqual(['NODE_ID is missing']);
+  });
+
+  it.each([
+    [{ HUB_URL: 'ftp://hub' }, /^HUB_URL must be an http\(s\) URL$/],
+    [{ NODE_ID: 'Node A' }, /^NODE_ID node ids are/],
+    [{ HUB_JOB_KEYS: 'not json' }, /^HUB_JOB_KEYS must be a JSON array/],
+    [{ HUB_JOB_KEYS: '[]' }, /^HUB_JOB_KEYS must hold at least one key/],
+    [{ HUB_JOB_KEYS: JSON.stringify([{ ...key, kid: undefined }]) }, /^HUB_JOB_KEYS\.0\.kid/],
+    [{ HUB_JOB_KEYS: JSON.stringify([{ ...key, d: 'B'.repeat(43) }]) }, /private key/],
+    [{ JOB_SOURCE: 'kafka' }, /^JOB_SOURCE /],
+  ])('refuses a malformed setting: %j', (override, message) => {
+    const found = problems({ ...minimal, ...override });
+    expect(found.length, JSON.stringify(found)).toBe(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  it('requires the SQS settings only for JOB_SOURCE=sqs', () => {
+    expect(problems({ ...minimal, JOB_SOURCE: 'sqs' })).toEqual(['SQS_QUEUE_URL is required when JOB_SOURCE=sqs', 'AWS_REGION is required when JOB_SOURCE=sqs']);
+    const config = loadBridgeConfig({ ...minimal, JOB_SOURCE: 'sqs', SQS_QUEUE_URL: 'http://127.0.0.1:9324/1/q', AWS_REGION: 'eu-west-1' });
+    expect(config.jobSource).toEqual({ kind: 'sqs', queueUrl: 'http://127.0.0.1:9324/1/q', region: 'eu-west-1', endpoint: undefined });
+  });
+
+  it('says which settings are wrong in its message', () => {
+    expect(() => loadBridgeConfig({})).toThrow(/invalid bridge configuration: NODE_ID is missing; HUB_URL is missing/);
+  });
+});

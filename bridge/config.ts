@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ed25519PublicJwkSchema, nodeIdSchema } from '../shared/node-auth.ts';
+
+/** A hub job-signing key as pinned in HUB_JOB_KEYS or served by the hub: public, with a key id. */
+export const hubJobKeySchema = ed25519PublicJwkSchema
+  .extend({ kid: z.string().min(1).max(200) })
+  .refine((k) => !('d' in k), 'holds a private key part ("d"); configure only public keys');
+export type HubJobKey = z.infer<typeof hubJobKeySchema>;
+
+const httpUrl = z
+  .string()
+  .url('must be a URL')
+  .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL');
+
+const jsonKeys = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of public JWKs' });
+    return z.NEVER;
+  }
+}).pipe(z.array(hubJobKeySchema).min(1, 'must hold at least one key'));
+
+const envSchema = z
+  .object({
+    NODE_ID: nodeIdSchema,
+    HUB_URL: httpUrl,
+    HUB_AUDIENCE: z.string().min(1).optional(),
+    HUB_JOB_KEYS: jsonKeys.optional(),
+    HUB_ISSUER: z.string().min(1).optional(),
+    KEY_FILE: z.string().min(1),
+    DATA_DIR: z.string().min(1),
+    STATE_DIR: z.string().min(1),
+    JOB_SOURCE: z.enum(['hub', 'sqs']).default('hub'),
+    SQS_QUEUE_URL: httpUrl.optional(),
+    SQS_ENDPOINT: httpUrl.optional(),
+    AWS_REGION: z.string().min(1).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.JOB_SOURCE !== 'sqs') return;
+    // SQS settings are only required when SQS is the job source; say so by name.
+    if (!env.SQS_QUEUE_URL) ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL'], message: 'is required when JOB_SOURCE=sqs' });
+    if (!env.AWS_REGION) ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when JOB_SOURCE=sqs' });
+  });
+
+export type JobSourceConfig = { kind: 'hub' } | { kind: 'sqs'; queueUrl: string; endpoint?: string; region: string };
+
+export interface BridgeConfig {
+  nodeId: string;
+  /** Base URL of the hub, without a trailing slash. */
+  hubUrl: string;
+  /** The `aud` of every node token; the hub compares it to the character. */
+  hubAudience: string;
+  /** Pinned job-signing keys; undefined means "fetch them from the hub once at start". */
+  hubJobKeys?: HubJobKey[];
+  /** Expected `iss` of jobs. */
+  hubIssuer: string;
+  /** False when HUB_ISSUER was not set: then the issuer the hub announces with its keys is accepted. */
+  hubIssuerExplicit: boolean;
+  keyFile: string;
+  dataDir: string;
+  stateDir: string;
+  jobSource: JobSourceConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid bridge configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the bridge's environment and fails fast, naming every missing or malformed setting. */
+export function loadBridgeConfig(env: Record<string, string | undefined>): BridgeConfig {
+  // An empty variable is how shells and compose files say "unset".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.map(String).join('.') || '(environment)';
+      const top = String(issue.path[0] ?? '');
+      return `${name} ${cleaned[top] === undefined && issue.code === 'invalid_type' ? 'is missing' : issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const hubUrl = e.HUB_URL.replace(/\/+$/, '');
+  const hubAudience = e.HUB_AUDIENCE ?? new URL(hubUrl).origin;
+  return {
+    nodeId: e.NODE_ID,
+    hubUrl,
+    hubAudience,
+    hubJobKeys: e.HUB_JOB_KEYS,
+    hubIssuer: e.HUB_ISSUER ?? hubAudience,
+    hubIssuerExplicit: e.HUB_ISSUER !== undefined,
+    keyFile: resolve(e.KEY_FILE),
+    dataDir: resolve(e.DATA_DIR),
+    stateDir: resolve(e.STATE_DIR),
+    jobSource:
+      e.JOB_SOURCE === 'sqs'
+        ? { kind: 'sqs', queueUrl: e.SQS_QUEUE_URL as string, endpoint: e.SQS_ENDPOINT, region: e.AWS_REGION as string }
+        : { kind: 'hub' },
+  };
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { type JobResult, type LeasedJobs, type NodeReport, leasedJobsSchema } from '../shared/job-protocol.ts';
+import { type PrivateJwk, signNodeRequest } from '../shared/node-auth.ts';
+import { hubJobKeySchema } from './config.ts';
+
+export const heartbeatSchema = z.object({
+  version: z.string(),
+  datasets: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type Heartbeat = z.infer<typeof heartbeatSchema>;
+
+export const jobKeysResponseSchema = z.object({ issuer: z.string().min(1), keys: z.array(hubJobKeySchema).min(1) });
+export type JobKeysResponse = z.infer<typeof jobKeysResponseSchema>;
+
+/** The hub answered with an HTTP error; `code` and `message` come from its error body when it has one. */
+export class HubHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`hub answered ${status} ${code}: ${message}`);
+    this.name = 'HubHttpError';
+  }
+  /** 4xx other than timeout and rate limit: sending the same request again cannot succeed. */
+  get permanent(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
+}
+
+export interface HubClientOptions {
+  hubUrl: string;
+  audience: string;
+  nodeId: string;
+  privateJwk: PrivateJwk;
+  fetch?: typeof fetch;
+  /** Per request, on top of any long-poll wait. */
+  timeoutMs?: number;
+}
+
+/**
+ * The bridge's only way to talk to the hub. Every call, GETs included, carries a fresh node token
+ * bound to its method, path+query and exact body bytes, so nothing it sends can be replayed elsewhere.
+ */
+export class HubClient {
+  private readonly fetch: typeof fetch;
+  constructor(private readonly opts: HubClientOptions) {
+    this.fetch = opts.fetch ?? globalThis.fetch;
+  }
+
+  async leaseJobs(opts: { waitSeconds: number; max: number; signal?: AbortSignal }): Promise<LeasedJobs> {
+    const path = `/api/v1/bridge/jobs?wait=${opts.waitSeconds}&max=${opts.max}`;
+    const json = await this.call('GET', path, undefined, opts.signal, opts.waitSeconds * 1000);
+    return parseAnswer(leasedJobsSchema, json, path);
+  }
+
+  async postResult(jobId: string, result: JobResult, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', `/api/v1/bridge/jobs/${encodeURIComponent(jobId)}/result`, result, signal);
+  }
+
+  async postReport(report: NodeReport, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', '/api/v1/bridge/reports', report, signal);
+  }
+
+  async heartbeat(body: Heartbeat, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', '/api/v1/bridge/heartbeat', body, signal);
+  }
+
+  async jobKeys(signal?: AbortSignal): Promise<JobKeysResponse> {
+    const path = '/api/v1/bridge/job-keys';
+    return parseAnswer(jobKeysResponseSchema, await this.call('GET', path, undefined, signal), path);
+  }
+
+  private async call(method: 'GET' | 'POST', pathAndQuery: string, body: unknown, signal?: AbortSignal, extraMs = 0): Promise<unknown> {
+    const url = new URL(this.opts.hubUrl + pathAndQuery);
+    // Sign exactly the string we send: re-serialising later could change bytes and break the hash.
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const token = await signNodeRequest({
+      nodeId: this.opts.nodeId,
+      privateJwk: this.opts.privateJwk,
+      audience: this.opts.audience,
+      method,
+      path: url.pathname + url.search,
+      body: text,
+    });
+    const timeout = AbortSignal.timeout((this.opts.timeoutMs ?? 15_000) + extraMs);
+    const res = await this.fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : text,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    const raw = await res.text();
+    let json: unknown;
+    try {
+      json = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      throw new HubHttpError(res.status, typeof err?.code === 'string' ? err.code : 'http_error', typeof err?.message === 'string' ? err.message.slice(0, 300) : res.statusText);
+    }
+    return json;
+  }
+}
+
+function parseAnswer<T>(schema: z.ZodType<T>, json: unknown, path: string): T {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new HubHttpError(502, 'bad_answer', `unexpected answer from ${path}`);
+  return parsed.data;
+}

@@ -1,0 +1,112 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { PublicJwk } from '../shared/node-auth.ts';
+import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
+import type { BridgeConfig } from './config.ts';
+import { countMatches } from './count.ts';
+import { loadDatasetInfo } from './dataset.ts';
+import { HandledJobStore } from './handled-jobs.ts';
+import { HubClient } from './hub-client.ts';
+import { buildIndex } from './index/build-index.ts';
+import type { IndexSummary } from './index/imaging-index.ts';
+import { HubJobSource, type JobSource, SqsJobSource } from './job-source.ts';
+import { loadNodeKey } from './keys.ts';
+import { type Logger, describeError, jsonLogger } from './logger.ts';
+import { BRIDGE_VERSION } from './version.ts';
+import { BridgeWorker } from './worker.ts';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Aborting it stops the bridge gracefully (the CLI wires SIGINT/SIGTERM to it). */
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+  /** Used when JOB_SOURCE=sqs; by default one is built from AWS_REGION / SQS_ENDPOINT. */
+  sqsClient?: SQSClient;
+  heartbeatIntervalMs?: number;
+  minPollIntervalMs?: number;
+  longPollSeconds?: number;
+  backoff?: BackoffOptions;
+}
+
+export interface RunningBridge {
+  summary: IndexSummary;
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+class IssuerMismatch extends Error {}
+
+/**
+ * Which hub keys and issuer to trust. Pinned keys are the safe way; fetching them from the hub at
+ * start trusts whoever answers at HUB_URL that one time, so it is allowed but warned about.
+ */
+export async function resolveHubTrust(config: BridgeConfig, hub: HubClient, logger: Logger, signal?: AbortSignal): Promise<{ keys: PublicJwk[]; issuer: string }> {
+  if (config.hubJobKeys) return { keys: config.hubJobKeys, issuer: config.hubIssuer };
+  logger.warn('HUB_JOB_KEYS is not set: fetching the hub job keys from the hub once; pinning them in HUB_JOB_KEYS is recommended');
+  const backoff = new Backoff({ maxMs: 10_000 });
+  for (;;) {
+    try {
+      const answer = await hub.jobKeys(signal);
+      if (config.hubIssuerExplicit && answer.issuer !== config.hubIssuer)
+        throw new IssuerMismatch(`the hub announces job issuer "${answer.issuer}" but HUB_ISSUER is "${config.hubIssuer}"`);
+      logger.info('hub job keys fetched', { issuer: answer.issuer, kids: answer.keys.map((k) => k.kid) });
+      return { keys: answer.keys, issuer: config.hubIssuerExplicit ? config.hubIssuer : answer.issuer };
+    } catch (err) {
+      if (signal?.aborted || err instanceof IssuerMismatch) throw err;
+      const waitMs = backoff.next();
+      logger.warn('hub job keys unavailable; retrying', { error: describeError(err), waitMs });
+      await sleep(waitMs, signal);
+    }
+  }
+}
+
+/** Starts a bridge in this process: loads key and data, indexes, then runs the worker until stopped. */
+export async function startBridge(config: BridgeConfig, opts: StartOptions = {}): Promise<RunningBridge> {
+  const logger = opts.logger ?? jsonLogger({ nodeId: config.nodeId });
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) controller.abort();
+
+  const privateJwk = await loadNodeKey(config.keyFile, (msg) => logger.warn(msg));
+  const dataset = await loadDatasetInfo(config.dataDir);
+  const started = Date.now();
+  const index = await buildIndex(config.dataDir);
+  const summary = index.summary();
+  logger.info('data indexed', { ...summary, ms: Date.now() - started, dataset: dataset.id });
+  for (const bad of index.badFiles()) logger.warn('file skipped', { ...bad });
+
+  const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: opts.fetch });
+  const trust = await resolveHubTrust(config, hub, logger, controller.signal);
+  const store = await HandledJobStore.open(config.stateDir);
+  const sourceConfig = config.jobSource;
+  const source: JobSource =
+    sourceConfig.kind === 'sqs'
+      ? new SqsJobSource(opts.sqsClient ?? new SQSClient({ region: sourceConfig.region, endpoint: sourceConfig.endpoint }), sourceConfig.queueUrl, {
+          waitSeconds: opts.longPollSeconds,
+        })
+      : new HubJobSource(hub, { waitSeconds: opts.longPollSeconds });
+
+  const worker = new BridgeWorker({
+    nodeId: config.nodeId,
+    hub,
+    source,
+    trust,
+    store,
+    logger,
+    execute: async (job) => countMatches(job.body.payload.query, index, dataset),
+    heartbeat: () => ({ version: BRIDGE_VERSION, datasets: [{ id: dataset.id, name: dataset.name }] }),
+    heartbeatIntervalMs: opts.heartbeatIntervalMs,
+    minPollIntervalMs: opts.minPollIntervalMs,
+    backoff: opts.backoff,
+  });
+  const done = worker.run(controller.signal).finally(() => opts.signal?.removeEventListener('abort', onAbort));
+  return {
+    summary,
+    done,
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import type { PrivateJwk, PublicJwk } from '../../shared/node-auth.ts';
+import { generateDemo } from '../demo/generate.ts';
+import type { DemoPlan } from '../demo/plan.ts';
+import { enrolNode, loadNodeKey } from '../keys.ts';
+import type { LogFields, Logger } from '../logger.ts';
+import { tempDir } from './temp-dir.ts';
+
+export interface NodeFixture {
+  nodeId: string;
+  root: string;
+  keyFile: string;
+  dataDir: string;
+  stateDir: string;
+  publicJwk: PublicJwk;
+  privateJwk: PrivateJwk;
+  plan: DemoPlan;
+  remove(): Promise<void>;
+}
+
+/** A node as a data holder would set it up: enrolled key, generated data, empty state, random id. */
+export async function makeNodeFixture(seed?: string): Promise<NodeFixture> {
+  const dir = await tempDir('bridge-node-');
+  const nodeId = `node-${crypto.randomUUID().slice(0, 8)}`;
+  const keyFile = join(dir.path, 'node-key.json');
+  const dataDir = join(dir.path, 'data');
+  const { publicJwk } = await enrolNode({ nodeId, keyFile });
+  const { plan } = await generateDemo({ dataDir, seed: seed ?? nodeId });
+  return {
+    nodeId,
+    root: dir.path,
+    keyFile,
+    dataDir,
+    stateDir: join(dir.path, 'state'),
+    publicJwk,
+    privateJwk: await loadNodeKey(keyFile),
+    plan,
+    remove: dir.remove,
+  };
+}
+
+/** A logger that keeps its lines, so tests can assert on warnings without printing them. */
+export function memoryLogger(): Logger & { lines: { level: string; msg: string; fields?: LogFields }[] } {
+  const lines: { level: string; msg: string; fields?: LogFields }[] = [];
+  return {
+    lines,
+    info: (msg, fields) => lines.push({ level: 'info', msg, fields }),
+    warn: (msg, fields) => lines.push({ level: 'warn', msg, fields }),
+    error: (msg, fields) => lines.push({ level: 'error', msg, fields }),
+  };
+}

@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HubStub, startHubStub } from '../../bridge/test-support/hub-stub.ts';
+import { type NodeFixture, makeNodeFixture } from '../../bridge/test-support/node-fixture.ts';
+
+/** The bridge as the orchestrator and the container run it: a process configured by environment. */
+describe('npm run bridge -- start, as a process', () => {
+  let hub: HubStub;
+  let node: NodeFixture;
+  let child: ChildProcess | undefined;
+  let stderr = '';
+
+  beforeAll(async () => {
+    node = await makeNodeFixture();
+    hub = await startHubStub({ nodes: { [node.nodeId]: node.publicJwk } });
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    await hub?.close();
+    await node?.remove();
+  });
+
+  it('answers a job, heartbeats, and exits 0 on SIGTERM', async () => {
+    const jobId = `job-${crypto.randomUUID()}`;
+    hub.enqueue(node.nodeId, await hub.signJob({ jobId, nodeId: node.nodeId }));
+    child = spawn(process.execPath, ['--import', 'tsx', 'bridge/cli.ts', 'start'], {
+      cwd: process.cwd(),
+      // Only what a deployment sets, so nothing from the test runner's environment leaks in.
+      env: {
+        PATH: process.env.PATH,
+        NODE_ID: node.nodeId,
+        HUB_URL: hub.url,
+        HUB_JOB_KEYS: JSON.stringify([hub.jobKey.publicJwk]),
+        KEY_FILE: node.keyFile,
+        DATA_DIR: node.dataDir,
+        STATE_DIR: node.stateDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+
+    await hub.waitFor(() => hub.results.some((r) => r.jobId === jobId) && hub.heartbeats.length > 0, 20_000);
+    const studies = node.plan.patients.flatMap((p) => p.studies).length;
+    expect(hub.results.find((r) => r.jobId === jobId)?.body, stderr).toMatchObject({ status: 'answered', result: { total: { studies_count: studies } } });
+    expect(hub.heartbeats[0]?.nodeId).toBe(node.nodeId);
+
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toMatch(/SIGTERM received, stopping/);
+    expect(stderr).toMatch(/"msg":"bridge worker stopped"/);
+    // Logs are JSON lines and never carry the node's private key.
+    expect(stderr).not.toContain(node.privateJwk.d);
+  });
+});
