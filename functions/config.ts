@@ -43,7 +43,6 @@ export const hubConfigSchema = z.object({
   AWS_REGION: z.string().default('eu-west-1'),
   AWS_ENDPOINT_URL: url.optional(),
   SEARCH_DEADLINE_SECONDS: seconds(15),
-  JOB_TTL_SECONDS: seconds(120),
   NODE_OFFLINE_AFTER_SECONDS: seconds(90),
   LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
 }).superRefine((c, ctx) => {

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateNodeKeyPair, signNodeRequest, verifyNodeRequest } from '../shared/node-auth.ts';
+import { nodeClient } from '../test/support/node-client.ts';
 import { freePort } from '../test/support/ports.ts';
 import { fetchDemoToken } from './oidc/token-client.ts';
 
@@ -37,10 +38,21 @@ async function federation() {
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error('federation did not come up');
     await new Promise((r) => setTimeout(r, 250));
   }
-  const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
+  const tokenOf = (username: string) => fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username });
+  const token = await tokenOf('researcher');
   return {
     url,
     token,
+    /** Registers a third node that heartbeats once and then never answers: a site gone silent. */
+    async addSilentNode() {
+      const silent = await nodeClient(url, 'node-silent');
+      await fetch(`${url}/api/v1/nodes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await tokenOf('admin')}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: silent.nodeId, name: 'silent', publicJwk: silent.publicJwk }),
+      });
+      await silent.call('POST', '/api/v1/bridge/heartbeat', { version: 'bench', datasets: [] });
+    },
     async stop() {
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGINT');
@@ -89,12 +101,16 @@ async function main() {
     for (let i = 0; i < ROUNDS / CONCURRENCY; i++) {
       parallel.push(...(await Promise.all(Array.from({ length: CONCURRENCY }, () => roundTrip(fed.url, fed.token)))));
     }
+    await fed.addSilentNode();
+    const withSilent: { posted: number; completed: number }[] = [];
+    for (let i = 0; i < 3; i++) withSilent.push(await roundTrip(fed.url, fed.token));
     const tokens = await nodeTokenCost(500);
     console.log('| measurement | n | p50 | p95 | max | unit |');
     console.log('|---|---|---|---|---|---|');
     console.log(row('POST /search accepted (jobs signed and queued for 2 nodes)', sequential.map((r) => r.posted)));
     console.log(row('count query answered by both bridges, one at a time', sequential.map((r) => r.completed)));
     console.log(row(`count query answered by both bridges, ${CONCURRENCY} at once`, parallel.map((r) => r.completed)));
+    console.log(row('count query with a third node gone silent (deadline 5 s)', withSilent.map((r) => r.completed)));
     console.log(row('node token: sign (bridge side)', tokens.sign));
     console.log(row('node token: verify incl. body hash (hub side, no DB)', tokens.verify));
   } finally {

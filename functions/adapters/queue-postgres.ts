@@ -6,10 +6,17 @@ import { jobQueue } from './queue-postgres.sql.ts';
 
 const POLL_MS = 200;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+/** Sleeps until the poll interval passes, the caller gives up, or `wake` is called. */
+const sleep = (ms: number, signal: AbortSignal | undefined, wakers: Set<() => void>) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      wakers.delete(done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    wakers.add(done);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 /**
@@ -18,6 +25,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
  * Raw SQL binds dates as ISO text: postgres.js cannot serialise a Date without its type registry.
  */
 export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
+  // Polls waiting in this process wake as soon as a job for their node is queued here; polls on other
+  // instances (Lambda, Workers) still find it at their next interval.
+  const waiting = new Map<string, Set<() => void>>();
+  const wakersOf = (nodeId: string) => {
+    let set = waiting.get(nodeId);
+    if (!set) waiting.set(nodeId, (set = new Set()));
+    return set;
+  };
   async function leaseOnce(nodeId: string, max: number, visibilityMs: number): Promise<LeasedJob[]> {
     const now = clock.now();
     const visibleAgain = new Date(now.getTime() + visibilityMs);
@@ -40,6 +55,7 @@ export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
         .insert(jobQueue)
         .values({ jobId: job.jobId, nodeId: job.nodeId, jws: job.jws, visibleAt: clock.now(), expiresAt: job.notAfter })
         .onConflictDoNothing();
+      for (const wake of [...(waiting.get(job.nodeId) ?? [])]) wake();
     },
     async lease(nodeId, { max, visibilityMs, waitMs, signal }) {
       const until = Date.now() + waitMs;
@@ -50,7 +66,7 @@ export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
           await db.delete(jobQueue).where(and(eq(jobQueue.nodeId, nodeId), lt(jobQueue.expiresAt, clock.now())));
           return jobs;
         }
-        await sleep(Math.min(POLL_MS, until - Date.now()), signal);
+        await sleep(Math.min(POLL_MS, until - Date.now()), signal, wakersOf(nodeId));
       }
     },
     async ack(nodeId, receipt) {
