@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { lazyCloudflareTest } from './test/workers/lazy-pool.ts';
 
 // One project per runtime or kind of suite; scripts/test.ts decides which can run on this machine.
 export default defineConfig({
   test: {
+    // workerd reports a socket closed by postgres.js (end of each Worker request) as an unhandled
+    // "Stream was cancelled." after the test has passed; vitest reads this hook from the root only.
+    onUnhandledError: (err) => (err as { message?: string } | undefined)?.message !== 'Stream was cancelled.',
     projects: [
       {
         test: {
@@ -14,6 +18,29 @@ export default defineConfig({
         },
       },
       { test: { name: 'adapters', include: ['test/adapters/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
+      {
+        // Runs inside workerd with wrangler.toml's bindings; Hyperdrive points at the database
+        // test/workers/global-setup.ts creates (it needs TEST_DATABASE_URL).
+        plugins: [
+          lazyCloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            remoteBindings: false,
+            miniflare: {
+              hyperdrives: { HYPERDRIVE: inject('hyperdriveUrl') },
+              bindings: { JOB_SIGNING_KEY: inject('jobSigningKey'), LOG_LEVEL: 'silent' },
+            },
+          })),
+        ],
+        // As wrangler.toml's [alias]: the SDK's browser XML parser needs DOMParser, which workerd lacks.
+        resolve: { alias: [{ find: /^@aws-sdk\/xml-builder$/, replacement: '@aws-sdk/xml-builder/dist-cjs/index.js' }] },
+        test: {
+          name: 'workers',
+          include: ['test/workers/**/*.test.ts'],
+          globalSetup: ['test/workers/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
       { test: { name: 'lambda', include: ['test/lambda/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
       { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },

@@ -1,0 +1,33 @@
+import { drainPostgresTasks } from '../adapters/task-queue-postgres.ts';
+import { buildApp } from '../app.ts';
+import { createWorkerServices, startupErrorResponse, type WorkerContext, type WorkerEnv } from '../runtime/worker-services.ts';
+import { handleHubTask } from '../tasks.ts';
+
+// Cloudflare Workers: [assets] serves the web app, /api/* reaches this fetch handler (wrangler.toml),
+// and the cron drains the hub's delayed tasks from Postgres (the Workers stand-in for SQS delays).
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
+    let hub: Awaited<ReturnType<typeof createWorkerServices>>;
+    try {
+      hub = await createWorkerServices(env);
+    } catch (err) {
+      return startupErrorResponse(err);
+    }
+    try {
+      return await buildApp(hub.services).fetch(request);
+    } finally {
+      // The response is complete by now (JSON bodies); the socket closes after it is sent.
+      ctx.waitUntil(hub.close());
+    }
+  },
+
+  async scheduled(_controller: unknown, env: WorkerEnv): Promise<void> {
+    const { services, close } = await createWorkerServices(env);
+    try {
+      const drained = await drainPostgresTasks(services.db, services.clock, (task) => handleHubTask(services, task));
+      services.logger.info('hub tasks drained', drained);
+    } finally {
+      await close();
+    }
+  },
+};

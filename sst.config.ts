@@ -1,0 +1,39 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+// The hub on AWS: API Gateway + Lambda for the API, an SQS-fed Lambda for hub tasks, RDS Postgres,
+// S3, one SQS queue per node, the web app on CloudFront. `npm run deploy:aws` (sst deploy).
+//
+// Type-checking: the globals used here and in infra/ ($config, $app, sst.*, aws.*, $interpolate)
+// are declared by .sst/platform, which only `sst install` generates (it downloads Pulumi, so not
+// offline). tsconfig.json therefore excludes this file and infra/; after `sst install` an editor
+// checks them through the reference above. They are deliberately not declared as `any` here.
+//
+// Deploy order: `sst deploy --stage <stage>`, then apply migrations through the VPC's bastion:
+//   npx sst tunnel --stage <stage>        (in another terminal)
+//   npx sst shell --stage <stage> --target HubApiFunction -- tsx functions/entries/migrate.ts
+// Migrations are additive (expand, then contract in a later release), so the order is safe.
+//
+// No cron here: on AWS the search deadlines travel as delayed SQS messages to the task consumer,
+// and used node tokens are pruned on every bridge poll; nothing is left for a schedule to do.
+export default $config({
+  app(input) {
+    return {
+      name: 'eucaim-hub',
+      home: 'aws',
+      // Production keeps its database and bucket when the app is removed.
+      removal: input?.stage === 'production' ? 'retain' : 'remove',
+      protect: input?.stage === 'production',
+    };
+  },
+  async run() {
+    const { vpc, databaseUrl } = await import('./infra/database');
+    const { bucket } = await import('./infra/storage');
+    const { jobSigningKey } = await import('./infra/secrets');
+    const { taskQueue, nodeQueues, nodeQueueUrlTemplate } = await import('./infra/queues');
+    const { createApi } = await import('./infra/api');
+    const { createWeb } = await import('./infra/web');
+
+    const { router, api } = createApi({ vpc, databaseUrl, bucket, jobSigningKey, taskQueue, nodeQueues, nodeQueueUrlTemplate });
+    createWeb(router);
+    return { url: router.url, api: api.url, nodes: nodeQueues.map((q) => q.nodeId).join(',') };
+  },
+});
