@@ -12,8 +12,8 @@
 //   npx sst shell --stage <stage> --target HubApiFunction -- tsx functions/entries/migrate.ts
 // Migrations are additive (expand, then contract in a later release), so the order is safe.
 //
-// No cron here: on AWS the search deadlines travel as delayed SQS messages to the task consumer,
-// and used node tokens are pruned on every bridge poll; nothing is left for a schedule to do.
+// The cron (infra/cron.ts) runs the hub's periodic sweep; search deadlines do not wait for it on
+// AWS, they travel as delayed SQS messages to the task consumer.
 export default $config({
   app(input) {
     return {
@@ -31,9 +31,11 @@ export default $config({
     const { taskQueue, nodeQueues, nodeQueueUrlTemplate } = await import('./infra/queues');
     const { createApi } = await import('./infra/api');
     const { createWeb } = await import('./infra/web');
+    const { createCron } = await import('./infra/cron');
 
     const { router, api } = createApi({ vpc, databaseUrl, bucket, jobSigningKey, taskQueue, nodeQueues, nodeQueueUrlTemplate });
     createWeb(router);
+    createCron({ vpc, databaseUrl, jobSigningKey });
     return { url: router.url, api: api.url, nodes: nodeQueues.map((q) => q.nodeId).join(',') };
   },
 });

@@ -29,8 +29,8 @@ export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
   // instances (Lambda, Workers) still find it at their next interval.
   const waiting = new Map<string, Set<() => void>>();
   const wakersOf = (nodeId: string) => {
-    let set = waiting.get(nodeId);
-    if (!set) waiting.set(nodeId, (set = new Set()));
+    const set = waiting.get(nodeId) ?? new Set<() => void>();
+    waiting.set(nodeId, set);
     return set;
   };
   async function leaseOnce(nodeId: string, max: number, visibilityMs: number): Promise<LeasedJob[]> {

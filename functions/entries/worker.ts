@@ -1,10 +1,9 @@
-import { drainPostgresTasks } from '../adapters/task-queue-postgres.ts';
 import { buildApp } from '../app.ts';
 import { createWorkerServices, startupErrorResponse, type WorkerContext, type WorkerEnv } from '../runtime/worker-services.ts';
-import { handleHubTask } from '../tasks.ts';
+import { runMaintenance } from '../maintenance.ts';
 
 // Cloudflare Workers: [assets] serves the web app, /api/* reaches this fetch handler (wrangler.toml),
-// and the cron drains the hub's delayed tasks from Postgres (the Workers stand-in for SQS delays).
+// and the cron runs the sweep, incl. the hub's delayed tasks in Postgres (the stand-in for SQS delays).
 export default {
   async fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Promise<Response> {
     let hub: Awaited<ReturnType<typeof createWorkerServices>>;
@@ -24,8 +23,7 @@ export default {
   async scheduled(_controller: unknown, env: WorkerEnv): Promise<void> {
     const { services, close } = await createWorkerServices(env);
     try {
-      const drained = await drainPostgresTasks(services.db, services.clock, (task) => handleHubTask(services, task));
-      services.logger.info('hub tasks drained', drained);
+      services.logger.info('maintenance', await runMaintenance(services));
     } finally {
       await close();
     }

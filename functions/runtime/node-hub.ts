@@ -1,10 +1,9 @@
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { buildApp } from '../app.ts';
-import { drainPostgresTasks } from '../adapters/task-queue-postgres.ts';
 import { loadHubConfig } from '../config.ts';
 import { createNodeServices } from './node-services.ts';
-import { handleHubTask } from '../tasks.ts';
+import { runMaintenance } from '../maintenance.ts';
 
 /** Plain Node: the hub API plus the built web app, on embedded defaults unless configured otherwise. */
 export async function startNodeHub(env: Record<string, string | undefined>, opts: { port?: number; host?: string; webRoot?: string } & Parameters<typeof createNodeServices>[1] = {}) {
@@ -12,9 +11,9 @@ export async function startNodeHub(env: Record<string, string | undefined>, opts
   const { services, close } = await createNodeServices(config, opts);
   const app = buildApp(services);
   if (opts.webRoot) app.use('/*', serveStatic({ root: opts.webRoot }));
-  const drain = setInterval(() => {
-    if (config.TASK_QUEUE === 'postgres')
-      drainPostgresTasks(services.db, services.clock, (t) => handleHubTask(services, t)).catch((e) => services.logger.error('task drain failed', { error: (e as Error).message }));
+  // Every 2 s so search deadlines close promptly; the sweep is a few indexed statements.
+  const sweep = setInterval(() => {
+    runMaintenance(services).catch((e) => services.logger.error('maintenance failed', { error: (e as Error).message }));
   }, 2000);
   const server = serve({ fetch: app.fetch, port: opts.port ?? Number(env.PORT ?? 8080), hostname: opts.host ?? env.HOST ?? '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -24,7 +23,7 @@ export async function startNodeHub(env: Record<string, string | undefined>, opts
     port,
     services,
     async stop() {
-      clearInterval(drain);
+      clearInterval(sweep);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await close();
     },

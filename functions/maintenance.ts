@@ -1,0 +1,21 @@
+import { lt } from 'drizzle-orm';
+import { jobQueue } from './adapters/queue-postgres.sql.ts';
+import { drainPostgresTasks } from './adapters/task-queue-postgres.ts';
+import { pruneUsedTokens } from './nodes/node-repo.ts';
+import type { Services } from './services.ts';
+import { handleHubTask } from './tasks.ts';
+
+/**
+ * The hub's periodic sweep, run by whatever schedules work on each runtime (an interval on Node,
+ * the cron trigger on Workers, an EventBridge cron on AWS): runs due tasks queued in Postgres,
+ * and forgets node token ids and queued jobs whose expiry has passed.
+ */
+export async function runMaintenance(s: Services) {
+  const tasks =
+    s.taskQueue.kind === 'postgres'
+      ? await drainPostgresTasks(s.db, s.clock, (task) => handleHubTask(s, task))
+      : { done: 0, failed: 0 };
+  await pruneUsedTokens(s);
+  const expiredJobs = await s.db.delete(jobQueue).where(lt(jobQueue.expiresAt, s.clock.now())).returning({ id: jobQueue.jobId });
+  return { tasksDone: tasks.done, tasksFailed: tasks.failed, expiredJobsRemoved: expiredJobs.length };
+}
