@@ -1,23 +1,10 @@
-export type LogFields = Record<string, unknown>;
+import { type Logger, jsonLogger as sharedJsonLogger } from '../shared/logger.ts';
 
-/** Structured JSON logs on stderr, so stdout stays free for command output. Never log keys or tokens. */
-export interface Logger {
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-}
+export { type LogFields, type Logger, silentLogger } from '../shared/logger.ts';
 
-export function jsonLogger(base: LogFields = {}, write: (line: string) => void = (l) => console.error(l)): Logger {
-  const emit = (level: string, msg: string, fields?: LogFields) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
-  return {
-    info: (msg, fields) => emit('info', msg, fields),
-    warn: (msg, fields) => emit('warn', msg, fields),
-    error: (msg, fields) => emit('error', msg, fields),
-  };
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+/** JSON lines on stderr, so stdout stays free for command output. Never log keys or tokens. */
+export const jsonLogger = (base: Record<string, unknown> = {}, write: (line: string) => void = (l) => console.error(l)): Logger =>
+  sharedJsonLogger(base, write);
 
 /** One line for a thrown value, without a stack: safe to log and, for our own errors, to show. */
 export function describeError(err: unknown): string {

@@ -3,7 +3,7 @@ import type { PrivateJwk, PublicJwk } from '../../shared/node-auth.ts';
 import { generateDemo } from '../demo/generate.ts';
 import type { DemoPlan } from '../demo/plan.ts';
 import { enrolNode, loadNodeKey } from '../keys.ts';
-import type { LogFields, Logger } from '../logger.ts';
+import { type LogFields, type Logger, jsonLogger } from '../logger.ts';
 import { tempDir } from './temp-dir.ts';
 
 export interface NodeFixture {
@@ -42,10 +42,9 @@ export async function makeNodeFixture(seed?: string): Promise<NodeFixture> {
 /** A logger that keeps its lines, so tests can assert on warnings without printing them. */
 export function memoryLogger(): Logger & { lines: { level: string; msg: string; fields?: LogFields }[] } {
   const lines: { level: string; msg: string; fields?: LogFields }[] = [];
-  return {
-    lines,
-    info: (msg, fields) => lines.push({ level: 'info', msg, fields }),
-    warn: (msg, fields) => lines.push({ level: 'warn', msg, fields }),
-    error: (msg, fields) => lines.push({ level: 'error', msg, fields }),
-  };
+  const logger = jsonLogger({}, (line) => {
+    const { level, msg, time: _time, ...fields } = JSON.parse(line) as { level: string; msg: string; time: string };
+    lines.push({ level, msg, fields });
+  });
+  return Object.assign(logger, { lines });
 }
