@@ -98,31 +98,60 @@ export async function verifyJob(
   return { jobId, nodeId: opts.nodeId, expiresAt: payload.exp * 1000, body: body.data };
 }
 
-/** The mediator answer of today's EUCAIM sites, kept readable by existing clients. */
+/**
+ * The mediator answer of today's EUCAIM sites, kept readable by existing clients, with one canonical
+ * name per field and codes (never free text) in the stratified lists.
+ */
 export const collectionCountSchema = z.object({
   id: z.string().max(200),
   name: z.string().max(500),
   description: z.string().max(2000).optional(),
   studies_count: z.number().int().nonnegative(),
   subjects_count: z.number().int().nonnegative(),
+  /** Ages at diagnosis of the matching subjects; null when it would reveal a group under the threshold. */
+  age_range: z.object({ min: z.number(), max: z.number() }).nullable().optional(),
+  gender: z.array(z.string().max(64)).max(10).optional(),
+  modalities: z.array(z.string().max(64)).max(50).optional(),
+  body_parts: z.array(z.string().max(64)).max(100).optional(),
+  manufacturers: z.array(z.string().max(64)).max(100).optional(),
 });
+
+/** How the counts were protected before they left the node. */
+export const obfuscationSchema = z.object({
+  applied: z.boolean(),
+  method: z.enum(['laplace']).optional(),
+  epsilon: z.number().positive().optional(),
+  sensitivity: z.number().positive().optional(),
+  roundingStep: z.number().int().positive().optional(),
+  /** Counts 1..threshold-1 are reported as `threshold`; true zeros stay zero. */
+  smallCountThreshold: z.number().int().nonnegative().optional(),
+});
+export type Obfuscation = z.infer<typeof obfuscationSchema>;
+
 export const countResultSchema = z.object({
   collections: z.array(collectionCountSchema).max(1000),
   total: z.object({ studies_count: z.number().int().nonnegative(), subjects_count: z.number().int().nonnegative() }),
   /** Filter keys this node could not apply: reported, never silently dropped. */
   unsupported_keys: z.array(z.string().max(256)).max(500).default([]),
+  obfuscation: obfuscationSchema.optional(),
 });
 export type CountResult = z.infer<typeof countResultSchema>;
 
+const receipt = z.string().max(2000).optional();
 export const jobResultSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('answered'), receipt: z.string().max(2000).optional(), result: countResultSchema }),
-  z.object({
-    status: z.literal('error'),
-    receipt: z.string().max(2000).optional(),
-    error: z.object({ code: z.string().max(64), message: z.string().max(2000) }),
-  }),
+  z.object({ status: z.literal('answered'), receipt, result: countResultSchema }),
+  /** The node cannot evaluate part of the query: it gives no counts rather than counts that ignore it. */
+  z.object({ status: z.literal('unsupported'), receipt, unsupported_keys: z.array(z.string().max(256)).min(1).max(500) }),
+  z.object({ status: z.literal('error'), receipt, error: z.object({ code: z.string().max(64), message: z.string().max(2000) }) }),
 ]);
 export type JobResult = z.infer<typeof jobResultSchema>;
+
+/** What a node can evaluate: filter keys, and for coded keys the value codes it knows. */
+export const capabilityManifestSchema = z.object({
+  catalogueVersion: z.number().int(),
+  filters: z.array(z.object({ key: z.string().max(256), values: z.array(z.string().max(256)).max(500).optional() })).max(500),
+});
+export type CapabilityManifest = z.infer<typeof capabilityManifestSchema>;
 
 export const leasedJobsSchema = z.object({
   jobs: z.array(z.object({ receipt: z.string(), jws: z.string() })),

@@ -49,7 +49,12 @@ export const bridgeRoutes = new Hono<HubEnv>()
     const body = c.req.valid('json');
     const [job] = await s.db.select({ kind: jobs.kind }).from(jobs).where(and(eq(jobs.id, jobId), eq(jobs.nodeId, nodeId)));
     if (!job) throw new AppError('not_found', 'no such job for this node');
-    const outcome = body.status === 'answered' ? { status: body.status, result: body.result } : { status: body.status, error: body.error };
+    const outcome =
+      body.status === 'answered'
+        ? { status: body.status, result: body.result }
+        : body.status === 'unsupported'
+          ? { status: 'error' as const, error: { code: 'unsupported', message: `cannot evaluate: ${body.unsupported_keys.join(', ')}` } }
+          : { status: body.status, error: body.error };
     const { recorded } = await recordSearchAnswer(s, nodeId, jobId, outcome);
     if (body.receipt) await s.jobQueue.ack(nodeId, body.receipt).catch(() => false);
     return c.json({ recorded });
