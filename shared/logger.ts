@@ -1,4 +1,5 @@
 export type LogFields = Record<string, unknown>;
+export type LogLevel = 'info' | 'warn' | 'error' | 'silent';
 
 /** Structured JSON logs. Never pass secrets or tokens as fields. */
 export interface Logger {
@@ -8,14 +9,23 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-export function jsonLogger(base: LogFields = {}, write: (line: string) => void = (l) => console.log(l)): Logger {
-  const emit = (level: string, msg: string, fields?: LogFields) =>
+const rank: Record<LogLevel, number> = { info: 0, warn: 1, error: 2, silent: 3 };
+
+/** One JSON object per line; lines below `minLevel` are dropped. */
+export function jsonLogger(
+  base: LogFields = {},
+  write: (line: string) => void = (l) => console.log(l),
+  minLevel: LogLevel = 'info',
+): Logger {
+  const emit = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
+    if (rank[level] < rank[minLevel]) return;
     write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+  };
   return {
     info: (msg, fields) => emit('info', msg, fields),
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
-    child: (fields) => jsonLogger({ ...base, ...fields }, write),
+    child: (fields) => jsonLogger({ ...base, ...fields }, write, minLevel),
   };
 }
 

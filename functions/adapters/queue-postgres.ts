@@ -12,6 +12,7 @@ const sleep = (ms: number, signal: AbortSignal | undefined, wakers: Set<() => vo
     const done = () => {
       clearTimeout(timer);
       wakers.delete(done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, ms);

@@ -16,7 +16,7 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { createOidcVerifier } from '../identity/oidc-verifier.ts';
 import { createJobSigner } from '../jobs/job-signer.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import { type Logger, jsonLogger, silentLogger } from '../ports/logger.ts';
+import { type Logger, jsonLogger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -28,7 +28,7 @@ export async function createNodeServices(
   opts: { clock?: Clock; logger?: Logger; migrate?: boolean; database?: DatabaseHandle } = {},
 ): Promise<{ services: Services; database: DatabaseHandle; close(): Promise<void> }> {
   const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? (config.LOG_LEVEL === 'silent' ? silentLogger : jsonLogger({ service: 'hub' }));
+  const logger = opts.logger ?? jsonLogger({ service: 'hub' }, undefined, config.LOG_LEVEL);
   const database =
     opts.database ??
     (config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : await openPglite(path.join(config.DATA_DIR, 'pg')));

@@ -9,7 +9,7 @@ import type { UserVerifier } from '../identity/principal.ts';
 import { createOidcVerifier } from '../identity/oidc-verifier.ts';
 import { createJobSigner, type JobSigner } from '../jobs/job-signer.ts';
 import { systemClock } from '../ports/clock.ts';
-import { jsonLogger, silentLogger } from '../ports/logger.ts';
+import { jsonLogger } from '../ports/logger.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { Services } from '../services.ts';
 
@@ -121,7 +121,7 @@ export async function createWorkerServices(env: WorkerEnv): Promise<{ services: 
     taskQueue: createPostgresTaskQueue(database.db, clock),
     objectStore,
     clock,
-    logger: config.LOG_LEVEL === 'silent' ? silentLogger : jsonLogger({ service: 'hub', runtime: 'workers' }),
+    logger: jsonLogger({ service: 'hub', runtime: 'workers' }, undefined, config.LOG_LEVEL),
     users: verifierFor(config),
     jobSigner: await signerFor(jobKey, config.PUBLIC_URL),
   };
