@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519PublicJwkSchema } from '../shared/node-auth.ts';
 import { runCli } from './commands.ts';
+import { planDemo } from './demo/plan.ts';
 import { loadNodeKey, publicJwkOf } from './keys.ts';
 import { tempDir } from './test-support/temp-dir.ts';
 
@@ -63,19 +64,64 @@ describe('bridge CLI', () => {
     expect(warnings).toEqual([`KEY_FILE ${keyFile} has mode 644; it should be 600`]);
   });
 
-  it('generate-demo then index prints the summary and the bad files as a table', async () => {
+  it('generate-demo then index prints the summary and the skipped files as a table, reading only changes the second time', async () => {
     const data = join(dir.path, 'data');
+    const db = join(dir.path, 'state', 'index.sqlite');
     const gen = await cli('generate-demo', '--data', data, '--seed', 'cli-seed');
     expect(gen.code, gen.err).toBe(0);
     const files = Number(/wrote (\d+) DICOM files/.exec(gen.out)?.[1]);
-    await writeFile(join(data, 'readme.txt'), 'a note somebody left in the data folder\n'.repeat(8));
-    const res = await cli('index', '--data', data);
+    await writeFile(join(data, 'collection-1', 'readme.txt'), 'a note somebody left in the data folder\n'.repeat(8));
+    const res = await cli('index', '--data', data, '--db', db);
     expect(res.code, res.err).toBe(0);
-    expect(res.out).toMatch(new RegExp(`^files +${files + 1}$`, 'm'));
+    expect(res.out).toMatch(new RegExp(`^files read +${files + 1}$`, 'm'));
     expect(res.out).toMatch(new RegExp(`^instances +${files}$`, 'm'));
-    expect(res.out).toMatch(/^badFiles +1$/m);
-    expect(res.out).toMatch(/^bad file +reason$/m);
-    expect(res.out).toMatch(/^readme\.txt +not DICOM Part 10 \(no DICM prefix\)$/m);
+    expect(res.out).toMatch(/^files skipped +1$/m);
+    expect(res.out).toMatch(/^collection-1\/readme\.txt +not DICOM Part 10 \(no DICM prefix\)$/m);
+    const again = await cli('index', '--data', data, '--db', db, '--json');
+    expect(JSON.parse(again.out)).toMatchObject({ filesRead: 0, filesUnchanged: files + 1, instances: files });
+  });
+
+  it('query prints the mediator answer, obfuscated unless --exact', async () => {
+    const db = join(dir.path, 'state', 'index.sqlite');
+    const ast = join(dir.path, 'mr.json');
+    await writeFile(ast, JSON.stringify({ ast: { operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }, id: 'x' }));
+    const plan = planDemo('cli-seed');
+    const mr = plan.patients.flatMap((p) => p.studies).filter((s) => s.series.some((r) => r.modality === 'MR')).length;
+    const exact = await cli('query', '--db', db, '--ast', ast, '--exact');
+    expect(exact.code, exact.err).toBe(0);
+    expect(JSON.parse(exact.out)).toMatchObject({ total: { studies_count: mr }, obfuscation: { applied: false } });
+    const obfuscated = JSON.parse((await cli('query', '--db', db, '--ast', ast)).out);
+    expect(obfuscated.total.studies_count % 10).toBe(0);
+    expect(obfuscated.obfuscation.applied).toBe(true);
+    await writeFile(ast, JSON.stringify({ key: 'CLIN1045815', type: 'EQUALS', value: 'COM1001310' }));
+    const unsupported = await cli('query', '--db', db, '--ast', ast);
+    expect(unsupported.code).toBe(1);
+    expect(JSON.parse(unsupported.out)).toEqual({ status: 'unsupported', unsupported_keys: ['CLIN1045815'] });
+  });
+
+  it('quality prints the findings and writes them as JSON or CSV', async () => {
+    const data = join(dir.path, 'data');
+    const db = join(dir.path, 'state', 'index.sqlite');
+    const plan = planDemo('cli-seed');
+    const out = join(dir.path, 'report.json');
+    const res = await cli('quality', '--data', data, '--db', db, '--out', out);
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toMatch(/^missing header +instances +examples$/m);
+    const report = JSON.parse(await readFile(out, 'utf8'));
+    const imaged = plan.patients.filter((p) => p.studies.length > 0);
+    expect(report.clinicalRowsWithoutImages.map((r: { patientId: string }) => r.patientId).sort()).toEqual(
+      plan.patients.filter((p) => p.hasClinicalRow && p.studies.length === 0).map((p) => p.id).sort(),
+    );
+    expect(report.patientsWithoutClinicalRow.map((r: { patientId: string }) => r.patientId).sort()).toEqual(imaged.filter((p) => !p.hasClinicalRow).map((p) => p.id).sort());
+    const noManufacturer = imaged.flatMap((p) => p.studies.flatMap((s) => s.series)).filter((r) => r.manufacturer === '').reduce((n, r) => n + r.instanceUids.length, 0);
+    expect(report.missing.find((m: { field: string }) => m.field === 'Manufacturer').instances).toBe(noManufacturer);
+    expect(report.unmapped).toContainEqual(expect.objectContaining({ source: 'BodyPartExamined', value: 'ABDOMEN' }));
+    expect(report.badFiles).toEqual([{ path: 'collection-1/readme.txt', reason: 'not DICOM Part 10 (no DICM prefix)' }]);
+    const csvOut = join(dir.path, 'report.csv');
+    await cli('quality', '--data', data, '--db', db, '--out', csvOut);
+    const csv = await readFile(csvOut, 'utf8');
+    expect(csv.split('\n')[0]).toBe('section,dataset,item,detail,count');
+    expect(csv).toMatch(/^bad file,collection-1,collection-1\/readme\.txt,not DICOM Part 10 \(no DICM prefix\),1$/m);
   });
 
   it('start fails fast naming the missing settings', async () => {
@@ -84,7 +130,7 @@ describe('bridge CLI', () => {
     expect(res.err).toMatch(/NODE_ID is missing; HUB_URL is missing; KEY_FILE is missing/);
   });
 
-  it.each([[['frobnicate']], [['enrol', '--node-id', 'node-a']], [['index', '--bogus']]])('usage errors exit 2: %j', async (argv) => {
+  it.each([[['frobnicate']], [['enrol', '--node-id', 'node-a']], [['index', '--bogus']], [['query', '--db', 'x.sqlite']]])('usage errors exit 2: %j', async (argv) => {
     const res = await cli(...argv);
     expect(res.code).toBe(2);
     expect(res.err).toMatch(/usage: npm run bridge/);

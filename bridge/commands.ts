@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadBridgeConfig } from './config.ts';
+import { UsageError, required } from './cli-util.ts';
+import { dataCommand } from './data-commands.ts';
 import { generateDemo } from './demo/generate.ts';
-import { buildIndex } from './index/build-index.ts';
 import { KeyFileError, enrolNode } from './keys.ts';
 import { type Logger, describeError } from './logger.ts';
 
@@ -14,25 +15,17 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
+export { table } from './cli-util.ts';
+
 export const USAGE = `usage: npm run bridge -- <command> [options]
   enrol --node-id <id> --key-file <path> [--force]   create the node key; prints the public JWK for the hub
   generate-demo --data <dir> --seed <seed>           write deterministic synthetic DICOM + clinical data
-  index --data <dir>                                 index a data folder and print its summary and bad files
+  index --data <dir> --db <file> [--json]            index a data folder (only new or changed files); print the summary
+  query --db <file> --ast <file.json> [--exact]      answer a query tree from the index (--exact: no obfuscation,
+                                                     for the data holder's own eyes only)
+  quality --data <dir> --db <file> [--out <file>]    data-quality report (table; --out x.json or x.csv to keep it)
+  hash --data <dir> --dataset <id>                   SHA3-256 of a dataset's index and contents (as its CREATE_DATASET trace holds)
   start                                              run the bridge (configuration from the environment)`;
-
-class UsageError extends Error {}
-
-function required(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-/** Formats rows as a plain text table (the first row is the header). */
-export function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
-}
 
 /** Runs one CLI command; answers the process exit code instead of exiting, so it can be tested. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -46,6 +39,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         force: { type: 'boolean', default: false },
         data: { type: 'string' },
         seed: { type: 'string' },
+        db: { type: 'string' },
+        ast: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        exact: { type: 'boolean', default: false },
+        dataset: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -65,16 +64,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'generate-demo': {
         const dataDir = required(values, 'data');
         const result = await generateDemo({ dataDir, seed: required(values, 'seed') });
-        if (result.skipped) io.out(`${dataDir}/dataset.json exists: demo data already there, nothing written`);
-        else io.out(`wrote ${result.files} DICOM files for ${result.plan.patients.length} patients, dataset ${result.plan.dataset.id}`);
+        if (result.skipped) io.out(`${dataDir}/datasets.json exists: demo data already there, nothing written`);
+        else io.out(`wrote ${result.files} DICOM files for ${result.plan.patients.length} patients in ${result.plan.datasets.length} datasets`);
         return 0;
       }
-      case 'index': {
-        const index = await buildIndex(required(values, 'data'));
-        const { modalities, ...counts } = index.summary();
-        io.out(table([['what', 'count'], ...Object.entries(counts).map(([k, v]) => [k, String(v)]), ...Object.entries(modalities).map(([m, n]) => [`series ${m}`, String(n)])]).join('\n'));
-        const bad = index.badFiles();
-        if (bad.length > 0) io.out(`\n${table([['bad file', 'reason'], ...bad.map((b) => [b.path, b.reason])]).join('\n')}`);
+      case 'index':
+      case 'query':
+      case 'quality':
+        return await dataCommand(command, values, io);
+      case 'hash': {
+        const { hashDataset } = await import('./hash/dataset-hash.ts');
+        io.out(JSON.stringify(await hashDataset(required(values, 'data'), required(values, 'dataset')), null, 2));
         return 0;
       }
       case 'start': {

@@ -34,7 +34,29 @@ describe('loadBridgeConfig', () => {
       dataDir: '/data',
       stateDir: '/state',
       jobSource: { kind: 'hub' },
+      privacy: { enabled: true, epsilon: 0.28, sensitivity: 1, roundingStep: 10, smallCountThreshold: 10 },
+      mappingsFile: undefined,
+      reindexIntervalMs: 600_000,
+      mediator: undefined,
     });
+  });
+
+  it('reads the obfuscation, re-index and mediator settings', () => {
+    const config = loadBridgeConfig({
+      ...minimal,
+      OBFUSCATION: 'off',
+      OBFUSCATION_EPSILON: '0.5',
+      OBFUSCATION_ROUNDING_STEP: '5',
+      OBFUSCATION_SMALL_COUNT: '20',
+      REINDEX_INTERVAL_SECONDS: '0',
+      MEDIATOR_URL: 'http://127.0.0.1:9000/',
+      MEDIATOR_SECRET: 's3cret',
+    });
+    expect(config.privacy).toEqual({ enabled: false, epsilon: 0.5, sensitivity: 1, roundingStep: 5, smallCountThreshold: 20 });
+    expect(config.reindexIntervalMs).toBe(0);
+    expect(config.mediator).toEqual({ url: 'http://127.0.0.1:9000', secret: 's3cret', timeoutMs: 10_000 });
+    expect(problems({ ...minimal, MEDIATOR_URL: 'http://m' })).toEqual(['MEDIATOR_SECRET is required when MEDIATOR_URL is set']);
+    expect(problems({ ...minimal, OBFUSCATION: 'maybe' })[0]).toMatch(/^OBFUSCATION /);
   });
 
   it('parses pinned keys and explicit audience and issuer', () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ed25519PublicJwkSchema, nodeIdSchema } from '../shared/node-auth.ts';
+import { DEFAULT_PRIVACY, type PrivacySettings } from './query/obfuscate.ts';
 
 /** A hub job-signing key as pinned in HUB_JOB_KEYS or served by the hub: public, with a key id. */
 export const hubJobKeySchema = ed25519PublicJwkSchema
@@ -22,6 +23,37 @@ const jsonKeys = z.string().transform((text, ctx) => {
   }
 }).pipe(z.array(hubJobKeySchema).min(1, 'must hold at least one key'));
 
+/** Obfuscation settings, shared by `start` and the `query` command. */
+const privacyEnv = {
+  OBFUSCATION: z.enum(['on', 'off']).default('on'),
+  OBFUSCATION_EPSILON: z.coerce.number().positive().default(DEFAULT_PRIVACY.epsilon),
+  OBFUSCATION_SENSITIVITY: z.coerce.number().positive().default(DEFAULT_PRIVACY.sensitivity),
+  OBFUSCATION_ROUNDING_STEP: z.coerce.number().int().positive().default(DEFAULT_PRIVACY.roundingStep),
+  OBFUSCATION_SMALL_COUNT: z.coerce.number().int().min(1).default(DEFAULT_PRIVACY.smallCountThreshold),
+};
+
+function privacyOf(e: z.infer<z.ZodObject<typeof privacyEnv>>): PrivacySettings {
+  return {
+    enabled: e.OBFUSCATION === 'on',
+    epsilon: e.OBFUSCATION_EPSILON,
+    sensitivity: e.OBFUSCATION_SENSITIVITY,
+    roundingStep: e.OBFUSCATION_ROUNDING_STEP,
+    smallCountThreshold: e.OBFUSCATION_SMALL_COUNT,
+  };
+}
+
+/** The obfuscation settings alone, for commands that need no hub settings. */
+export function loadPrivacySettings(env: Record<string, string | undefined>): PrivacySettings {
+  const parsed = z.object(privacyEnv).safeParse(cleanEnv(env));
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  return privacyOf(parsed.data);
+}
+
+function cleanEnv(env: Record<string, string | undefined>): Record<string, string> {
+  // An empty variable is how shells and compose files say "unset".
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
+}
+
 const envSchema = z
   .object({
     NODE_ID: nodeIdSchema,
@@ -36,8 +68,15 @@ const envSchema = z
     SQS_QUEUE_URL: httpUrl.optional(),
     SQS_ENDPOINT: httpUrl.optional(),
     AWS_REGION: z.string().min(1).optional(),
+    MAPPINGS_FILE: z.string().min(1).optional(),
+    REINDEX_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
+    MEDIATOR_URL: httpUrl.optional(),
+    MEDIATOR_SECRET: z.string().min(1).optional(),
+    MEDIATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    ...privacyEnv,
   })
   .superRefine((env, ctx) => {
+    if (env.MEDIATOR_URL && !env.MEDIATOR_SECRET) ctx.addIssue({ code: 'custom', path: ['MEDIATOR_SECRET'], message: 'is required when MEDIATOR_URL is set' });
     if (env.JOB_SOURCE !== 'sqs') return;
     // SQS settings are only required when SQS is the job source; say so by name.
     if (!env.SQS_QUEUE_URL) ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL'], message: 'is required when JOB_SOURCE=sqs' });
@@ -62,6 +101,12 @@ export interface BridgeConfig {
   dataDir: string;
   stateDir: string;
   jobSource: JobSourceConfig;
+  privacy: PrivacySettings;
+  mappingsFile?: string;
+  /** 0: index at start only. */
+  reindexIntervalMs: number;
+  /** Set when the node answers through its own mediator instead of the bridge's index. */
+  mediator?: { url: string; secret: string; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -73,8 +118,7 @@ export class ConfigError extends Error {
 
 /** Validates the bridge's environment and fails fast, naming every missing or malformed setting. */
 export function loadBridgeConfig(env: Record<string, string | undefined>): BridgeConfig {
-  // An empty variable is how shells and compose files say "unset".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const cleaned: Record<string, string | undefined> = cleanEnv(env);
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -101,5 +145,9 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
       e.JOB_SOURCE === 'sqs'
         ? { kind: 'sqs', queueUrl: e.SQS_QUEUE_URL as string, endpoint: e.SQS_ENDPOINT, region: e.AWS_REGION as string }
         : { kind: 'hub' },
+    privacy: privacyOf(e),
+    mappingsFile: e.MAPPINGS_FILE ? resolve(e.MAPPINGS_FILE) : undefined,
+    reindexIntervalMs: e.REINDEX_INTERVAL_SECONDS * 1000,
+    mediator: e.MEDIATOR_URL ? { url: e.MEDIATOR_URL.replace(/\/+$/, ''), secret: e.MEDIATOR_SECRET as string, timeoutMs: e.MEDIATOR_TIMEOUT_MS } : undefined,
   };
 }

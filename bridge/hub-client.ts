@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { type JobResult, type LeasedJobs, type NodeReport, leasedJobsSchema } from '../shared/job-protocol.ts';
+import { type JobResult, type LeasedJobs, type NodeReport, capabilityManifestSchema, leasedJobsSchema } from '../shared/job-protocol.ts';
 import { type PrivateJwk, signNodeRequest } from '../shared/node-auth.ts';
 import { hubJobKeySchema } from './config.ts';
 
 export const heartbeatSchema = z.object({
   version: z.string(),
   datasets: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** Keys and codes this node can evaluate, so the hub can tell users before it asks. */
+  capabilities: capabilityManifestSchema.optional(),
 });
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
 

@@ -25,6 +25,12 @@ export class SafeJobError extends Error {
   }
 }
 
+/** The node cannot evaluate part of the query: it answers with the keys instead of counts. */
+export interface Unsupported {
+  status: 'unsupported';
+  unsupported_keys: string[];
+}
+
 const REFUSAL_MESSAGES: Record<JobRefusalReason, string> = {
   unsigned: 'the job is not signed with EdDSA as a job token',
   bad_signature: 'the job signature does not verify with any trusted hub job key',
@@ -41,7 +47,7 @@ export interface JobHandlerDeps {
   trust: { keys: PublicJwk[]; issuer: string };
   store: HandledJobStore;
   /** Runs a verified job; only ever called after every check has passed. */
-  execute: (job: VerifiedJob) => Promise<CountResult>;
+  execute: (job: VerifiedJob) => Promise<CountResult | Unsupported>;
   logger: Logger;
   backoff?: BackoffOptions;
   now?: () => number;
@@ -89,7 +95,12 @@ export class JobHandler {
   private async run(job: VerifiedJob, stop: AbortSignal): Promise<JobResult> {
     const started = this.now();
     try {
-      const result = countResultSchema.parse(await this.deps.execute(job));
+      const outcome = await this.deps.execute(job);
+      if ('status' in outcome) {
+        this.deps.logger.info('job unsupported', { jobId: job.jobId, unsupportedKeys: outcome.unsupported_keys });
+        return { status: 'unsupported', unsupported_keys: outcome.unsupported_keys };
+      }
+      const result = countResultSchema.parse(outcome);
       this.deps.logger.info('job answered', { jobId: job.jobId, kind: job.body.kind, ms: this.now() - started, total: result.total });
       return { status: 'answered', result };
     } catch (err) {

@@ -2,12 +2,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PublicJwk } from '../shared/node-auth.ts';
 import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 import type { BridgeConfig } from './config.ts';
-import { countMatches } from './count.ts';
-import { loadDatasetInfo } from './dataset.ts';
 import { HandledJobStore } from './handled-jobs.ts';
 import { HubClient } from './hub-client.ts';
-import { buildIndex } from './index/build-index.ts';
-import type { IndexSummary } from './index/imaging-index.ts';
+import { type NodeData, openNodeData } from './node-data.ts';
 import { HubJobSource, type JobSource, SqsJobSource } from './job-source.ts';
 import { loadNodeKey } from './keys.ts';
 import { type Logger, describeError, jsonLogger } from './logger.ts';
@@ -28,7 +25,7 @@ export interface StartOptions {
 }
 
 export interface RunningBridge {
-  summary: IndexSummary;
+  data: NodeData;
   /** Resolves when the worker has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -69,13 +66,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   if (opts.signal?.aborted) controller.abort();
 
   const privateJwk = await loadNodeKey(config.keyFile, (msg) => logger.warn(msg));
-  const dataset = await loadDatasetInfo(config.dataDir);
-  const started = Date.now();
-  const index = await buildIndex(config.dataDir);
-  const summary = index.summary();
-  logger.info('data indexed', { ...summary, ms: Date.now() - started, dataset: dataset.id });
-  for (const bad of index.badFiles()) logger.warn('file skipped', { ...bad });
-
+  const data = await openNodeData(config, logger, opts.fetch);
   const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: opts.fetch });
   const trust = await resolveHubTrust(config, hub, logger, controller.signal);
   const store = await HandledJobStore.open(config.stateDir);
@@ -94,15 +85,20 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     trust,
     store,
     logger,
-    execute: async (job) => countMatches(job.body.payload.query, index, dataset),
-    heartbeat: () => ({ version: BRIDGE_VERSION, datasets: [{ id: dataset.id, name: dataset.name }] }),
+    execute: (job) => data.answer(job.body.payload.query),
+    heartbeat: () => ({ version: BRIDGE_VERSION, datasets: data.datasets(), capabilities: data.capabilities() }),
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     minPollIntervalMs: opts.minPollIntervalMs,
     backoff: opts.backoff,
   });
-  const done = worker.run(controller.signal).finally(() => opts.signal?.removeEventListener('abort', onAbort));
+  const done = Promise.all([worker.run(controller.signal), data.reindexLoop(controller.signal)])
+    .then(() => undefined)
+    .finally(() => {
+      data.close();
+      opts.signal?.removeEventListener('abort', onAbort);
+    });
   return {
-    summary,
+    data,
     done,
     stop: async () => {
       controller.abort();

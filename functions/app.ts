@@ -11,6 +11,7 @@ import { requestContext } from './middleware/request-context.ts';
 import { nodeRoutes } from './nodes/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import type { Services } from './services.ts';
+import { tracerBodyLimit, tracerRoutes } from './tracer/routes.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -33,7 +34,10 @@ export function buildApp(services: Services) {
     .route('/api/v1/me', meRoutes)
     .route('/api/v1/nodes', nodeRoutes)
     .route('/api/v1/bridge', bridgeRoutes)
-    .route('/api/v1/search', searchRoutes);
+    .route('/api/v1/search', searchRoutes)
+    .use('/tracer/*', tracerBodyLimit)
+    .use('/tracer/*', authenticate)
+    .route('/tracer/api/v1', tracerRoutes);
   app.onError(onError);
   app.notFound(notFound);
   return app;

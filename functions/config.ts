@@ -33,6 +33,24 @@ export const hubConfigSchema = z.object({
       }
     })
     .optional(),
+  /** The tracer's own Ed25519 checkpoint key as a private JWK (JSON); separate from the job key. Generated into DATA_DIR on Node if absent. */
+  TRACER_SIGNING_KEY: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return ed25519PrivateJwkSchema.parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 private JWK in JSON' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  /** A signed checkpoint is published at least every this many entries... */
+  TRACER_CHECKPOINT_EVERY: z.coerce.number().int().positive().default(1000),
+  /** ...or after this many seconds, whichever comes first. */
+  TRACER_CHECKPOINT_SECONDS: seconds(60),
+  /** How appends are serialised: `batch` (one transaction per batch of concurrent appends) or `direct`. */
+  TRACER_SEQUENCER: z.enum(['batch', 'direct']).default('batch'),
   JOB_QUEUE: z.enum(['postgres', 'sqs']).default('postgres'),
   /** e.g. https://sqs.eu-west-1.amazonaws.com/123456789012/eucaim-node-{nodeId} */
   SQS_QUEUE_URL_TEMPLATE: z.string().includes('{nodeId}').optional(),
@@ -42,7 +60,7 @@ export const hubConfigSchema = z.object({
   S3_BUCKET: z.string().min(3).optional(),
   AWS_REGION: z.string().default('eu-west-1'),
   AWS_ENDPOINT_URL: url.optional(),
-  SEARCH_DEADLINE_SECONDS: seconds(15),
+  SEARCH_DEADLINE_SECONDS: seconds(10).pipe(z.number().max(60, 'at most 60')),
   NODE_OFFLINE_AFTER_SECONDS: seconds(90),
   LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
 }).superRefine((c, ctx) => {

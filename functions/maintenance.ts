@@ -3,12 +3,14 @@ import { jobQueue } from './adapters/queue-postgres.sql.ts';
 import { drainPostgresTasks } from './adapters/task-queue-postgres.ts';
 import { pruneUsedTokens } from './nodes/node-repo.ts';
 import type { Services } from './services.ts';
+import { publishDueCheckpoint } from './tracer/append.ts';
 import { handleHubTask } from './tasks.ts';
 
 /**
  * The hub's periodic sweep, run by whatever schedules work on each runtime (an interval on Node,
  * the cron trigger on Workers, an EventBridge cron on AWS): runs due tasks queued in Postgres,
- * and forgets node token ids and queued jobs whose expiry has passed.
+ * forgets node token ids and queued jobs whose expiry has passed, and publishes the tracer's
+ * time-based checkpoint when one is due (appends publish the count-based ones).
  */
 export async function runMaintenance(s: Services) {
   const tasks =
@@ -16,6 +18,7 @@ export async function runMaintenance(s: Services) {
       ? await drainPostgresTasks(s.db, s.clock, (task) => handleHubTask(s, task))
       : { done: 0, failed: 0 };
   await pruneUsedTokens(s);
+  await publishDueCheckpoint(s.tracer.deps);
   const expiredJobs = await s.db.delete(jobQueue).where(lt(jobQueue.expiresAt, s.clock.now())).returning({ id: jobQueue.jobId });
   return { tasksDone: tasks.done, tasksFailed: tasks.failed, expiredJobsRemoved: expiredJobs.length };
 }

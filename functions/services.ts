@@ -7,6 +7,7 @@ import type { Logger } from './ports/logger.ts';
 import type { ObjectStore } from './ports/object-store.ts';
 import type { JobQueue } from './ports/queue.ts';
 import type { TaskQueue } from './ports/task-queue.ts';
+import type { Tracer } from './tracer/tracer-service.ts';
 
 /** Everything the hub's routes may touch. Each runtime entry builds one and hands it to `buildApp`. */
 export interface Services {
@@ -19,4 +20,5 @@ export interface Services {
   logger: Logger;
   users: UserVerifier;
   jobSigner: JobSigner;
+  tracer: Tracer;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadDatasetInfo } from '../bridge/dataset.ts';
+import { loadDatasets } from '../bridge/dataset.ts';
 import { generateDemo } from '../bridge/demo/generate.ts';
 import { enrolNode, loadNodeKey, publicJwkOf } from '../bridge/keys.ts';
 import type { Database } from '../functions/db/client.ts';
@@ -16,7 +16,8 @@ export interface PreparedNode {
   keyFile: string;
   data: string;
   state: string;
-  datasetId: string;
+  /** The node's first dataset (kept for callers that seed one dataset), and all of them. */
+  datasetIds: string[];
 }
 
 /**
@@ -35,7 +36,7 @@ export async function prepareDemoNode(
     ? publicJwkOf(await loadNodeKey(keyFile))
     : (await enrolNode({ nodeId: node.id, keyFile })).publicJwk;
   await generateDemo({ dataDir: data, seed: node.id });
-  const dataset = await loadDatasetInfo(data);
+  const datasets = await loadDatasets(data);
 
   const res = await fetch(`${opts.hubUrl}/api/v1/nodes`, {
     method: 'POST',
@@ -46,13 +47,17 @@ export async function prepareDemoNode(
   if (res.status !== 201 && res.status !== 409) {
     throw new Error(`registering ${node.id} failed: ${res.status} ${await res.text()}`);
   }
-  return { keyFile, data, state, datasetId: dataset.id };
+  return { keyFile, data, state, datasetIds: datasets.map((d) => d.id) };
 }
 
 /**
  * The demo `representative` represents every demo dataset. Written directly until dataset
  * registration (the catalogue) owns representatives.
  */
-export async function seedDemoRoles(db: Database, datasetId: string): Promise<void> {
-  await db.insert(datasetRepresentatives).values({ datasetId, subject: 'representative' }).onConflictDoNothing();
+export async function seedDemoRoles(db: Database, datasetIds: string[]): Promise<void> {
+  if (datasetIds.length === 0) return;
+  await db
+    .insert(datasetRepresentatives)
+    .values(datasetIds.map((datasetId) => ({ datasetId, subject: 'representative' })))
+    .onConflictDoNothing();
 }

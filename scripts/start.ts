@@ -40,7 +40,7 @@ async function main() {
   const hubKeys = JSON.stringify(hub.services.jobSigner.publicKeys());
   for (const node of DEMO_NODES) {
     const prepared = await prepareDemoNode(node, { dataDir, hubUrl: publicUrl, adminToken });
-    await seedDemoRoles(hub.services.db, prepared.datasetId);
+    await seedDemoRoles(hub.services.db, prepared.datasetIds);
     children.push(startBridge(node.id, prepared, hubKeys));
   }
 

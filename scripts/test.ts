@@ -38,7 +38,7 @@ async function plan(): Promise<Suite[]> {
   const noChromium = existsSync(chromium) ? undefined : `no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`;
   return [
     { name: 'node (PGlite)', project: 'node', env: { TEST_DATABASE_URL: undefined } },
-    { name: 'node integration (PostgreSQL)', project: 'node', files: ['test/integration/hub-', 'test/integration/maintenance', 'test/integration/queue-postgres'], env: { TEST_DATABASE_URL: pg }, skip: noPg },
+    { name: 'node integration (PostgreSQL)', project: 'node', files: ['test/integration/hub-', 'test/integration/maintenance', 'test/integration/queue-postgres', 'test/integration/search-', 'test/integration/tracer-'], env: { TEST_DATABASE_URL: pg }, skip: noPg },
     { name: 'adapters (SQS, S3 on loopback)', project: 'adapters' },
     { name: 'lambda', project: 'lambda', env: { TEST_DATABASE_URL: pg } },
     { name: 'workers (workerd + PostgreSQL)', project: 'workers', env: { TEST_DATABASE_URL: pg }, skip: noPg },

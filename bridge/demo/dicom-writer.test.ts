@@ -87,13 +87,22 @@ describe('DICOM writer and head reader', () => {
 
   it('reads further when the header is longer than the first read', async () => {
     const path = join(dir.path, 'long-header.dcm');
-    const comments = 'x'.repeat(20_000);
-    const bytes = writeImage({ ...fields, size: 512, extra: [{ tag: 0x00204000, vr: 'UT', value: comments }] });
+    // A long private element before PatientID: the reader must get past it to the tags it needs.
+    const bytes = writeImage({ ...fields, size: 512, extra: [{ tag: 0x00091001, vr: 'OB', value: new Uint8Array(20_000).fill(7) }] });
     await writeFile(path, bytes);
     const head = await readDicomHead(path);
     expect(head.ok, JSON.stringify(head)).toBe(true);
     expect(head.bytesRead).toBeGreaterThan(20_000);
     expect(head.bytesRead).toBeLessThan(bytes.length);
     if (head.ok) expect(head.fields.manufacturer).toBe('GE MEDICAL SYSTEMS');
+  });
+
+  it('stops after the last tag it needs, however long the rest of the header', async () => {
+    const path = join(dir.path, 'long-comments.dcm');
+    const bytes = writeImage({ ...fields, size: 512, extra: [{ tag: 0x00204000, vr: 'UT', value: 'x'.repeat(20_000) }] });
+    await writeFile(path, bytes);
+    const head = await readDicomHead(path);
+    expect(head.ok && head.fields.seriesUid).toBe(fields.seriesUid);
+    expect(head.bytesRead).toBe(8192);
   });
 });

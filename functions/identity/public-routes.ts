@@ -7,6 +7,11 @@ export const publicApiRoutes: ReadonlyArray<{ method: string; path: RegExp }> = 
   { method: 'GET', path: /^\/api\/v1\/health$/ },
   { method: 'GET', path: /^\/api\/v1\/web-config$/ },
   { method: 'GET', path: /^\/api\/v1\/bridge\/job-keys$/ },
+  // The tracer's checkpoints, key and proofs: public so that anyone can verify the log.
+  { method: 'GET', path: /^\/tracer\/api\/v1\/checkpoints(\/latest)?$/ },
+  { method: 'GET', path: /^\/tracer\/api\/v1\/keys$/ },
+  { method: 'GET', path: /^\/tracer\/api\/v1\/proofs\/(inclusion|consistency)$/ },
+  { method: 'GET', path: /^\/api\/v1\/search\/catalogue$/ },
 ];
 
 export function isPublicApiRoute(method: string, path: string): boolean {
@@ -15,3 +20,10 @@ export function isPublicApiRoute(method: string, path: string): boolean {
 }
 
 export const BRIDGE_PREFIX = '/api/v1/bridge/';
+
+/** Routes outside the bridge prefix that take node-signed requests (nodes submitting traces). */
+export const nodeSignedRoutes: ReadonlyArray<{ method: string; path: RegExp }> = [{ method: 'POST', path: /^\/tracer\/api\/v1\/traces$/ }];
+
+export function isNodeSignedRoute(method: string, path: string): boolean {
+  return nodeSignedRoutes.some((r) => r.method === method && r.path.test(path));
+}

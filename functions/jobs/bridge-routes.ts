@@ -3,13 +3,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
-import { jobResultSchema, nodeReportSchema } from '../../shared/job-protocol.ts';
+import { capabilityManifestSchema, jobResultSchema, nodeReportSchema } from '../../shared/job-protocol.ts';
 import type { HubEnv } from '../env.ts';
 import { callingNode, requireNode } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
-import { pruneUsedTokens, touchNode } from '../nodes/node-repo.ts';
+import { pruneUsedTokens, storeCapabilities, touchNode } from '../nodes/node-repo.ts';
 import { nodeDatasets, nodeReports } from '../nodes/nodes.sql.ts';
-import { recordSearchAnswer } from '../search/search-service.ts';
+import { recordSearchAnswer, type SearchOutcome } from '../search/search-service.ts';
 import { jobs } from './jobs.sql.ts';
 
 const leaseQuery = z.object({
@@ -21,6 +21,8 @@ export const heartbeatSchema = z
   .object({
     version: z.string().max(64),
     datasets: z.array(z.object({ id: z.string().min(1).max(200), name: z.string().max(500) }).strict()).max(1000).default([]),
+    /** What the node can evaluate; optional so bridges from before the manifest keep working. */
+    capabilities: capabilityManifestSchema.optional(),
   })
   .strict();
 
@@ -47,13 +49,12 @@ export const bridgeRoutes = new Hono<HubEnv>()
     const nodeId = callingNode(c);
     const jobId = c.req.param('jobId');
     const body = c.req.valid('json');
-    const [job] = await s.db.select({ kind: jobs.kind }).from(jobs).where(and(eq(jobs.id, jobId), eq(jobs.nodeId, nodeId)));
-    if (!job) throw new AppError('not_found', 'no such job for this node');
-    const outcome =
+    // Search counts are the only job kind with results; recordSearchAnswer refuses a job of another node.
+    const outcome: SearchOutcome =
       body.status === 'answered'
         ? { status: body.status, result: body.result }
         : body.status === 'unsupported'
-          ? { status: 'error' as const, error: { code: 'unsupported', message: `cannot evaluate: ${body.unsupported_keys.join(', ')}` } }
+          ? { status: body.status, unsupportedKeys: body.unsupported_keys }
           : { status: body.status, error: body.error };
     const { recorded } = await recordSearchAnswer(s, nodeId, jobId, outcome);
     if (body.receipt) await s.jobQueue.ack(nodeId, body.receipt).catch(() => false);
@@ -80,6 +81,7 @@ export const bridgeRoutes = new Hono<HubEnv>()
     const nodeId = callingNode(c);
     const body = c.req.valid('json');
     await touchNode(s, nodeId, body.version);
+    if (body.capabilities) await storeCapabilities(s, nodeId, body.capabilities);
     for (const d of body.datasets) {
       await s.db
         .insert(nodeDatasets)

@@ -10,12 +10,18 @@ export async function dispatchJobs(
   planned: { jobId: string; nodeId: string; body: JobBody; expiresAt: Date }[],
 ): Promise<void> {
   const nowMs = s.clock.now().getTime();
-  await Promise.all(
+  // Every signature first, then every enqueue at once: the first woken node's lease and answer then
+  // queue behind the remaining inserts instead of between them, so the last node is not served last.
+  const signed = await Promise.all(
     planned.map(async (p) => {
       const ttlSeconds = Math.max(1, Math.ceil((p.expiresAt.getTime() - nowMs) / 1000));
-      const jws = await s.jobSigner.sign({ jobId: p.jobId, nodeId: p.nodeId, body: p.body, ttlSeconds, nowMs });
+      return { ...p, jws: await s.jobSigner.sign({ jobId: p.jobId, nodeId: p.nodeId, body: p.body, ttlSeconds, nowMs }) };
+    }),
+  );
+  await Promise.all(
+    signed.map(async (p) => {
       try {
-        await s.jobQueue.enqueue({ nodeId: p.nodeId, jobId: p.jobId, jws, notAfter: p.expiresAt });
+        await s.jobQueue.enqueue({ nodeId: p.nodeId, jobId: p.jobId, jws: p.jws, notAfter: p.expiresAt });
       } catch (err) {
         s.logger.error('job dispatch failed', { jobId: p.jobId, nodeId: p.nodeId, error: (err as Error).message });
       }

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors.ts';
 import { verifyNodeRequest } from '../../shared/node-auth.ts';
 import type { HubEnv } from '../env.ts';
 import { userPrincipal } from '../identity/principal.ts';
-import { BRIDGE_PREFIX, isPublicApiRoute } from '../identity/public-routes.ts';
+import { BRIDGE_PREFIX, isNodeSignedRoute, isPublicApiRoute } from '../identity/public-routes.ts';
 import { activeNodeKey, claimNodeToken, touchNode } from '../nodes/node-repo.ts';
 
 function bearer(header: string | undefined): string | undefined {
@@ -20,12 +20,13 @@ function bearer(header: string | undefined): string | undefined {
 export const authenticate = createMiddleware<HubEnv>(async (c, next) => {
   const url = new URL(c.req.url);
   const path = url.pathname;
-  if (!path.startsWith('/api/')) return next();
+  // The tracer keeps CHAIMELEON's paths (/tracer/api/v1/...), outside /api: guarded the same way.
+  if (!path.startsWith('/api/') && !path.startsWith('/tracer/')) return next();
   const services = c.get('services');
   const token = bearer(c.req.header('authorization'));
   const isPublic = isPublicApiRoute(c.req.method, path);
 
-  if (path.startsWith(BRIDGE_PREFIX) && !isPublic) {
+  if ((path.startsWith(BRIDGE_PREFIX) || isNodeSignedRoute(c.req.method, path)) && !isPublic) {
     if (!token) throw new AppError('unauthenticated', 'node token required');
     const body = ['GET', 'HEAD'].includes(c.req.method) ? '' : await c.req.text();
     const claims = await verifyNodeRequest({

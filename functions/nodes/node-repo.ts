@@ -1,4 +1,5 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { CapabilityManifest } from '../../shared/job-protocol.ts';
 import type { PublicJwk } from '../../shared/node-auth.ts';
 import type { Services } from '../services.ts';
 import { nodes, usedNodeTokens } from './nodes.sql.ts';
@@ -39,6 +40,11 @@ export async function touchNode(deps: Deps, nodeId: string, version?: string): P
     .where(eq(nodes.id, nodeId));
 }
 
+/** Keeps the latest manifest a node sent; a heartbeat without one leaves the stored one alone. */
+export async function storeCapabilities(deps: Deps, nodeId: string, capabilities: CapabilityManifest): Promise<void> {
+  await deps.db.update(nodes).set({ capabilities, capabilitiesAt: deps.clock.now() }).where(eq(nodes.id, nodeId));
+}
+
 export function isOnline(deps: Deps, lastSeenAt: Date | null): boolean {
   return !!lastSeenAt && deps.clock.now().getTime() - lastSeenAt.getTime() <= deps.config.NODE_OFFLINE_AFTER_SECONDS * 1000;
 }
@@ -54,7 +60,15 @@ export async function onlineNodes(deps: Deps) {
 
 export async function listNodes(deps: Deps) {
   const rows = await deps.db
-    .select({ id: nodes.id, name: nodes.name, status: nodes.status, lastSeenAt: nodes.lastSeenAt, version: nodes.version })
+    .select({
+      id: nodes.id,
+      name: nodes.name,
+      status: nodes.status,
+      lastSeenAt: nodes.lastSeenAt,
+      version: nodes.version,
+      capabilities: nodes.capabilities,
+      capabilitiesAt: nodes.capabilitiesAt,
+    })
     .from(nodes)
     .orderBy(sql`${nodes.id}`);
   return rows.map((r) => ({ ...r, online: r.status === 'active' && isOnline(deps, r.lastSeenAt) }));

@@ -1,4 +1,5 @@
 import { index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import type { CapabilityManifest } from '../../shared/job-protocol.ts';
 import type { PublicJwk } from '../../shared/node-auth.ts';
 import { createdAt, tstz } from '../db/columns.ts';
 
@@ -12,6 +13,9 @@ export const nodes = pgTable('nodes', {
   status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
   lastSeenAt: tstz('last_seen_at'),
   version: text('version'),
+  /** The filters the node says it can evaluate, from its latest heartbeat that carried them. */
+  capabilities: jsonb('capabilities').$type<CapabilityManifest>(),
+  capabilitiesAt: tstz('capabilities_at'),
   registeredAt: createdAt(),
 });
 

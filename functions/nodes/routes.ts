@@ -21,7 +21,9 @@ export const registerNodeSchema = z
 export const nodeRoutes = new Hono<HubEnv>()
   .get('/', requireMember, async (c) => {
     const list = await listNodes(c.get('services'));
-    return c.json({ nodes: list.map((n) => ({ ...n, lastSeenAt: n.lastSeenAt?.toISOString() ?? null })) });
+    return c.json({
+      nodes: list.map((n) => ({ ...n, lastSeenAt: n.lastSeenAt?.toISOString() ?? null, capabilitiesAt: n.capabilitiesAt?.toISOString() ?? null })),
+    });
   })
   /** Registers a bridge with the public key its `enrol` printed. Re-registering an id is a conflict. */
   .post('/', requireAdmin, validate('json', registerNodeSchema), async (c) => {

@@ -38,7 +38,8 @@ export function servicesFromEnv(env: Record<string, string | undefined>): Servic
     // One container serves one request at a time: two connections are plenty, and many containers
     // with a pool of ten each would exhaust the database's connection limit.
     const database = openPostgres(config.DATABASE_URL as string, { max: 2 });
-    return (await createNodeServices(config, { migrate: false, database })).services;
+    // No writable disk for a generated tracer key: without TRACER_SIGNING_KEY checkpoints are refused by name.
+    return (await createNodeServices(config, { migrate: false, database, generateTracerKey: false })).services;
   });
 }
 

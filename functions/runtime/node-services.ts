@@ -18,6 +18,8 @@ import { createJobSigner } from '../jobs/job-signer.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { type Logger, jsonLogger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
+import { type CheckpointSigner, createCheckpointSigner, refusingCheckpointSigner } from '../tracer/checkpoint-signer.ts';
+import { createTracer } from '../tracer/tracer-service.ts';
 
 /**
  * Builds the hub's services for a Node process (local `npm start`, Lambda, tests): embedded
@@ -25,7 +27,7 @@ import type { Services } from '../services.ts';
  */
 export async function createNodeServices(
   config: HubConfig,
-  opts: { clock?: Clock; logger?: Logger; migrate?: boolean; database?: DatabaseHandle } = {},
+  opts: { clock?: Clock; logger?: Logger; migrate?: boolean; database?: DatabaseHandle; generateTracerKey?: boolean } = {},
 ): Promise<{ services: Services; database: DatabaseHandle; close(): Promise<void> }> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? jsonLogger({ service: 'hub' }, undefined, config.LOG_LEVEL);
@@ -58,18 +60,33 @@ export async function createNodeServices(
     logger,
     users: createOidcVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL }),
     jobSigner: await createJobSigner(config.JOB_SIGNING_KEY ?? (await localJobKey(config.DATA_DIR)), config.PUBLIC_URL),
+    tracer: createTracer({
+      db: database.db,
+      clock,
+      signer: await tracerSigner(config, opts.generateTracerKey ?? true),
+      checkpointEvery: config.TRACER_CHECKPOINT_EVERY,
+      checkpointSeconds: config.TRACER_CHECKPOINT_SECONDS,
+      sequencer: config.TRACER_SEQUENCER,
+    }),
   };
   // A database handed in belongs to the caller, who closes it.
   return { services, database, close: () => (opts.database ? Promise.resolve() : database.close()) };
 }
 
-/** The embedded default: a job key generated once and kept beside the data, readable by root only. */
-async function localJobKey(dataDir: string): Promise<PrivateJwk> {
-  const file = path.join(dataDir, 'hub-job-key.json');
+/** Where no key is configured and none may be generated (Lambda), the tracer cannot publish checkpoints and says so. */
+async function tracerSigner(config: HubConfig, generate: boolean): Promise<CheckpointSigner> {
+  if (config.TRACER_SIGNING_KEY) return createCheckpointSigner(config.TRACER_SIGNING_KEY, config.PUBLIC_URL);
+  if (!generate) return refusingCheckpointSigner(config.PUBLIC_URL);
+  return createCheckpointSigner(await localJobKey(config.DATA_DIR, 'tracer-key.json'), config.PUBLIC_URL);
+}
+
+/** The embedded default: a key (job key, tracer key) generated once and kept beside the data, readable by root only. */
+async function localJobKey(dataDir: string, name = 'hub-job-key.json'): Promise<PrivateJwk> {
+  const file = path.join(dataDir, name);
   try {
     return ed25519PrivateJwkSchema.parse(JSON.parse(await readFile(file, 'utf8')));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`unreadable job key ${file}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`unreadable key ${file}`);
   }
   await mkdir(dataDir, { recursive: true });
   const { privateJwk } = await generateNodeKeyPair();

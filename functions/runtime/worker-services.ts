@@ -12,6 +12,8 @@ import { systemClock } from '../ports/clock.ts';
 import { jsonLogger } from '../ports/logger.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { Services } from '../services.ts';
+import { type CheckpointSigner, createCheckpointSigner, refusingCheckpointSigner } from '../tracer/checkpoint-signer.ts';
+import { createTracer } from '../tracer/tracer-service.ts';
 
 /**
  * The Worker's bindings: the hub's settings as [vars] and secrets, plus Hyperdrive. Typed here, by
@@ -105,6 +107,20 @@ function signerFor(jobKey: NonNullable<HubConfig['JOB_SIGNING_KEY']>, issuer: st
   return signer;
 }
 
+/** Without TRACER_SIGNING_KEY the tracer appends but cannot publish checkpoints, and says so on those routes. */
+function tracerSignerFor(config: HubConfig): Promise<CheckpointSigner> {
+  const key = config.TRACER_SIGNING_KEY;
+  if (!key) return Promise.resolve(refusingCheckpointSigner(config.PUBLIC_URL));
+  const cacheKey = `tracer ${key.x} ${config.PUBLIC_URL}`;
+  let signer = tracerSigners.get(cacheKey);
+  if (!signer) {
+    signer = createCheckpointSigner(key, config.PUBLIC_URL);
+    tracerSigners.set(cacheKey, signer);
+  }
+  return signer;
+}
+const tracerSigners = new Map<string, Promise<CheckpointSigner>>();
+
 /**
  * The hub's services for one request or one cron run. The database client is per invocation:
  * Workers cannot carry a socket from one request to the next, and Hyperdrive pools for us.
@@ -124,6 +140,15 @@ export async function createWorkerServices(env: WorkerEnv): Promise<{ services: 
     logger: jsonLogger({ service: 'hub', runtime: 'workers' }, undefined, config.LOG_LEVEL),
     users: verifierFor(config),
     jobSigner: await signerFor(jobKey, config.PUBLIC_URL),
+    // Per request like the database client: batching happens across requests only through the advisory lock.
+    tracer: createTracer({
+      db: database.db,
+      clock,
+      signer: await tracerSignerFor(config),
+      checkpointEvery: config.TRACER_CHECKPOINT_EVERY,
+      checkpointSeconds: config.TRACER_CHECKPOINT_SECONDS,
+      sequencer: 'direct',
+    }),
   };
   return { services, close: () => database.close() };
 }

@@ -2,80 +2,87 @@ import { and, eq, inArray, lt } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import type { CountResult } from '../../shared/job-protocol.ts';
-import type { SearchRequest } from '../../shared/query.ts';
 import { dispatchJobs } from '../jobs/dispatch.ts';
 import { jobs } from '../jobs/jobs.sql.ts';
-import { onlineNodes } from '../nodes/node-repo.ts';
+import { listNodes } from '../nodes/node-repo.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
-import { searchNodes, searches } from './search.sql.ts';
+import { queryHash } from './canonical-query.ts';
+import { searchAudit, searchNodes, searches } from './search.sql.ts';
+import { DEADLINE_LIMITS, type SearchBody } from './search-request.ts';
+import { signalSearchChange } from './search-signals.ts';
+import { getSearch } from './search-view.ts';
+
+export { getSearch } from './search-view.ts';
 
 /**
- * A count query fans out as one signed job per online node. Everything lives in Postgres, so a
- * hub restart loses nothing: answers that arrive later still land, and the deadline still closes it.
+ * A count query fans out as one signed job per online node; registered nodes that are offline are
+ * recorded as skipped, so the user sees who was not asked. Everything lives in Postgres, so a hub
+ * restart loses nothing: answers that arrive later still land, and the deadline still closes it.
  */
-export async function createSearch(s: Services, owner: string, req: SearchRequest) {
+export async function createSearch(s: Services, owner: string, req: SearchBody, log: Logger = s.logger) {
   const now = s.clock.now();
-  const deadlineAt = new Date(now.getTime() + s.config.SEARCH_DEADLINE_SECONDS * 1000);
-  const targets = await onlineNodes(s);
+  const deadlineSeconds = req.deadlineSeconds ?? Math.min(s.config.SEARCH_DEADLINE_SECONDS, DEADLINE_LIMITS.max);
+  const deadlineAt = new Date(now.getTime() + deadlineSeconds * 1000);
+  const registered = (await listNodes(s)).filter((n) => n.status === 'active');
   const searchId = newId('srch', now.getTime());
-  const planned = targets.map((n) => ({ nodeId: n.id, jobId: newId('job', now.getTime()) }));
+  const planned = registered.filter((n) => n.online).map((n) => ({ nodeId: n.id, jobId: newId('job', now.getTime()) }));
+  const skipped = registered.filter((n) => !n.online).map((n) => n.id);
+  const hash = await queryHash(req.ast);
 
   await s.db.transaction(async (tx) => {
-    await tx.insert(searches).values({ id: searchId, owner, query: req.ast, clientId: req.id ?? null, deadlineAt, createdAt: now });
-    if (planned.length === 0) return;
-    await tx.insert(jobs).values(planned.map((p) => ({ id: p.jobId, nodeId: p.nodeId, kind: 'search.count', expiresAt: deadlineAt })));
-    await tx.insert(searchNodes).values(planned.map((p) => ({ searchId, nodeId: p.nodeId, jobId: p.jobId })));
+    await tx.insert(searches).values({ id: searchId, owner, query: req.ast, clientId: req.id ?? null, deadlineAt, createdAt: now, queryHash: hash });
+    if (planned.length > 0) {
+      await tx.insert(jobs).values(planned.map((p) => ({ id: p.jobId, nodeId: p.nodeId, kind: 'search.count', expiresAt: deadlineAt })));
+    }
+    const rows = [
+      ...planned.map((p) => ({ searchId, nodeId: p.nodeId, jobId: p.jobId })),
+      ...skipped.map((nodeId) => ({ searchId, nodeId, jobId: null, status: 'skipped' as const })),
+    ];
+    if (rows.length > 0) await tx.insert(searchNodes).values(rows);
+    await tx.insert(searchAudit).values({
+      id: newId('evt', now.getTime()),
+      searchId,
+      subject: owner,
+      queryHash: hash,
+      deadlineSeconds,
+      nodesAsked: planned.length,
+      nodesSkipped: skipped.length,
+      createdAt: now,
+    });
   });
+  // The audit line carries the hash, never the tree: a query can describe a very small cohort.
+  log.info('search created', { searchId, who: owner, queryHash: hash, deadlineSeconds, nodesAsked: planned.length, nodesSkipped: skipped.length });
 
   await dispatchJobs(
     s,
     planned.map((p) => ({ ...p, body: { kind: 'search.count' as const, payload: { searchId, query: req.ast } }, expiresAt: deadlineAt })),
   );
-  await s.taskQueue.send({ type: 'search.deadline', searchId }, { delaySeconds: s.config.SEARCH_DEADLINE_SECONDS + 1 });
+  await s.taskQueue.send({ type: 'search.deadline', searchId }, { delaySeconds: deadlineSeconds + 1 });
   return getSearch(s, { sub: owner, admin: false }, searchId);
 }
 
-export async function getSearch(s: Services, viewer: { sub: string; admin: boolean }, searchId: string) {
-  const [search] = await s.db.select().from(searches).where(eq(searches.id, searchId));
-  // Someone else's search is reported as absent, not forbidden: ids must not reveal activity.
-  if (!search || (search.owner !== viewer.sub && !viewer.admin)) throw new AppError('not_found', 'no such search');
-  const rows = await s.db.select().from(searchNodes).where(eq(searchNodes.searchId, searchId)).orderBy(searchNodes.nodeId);
-  const past = s.clock.now() > search.deadlineAt;
-  const nodes = rows.map((r) => ({
-    nodeId: r.nodeId,
-    status: r.status === 'pending' && past ? ('timed_out' as const) : r.status,
-    answeredAt: r.answeredAt?.toISOString() ?? null,
-    result: r.result ?? null,
-    error: r.error ?? null,
-  }));
-  const total = { subjects_count: 0, studies_count: 0 };
-  for (const n of nodes) {
-    if (n.status !== 'answered' || !n.result) continue;
-    total.subjects_count += n.result.total.subjects_count;
-    total.studies_count += n.result.total.studies_count;
+export type SearchOutcome =
+  | { status: 'answered'; result: CountResult }
+  | { status: 'unsupported'; unsupportedKeys: string[] }
+  | { status: 'error'; error: { code: string; message: string } };
+
+function answerColumns(outcome: SearchOutcome, now: Date) {
+  switch (outcome.status) {
+    case 'answered':
+      return { status: 'answered' as const, result: outcome.result, answeredAt: now };
+    case 'unsupported':
+      return { status: 'unsupported' as const, unsupportedKeys: outcome.unsupportedKeys, answeredAt: now };
+    case 'error':
+      return { status: 'error' as const, error: outcome.error, answeredAt: now };
   }
-  return {
-    id: search.id,
-    clientId: search.clientId,
-    status: nodes.some((n) => n.status === 'pending') ? ('running' as const) : ('completed' as const),
-    createdAt: search.createdAt.toISOString(),
-    deadlineAt: search.deadlineAt.toISOString(),
-    query: search.query,
-    nodes,
-    total,
-  };
 }
 
 /**
  * Records one node's answer for its own job. Idempotent by job id: a redelivered job's second answer
  * changes nothing. An answer after the deadline is not counted (the user was promised the deadline).
  */
-export async function recordSearchAnswer(
-  s: Services,
-  nodeId: string,
-  jobId: string,
-  outcome: { status: 'answered'; result: CountResult } | { status: 'error'; error: { code: string; message: string } },
-): Promise<{ recorded: boolean }> {
+export async function recordSearchAnswer(s: Services, nodeId: string, jobId: string, outcome: SearchOutcome): Promise<{ recorded: boolean }> {
   const [row] = await s.db
     .select({ searchId: searchNodes.searchId, deadlineAt: searches.deadlineAt })
     .from(searchNodes)
@@ -86,19 +93,14 @@ export async function recordSearchAnswer(
   const late = now > row.deadlineAt;
   const updated = await s.db
     .update(searchNodes)
-    .set(
-      late
-        ? { status: 'timed_out' }
-        : outcome.status === 'answered'
-          ? { status: 'answered', result: outcome.result, answeredAt: now }
-          : { status: 'error', error: outcome.error, answeredAt: now },
-    )
+    .set(late ? { status: 'timed_out' } : answerColumns(outcome, now))
     .where(and(eq(searchNodes.jobId, jobId), eq(searchNodes.status, 'pending')))
     .returning({ jobId: searchNodes.jobId });
   await s.db
     .update(jobs)
-    .set({ status: outcome.status === 'answered' && !late ? 'done' : 'failed', completedAt: now })
+    .set({ status: outcome.status !== 'error' && !late ? 'done' : 'failed', completedAt: now })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, 'dispatched')));
+  if (updated.length === 1) signalSearchChange(s, row.searchId);
   return { recorded: updated.length === 1 && !late };
 }
 
@@ -111,10 +113,10 @@ export async function closeSearchAtDeadline(s: Services, searchId: string): Prom
     .set({ status: 'timed_out' })
     .where(and(eq(searchNodes.searchId, searchId), eq(searchNodes.status, 'pending')))
     .returning({ jobId: searchNodes.jobId });
-  if (expired.length > 0) {
-    await s.db.update(jobs).set({ status: 'failed', completedAt: s.clock.now() }).where(
-      and(inArray(jobs.id, expired.map((e) => e.jobId)), lt(jobs.createdAt, search.deadlineAt)),
-    );
+  const jobIds = expired.flatMap((e) => (e.jobId ? [e.jobId] : []));
+  if (jobIds.length > 0) {
+    await s.db.update(jobs).set({ status: 'failed', completedAt: s.clock.now() }).where(and(inArray(jobs.id, jobIds), lt(jobs.createdAt, search.deadlineAt)));
+    signalSearchChange(s, searchId);
   }
   return expired.length;
 }

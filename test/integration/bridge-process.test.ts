@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CountResult } from '../../shared/job-protocol.ts';
 import { type HubStub, startHubStub } from '../../bridge/test-support/hub-stub.ts';
 import { type NodeFixture, makeNodeFixture } from '../../bridge/test-support/node-fixture.ts';
 
@@ -43,8 +44,13 @@ describe('npm run bridge -- start, as a process', () => {
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
 
     await hub.waitFor(() => hub.results.some((r) => r.jobId === jobId) && hub.heartbeats.length > 0, 20_000);
-    const studies = node.plan.patients.flatMap((p) => p.studies).length;
-    expect(hub.results.find((r) => r.jobId === jobId)?.body, stderr).toMatchObject({ status: 'answered', result: { total: { studies_count: studies } } });
+    // Obfuscated by default: a multiple of 10, at least 10, and the answer says how.
+    const body = hub.results.find((r) => r.jobId === jobId)?.body as { status: string; result: CountResult };
+    expect(body?.status, stderr).toBe('answered');
+    expect(body.result.total.studies_count % 10).toBe(0);
+    expect(body.result.total.studies_count).toBeGreaterThanOrEqual(10);
+    expect(body.result.obfuscation).toEqual({ applied: true, method: 'laplace', epsilon: 0.28, sensitivity: 1, roundingStep: 10, smallCountThreshold: 10 });
+    expect(body.result.collections.map((c) => c.id)).toEqual(node.plan.datasets.map((d) => d.id));
     expect(hub.heartbeats[0]?.nodeId).toBe(node.nodeId);
 
     child.kill('SIGTERM');

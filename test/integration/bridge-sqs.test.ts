@@ -52,13 +52,14 @@ describe('a bridge reading its jobs from its SQS queue', () => {
       JOB_SOURCE: 'sqs',
       SQS_QUEUE_URL: queueUrl,
       AWS_REGION: 'eu-west-1',
+      OBFUSCATION: 'off',
     });
     bridge = await startBridge(config, { logger: memoryLogger(), sqsClient: sqs, longPollSeconds: 1, minPollIntervalMs: 20, heartbeatIntervalMs: 500 });
     await hub.waitFor(() => hub.results.some((r) => r.jobId === goodId) && hub.reports.some((r) => r.body.jobId === foreignId));
 
     const studies = node.plan.patients.flatMap((p) => p.studies);
     const result = hub.results.find((r) => r.jobId === goodId)?.body;
-    expect(result).toMatchObject({ status: 'answered', result: { total: { studies_count: studies.length, subjects_count: node.plan.patients.length } } });
+    expect(result).toMatchObject({ status: 'answered', result: { total: { studies_count: studies.length, subjects_count: node.plan.patients.filter((p) => p.studies.length > 0).length } } });
     expect(hub.reports.find((r) => r.body.jobId === foreignId)?.body.reason).toBe('wrong_node');
 
     // Deleted, not merely hidden: nothing visible and nothing in flight (the deletes follow the posts).

@@ -9,6 +9,8 @@ import { usedNodeTokens } from '../../functions/nodes/nodes.sql.ts';
 import { silentLogger } from '../../functions/ports/logger.ts';
 import { createNodeServices } from '../../functions/runtime/node-services.ts';
 import { searchNodes, searches } from '../../functions/search/search.sql.ts';
+import { recordTrace } from '../../functions/tracer/record-trace.ts';
+import { tracerCheckpoints } from '../../functions/tracer/tracer.sql.ts';
 import type { Services } from '../../functions/services.ts';
 import { databaseKind, freshDatabase } from '../support/database.ts';
 
@@ -16,11 +18,13 @@ describe(`the periodic sweep (${databaseKind()})`, () => {
   let s: Services;
   let drop: () => Promise<void>;
   let dir: string;
+  let offset = 0;
+  const clock = { now: () => new Date(Date.now() + offset) };
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'sweep-'));
     const db = await freshDatabase();
     drop = db.drop;
-    s = (await createNodeServices(loadHubConfig({ DATA_DIR: dir }), { database: db.handle, migrate: false, logger: silentLogger })).services;
+    s = (await createNodeServices(loadHubConfig({ DATA_DIR: dir }), { database: db.handle, migrate: false, logger: silentLogger, clock })).services;
   });
   afterAll(async () => {
     await drop();
@@ -47,5 +51,18 @@ describe(`the periodic sweep (${databaseKind()})`, () => {
     expect((await s.db.select().from(usedNodeTokens)).map((r) => r.jti)).toEqual(['live-token-id-000']);
     expect((await s.db.select().from(jobQueue)).map((r) => r.jobId)).toEqual(['job_live']);
     expect(await runMaintenance(s)).toEqual({ tasksDone: 0, tasksFailed: 0, expiredJobsRemoved: 0 });
+  });
+
+  it('publishes a signed tracer checkpoint when one is due by time', async () => {
+    await recordTrace(s, { userId: 'admin', userAction: 'ACCESS_GRANTED', datasetIds: ['ds-1'] });
+    await recordTrace(s, { userId: 'admin', userAction: 'ACCESS_REVOKED', datasetIds: ['ds-1'] });
+    const before = await s.db.select().from(tracerCheckpoints);
+    await runMaintenance(s);
+    expect(await s.db.select().from(tracerCheckpoints)).toHaveLength(before.length);
+    offset += 61_000; // past TRACER_CHECKPOINT_SECONDS
+    await runMaintenance(s);
+    const after = await s.db.select().from(tracerCheckpoints);
+    expect(after).toHaveLength(before.length + 1);
+    expect(Math.max(...after.map((c) => c.treeSize))).toBe(2);
   });
 });

@@ -58,3 +58,6 @@ function isFault(d: unknown): d is { path: string; message: string } {
 export type Me = InferResponseType<HubClient['api']['v1']['me']['$get']>;
 /** One poll of a search: status, per-node answers and the running total. */
 export type SearchView = InferResponseType<HubClient['api']['v1']['search'][':id']['$get']>;
+/** The filter catalogue the hub serves (`GET /api/v1/search/catalogue`). */
+export type Catalogue = InferResponseType<HubClient['api']['v1']['search']['catalogue']['$get']>;
+export type CatalogueFilter = Catalogue['filters'][number];

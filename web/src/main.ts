@@ -1,12 +1,13 @@
-// The researcher app: log in through the federation's OpenID Connect provider, then run federated
-// counts. Every call to the hub goes through its typed client.
+// The researcher app: log in through the federation's OpenID Connect provider, then run
+// federated searches. Every call to the hub goes through its typed client.
 import type { User } from 'oidc-client-ts';
 import { ApiError, hubClient, okJson } from './api.ts';
 import { type Auth, createAuth } from './auth.ts';
 import { h, replace } from './dom.ts';
-import { countPage } from './views/count-page.ts';
+import { accessHistoryLink } from './views/access-history.ts';
 import { enrolView, welcomeView } from './views/enrol.ts';
 import { errorBox } from './views/error-box.ts';
+import { explorerPage } from './views/explorer-page.ts';
 import { renderHeader } from './views/header.ts';
 
 function mountPoint(id: string): HTMLElement {
@@ -45,7 +46,15 @@ async function render(auth: Auth): Promise<void> {
       auth.logOut().then(() => render(auth).catch(showFatal));
     },
   });
-  replace(main, me.member || !me.enrol ? countPage(client) : enrolView(me.enrol));
+  if (!(me.member || !me.enrol)) {
+    replace(main, enrolView(me.enrol));
+    return;
+  }
+  const catalogue = await okJson(await client.api.v1.search.catalogue.$get());
+  replace(main, explorerPage(client, catalogue));
+  // Dataset representatives and admins reach the access history (tracer) from below the search.
+  const history = accessHistoryLink(client, me, main);
+  if (history) main.append(history);
 }
 
 function logIn(auth: Auth): void {

@@ -1,27 +1,42 @@
 import { describe, expect, it } from 'vitest';
+import { catalogueFaults } from '../../functions/search/catalogue-check.ts';
 import { searchRequestSchema } from '../../shared/query.ts';
-import { countQuery, MODALITY_KEY, modalities, modalityCriteria } from './query.ts';
+import { type Criterion, lensQuery } from './query.ts';
 
-describe('the count query the web app posts', () => {
-  it('is the empty Lens query when any modality will do', () => {
-    expect(countQuery(modalityCriteria('any'))).toEqual({ operand: 'OR', children: [] });
-  });
-
-  it.each(modalities.map((m) => [m.label, m.code]))('wraps the %s criterion as Lens does', (_label, code) => {
-    expect(countQuery(modalityCriteria(code))).toEqual({
+const cases: [string, Criterion[], unknown][] = [
+  ['no criteria as the empty Lens query', [], { operand: 'OR', children: [] }],
+  ['empty values and ranges as no criterion', [{ key: 'RID10311', kind: 'values', values: [] }, { key: 'SNOMEDCT423493009', kind: 'range' }], { operand: 'OR', children: [] }],
+  [
+    'each criterion in its own OR, values of one filter as alternatives',
+    [
+      { key: 'RID10311', kind: 'values', values: ['RID10312', 'RID10321'] },
+      { key: 'SNOMEDCT423493009', kind: 'range', min: 40 },
+    ],
+    {
       operand: 'OR',
-      children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: MODALITY_KEY, type: 'EQUALS', value: code }] }] }],
-    });
+      children: [
+        {
+          operand: 'AND',
+          children: [
+            { operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }, { key: 'RID10311', type: 'EQUALS', value: 'RID10321' }] },
+            { operand: 'OR', children: [{ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 40 } }] },
+          ],
+        },
+      ],
+    },
+  ],
+];
+
+describe('the query the explorer posts', () => {
+  it.each(cases)('builds %s', (_name, criteria, tree) => {
+    expect(lensQuery(criteria)).toEqual(tree);
   });
 
-  it('builds trees the hub accepts', () => {
-    for (const choice of ['any', ...modalities.map((m) => m.code)]) {
-      const parsed = searchRequestSchema.safeParse({ ast: countQuery(modalityCriteria(choice)) });
-      expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+  it('builds trees the hub accepts, schema and catalogue alike', () => {
+    for (const [, criteria] of cases) {
+      const tree = lensQuery(criteria);
+      expect(searchRequestSchema.safeParse({ ast: tree }).success).toBe(true);
+      expect(catalogueFaults(tree)).toEqual([]);
     }
-  });
-
-  it('refuses a modality outside the catalogue', () => {
-    expect(() => modalityCriteria('RID99999')).toThrow('unknown modality RID99999');
   });
 });

@@ -1,43 +1,25 @@
 // Builds the Lens query tree the EUCAIM explorer emits, so the hub and the nodes see one shape
 // whichever client posted it.
-import type { QueryBranch } from '../../shared/query.ts';
+import type { QueryBranch, QueryLeaf } from '../../shared/query.ts';
 
-/** RadLex "imaging modality", the filter key of the EUCAIM catalogue. */
-export const MODALITY_KEY = 'RID10311';
+/** One filter as the form collected it: value codes (or texts) for coded keys, a range for numbers. */
+export type Criterion =
+  | { key: string; kind: 'values'; values: string[] }
+  | { key: string; kind: 'range'; min?: number; max?: number };
 
-export const modalities = [
-  { label: 'MR', code: 'RID10312' },
-  { label: 'CT', code: 'RID10321' },
-  { label: 'PET', code: 'RID10337' },
-  { label: 'SPECT', code: 'RID10334' },
-] as const;
-
-export interface Criterion {
-  key: string;
-  value: string;
+function leavesOf(c: Criterion): QueryLeaf[] {
+  if (c.kind === 'values') return c.values.map((value) => ({ key: c.key, type: 'EQUALS' as const, value }));
+  if (c.min === undefined && c.max === undefined) return [];
+  const value = { ...(c.min !== undefined ? { min: c.min } : {}), ...(c.max !== undefined ? { max: c.max } : {}) };
+  return [{ key: c.key, type: 'BETWEEN' as const, value }];
 }
 
 /**
- * An outer OR of one inner AND, each criterion wrapped in its own OR, as Lens does. No criteria is
- * Lens's empty query (`OR` with no children), which counts everything.
+ * An outer OR of one inner AND, each criterion in its own OR (several values of one filter are
+ * alternatives inside that OR), as Lens does. No criteria is Lens's empty query, which counts all.
  */
-export function countQuery(criteria: readonly Criterion[]): QueryBranch {
-  if (criteria.length === 0) return { operand: 'OR', children: [] };
-  return {
-    operand: 'OR',
-    children: [
-      {
-        operand: 'AND',
-        children: criteria.map((c) => ({ operand: 'OR' as const, children: [{ key: c.key, type: 'EQUALS' as const, value: c.value }] })),
-      },
-    ],
-  };
-}
-
-/** The modality choice of the form: a RadLex code, or `any` for no modality filter. */
-export function modalityCriteria(choice: string): Criterion[] {
-  if (choice === 'any') return [];
-  const known = modalities.find((m) => m.code === choice);
-  if (!known) throw new Error(`unknown modality ${choice}`);
-  return [{ key: MODALITY_KEY, value: known.code }];
+export function lensQuery(criteria: readonly Criterion[]): QueryBranch {
+  const groups = criteria.map(leavesOf).filter((leaves) => leaves.length > 0);
+  if (groups.length === 0) return { operand: 'OR', children: [] };
+  return { operand: 'OR', children: [{ operand: 'AND', children: groups.map((children) => ({ operand: 'OR' as const, children })) }] };
 }

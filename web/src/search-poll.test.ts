@@ -11,6 +11,7 @@ const view = (status: SearchView['status'], deadlineInMs: number): SearchView =>
     createdAt: new Date(created).toISOString(),
     deadlineAt: new Date(created + deadlineInMs).toISOString(),
     query: { operand: 'OR', children: [] },
+    queryHash: null,
     nodes: [],
     total: { subjects_count: 0, studies_count: 0 },
   };

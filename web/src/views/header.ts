@@ -1,4 +1,5 @@
 import type { Me } from '../api.ts';
+import { type CartItem, onCartChange, readCart } from '../cart.ts';
 import { h, replace } from '../dom.ts';
 
 export type HeaderState =
@@ -13,9 +14,24 @@ const roleLabels: Record<string, string> = {
   platform_admin: 'platform admin',
 };
 
+let stopCart: (() => void) | undefined;
+
+/** The access-request cart as a count; the negotiation pages will open it. */
+function cartBadge(): HTMLElement {
+  const text = (items: CartItem[]) => `Request: ${items.length} dataset${items.length === 1 ? '' : 's'}`;
+  const badge = h('span', { class: 'cart', 'data-testid': 'cart-count', 'data-count': String(readCart().length) }, text(readCart()));
+  stopCart?.();
+  stopCart = onCartChange((items) => {
+    badge.textContent = text(items);
+    badge.dataset.count = String(items.length);
+  });
+  return badge;
+}
+
 /** The account corner of the header: a login button, or who is logged in and in which roles. */
 export function renderHeader(el: HTMLElement, state: HeaderState): void {
   if (state.kind === 'anonymous') {
+    stopCart?.();
     replace(el, h('button', { type: 'button', class: 'primary', 'data-testid': 'log-in', onclick: () => state.onLogIn() }, 'Log in'));
     return;
   }
@@ -32,6 +48,7 @@ export function renderHeader(el: HTMLElement, state: HeaderState): void {
         ...me.roles.map((r) => h('li', { class: 'role' }, roleLabels[r] ?? r)),
       ),
     ),
+    cartBadge(),
     h('button', { type: 'button', 'data-testid': 'log-out', onclick: () => state.onLogOut() }, 'Log out'),
   );
 }

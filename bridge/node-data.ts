@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CapabilityManifest, CountResult } from '../shared/job-protocol.ts';
+import type { QueryNode } from '../shared/query.ts';
+import { sleep } from './backoff.ts';
+import type { BridgeConfig } from './config.ts';
+import { loadDatasets } from './dataset.ts';
+import { type IndexRunSummary, indexDataDir } from './index/indexer.ts';
+import { type Db, openIndexDb } from './index/schema.ts';
+import type { Unsupported } from './job-handler.ts';
+import { type Logger, describeError } from './logger.ts';
+import { answerQuery, listIndexedDatasets } from './query/answer.ts';
+import { capabilityManifest } from './query/capabilities.ts';
+import { askMediator } from './query/mediator.ts';
+import { Obfuscator } from './query/obfuscate.ts';
+import { Vocabulary, loadMappings } from './vocabulary.ts';
+
+/** What the worker needs from the node's data, whether the bridge indexes it or a mediator answers. */
+export interface NodeData {
+  answer(query: QueryNode): Promise<CountResult | Unsupported>;
+  datasets(): { id: string; name: string }[];
+  capabilities(): CapabilityManifest;
+  /** Re-indexes every REINDEX_INTERVAL_SECONDS until stopped (returns at once with a mediator or 0). */
+  reindexLoop(signal: AbortSignal): Promise<void>;
+  lastIndex?: IndexRunSummary;
+  close(): void;
+}
+
+const MAX_LOGGED_SKIPS = 50;
+
+/** Opens `STATE_DIR/index.sqlite`, indexes DATA_DIR (unless a mediator answers) and wires the answers. */
+export async function openNodeData(config: BridgeConfig, logger: Logger, fetchImpl?: typeof fetch): Promise<NodeData> {
+  mkdirSync(config.stateDir, { recursive: true });
+  // The noise cache lives here too, with a mediator as well, so answers stay stable across restarts.
+  const db: Db = openIndexDb(join(config.stateDir, 'index.sqlite'));
+  const obf = new Obfuscator(config.privacy, db);
+  const vocab = new Vocabulary(await loadMappings(config.mappingsFile));
+  if (config.mediator) {
+    const mediator = { ...config.mediator, fetch: fetchImpl };
+    const described = await loadDatasets(config.dataDir).catch(() => []);
+    logger.info('answering through the local mediator', { url: config.mediator.url, obfuscation: config.privacy.enabled });
+    return {
+      answer: (query) => askMediator(mediator, query, obf),
+      datasets: () => described.map((d) => ({ id: d.id, name: d.name })),
+      capabilities: capabilityManifest,
+      reindexLoop: async () => {},
+      close: () => db.close(),
+    };
+  }
+  const data: NodeData = {
+    answer: async (query) => {
+      const outcome = answerQuery(db, query, obf);
+      return outcome.status === 'answered' ? outcome.result : outcome;
+    },
+    datasets: () => listIndexedDatasets(db).map((d) => ({ id: d.id, name: d.name })),
+    capabilities: capabilityManifest,
+    reindexLoop: async (signal) => {
+      if (config.reindexIntervalMs <= 0) return;
+      for (;;) {
+        await sleep(config.reindexIntervalMs, signal);
+        if (signal.aborted) return;
+        await reindex().catch((err: unknown) => logger.error('re-indexing failed; the previous index stays in use', { error: describeError(err) }));
+      }
+    },
+    close: () => db.close(),
+  };
+  const reindex = async () => {
+    const summary = await indexDataDir(db, config.dataDir, vocab);
+    data.lastIndex = summary;
+    const { skipped, ...counts } = summary;
+    logger.info('data indexed', { ...counts, skipped: skipped.length });
+    for (const bad of skipped.slice(0, MAX_LOGGED_SKIPS)) logger.warn('file skipped', { ...bad });
+  };
+  await reindex();
+  return data;
+}

@@ -1,0 +1,59 @@
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { HubEnv } from '../env.ts';
+import { onSearchChange } from './search-signals.ts';
+import { getSearch, type Viewer } from './search-view.ts';
+
+/** How often the stream re-reads the search when nothing in this process woke it. */
+export const EVENTS_POLL_MS = 250;
+/** The stream outlives the deadline by this much, so the final timed_out view is always sent. */
+export const EVENTS_MARGIN_MS = 3000;
+
+function pause(ms: number, wakeUp: (wake: () => void) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    wakeUp(done);
+    function done() {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
+
+/**
+ * Server-Sent Events of one search: `view` with the whole current view first, then one `view` per
+ * change, closing once the search is completed. The database is the source of truth (so it works on
+ * any runtime and across instances); answers recorded in this process wake the stream at once.
+ */
+export async function searchEvents(c: Context<HubEnv>, viewer: Viewer, searchId: string) {
+  const s = c.get('services');
+  // Checked before the stream opens, so a foreign or unknown id is an ordinary 404.
+  const first = await getSearch(s, viewer, searchId);
+  const budgetMs = Math.max(0, Date.parse(first.deadlineAt) - s.clock.now().getTime()) + EVENTS_MARGIN_MS;
+  return streamSSE(c, async (stream) => {
+    const stopAt = Date.now() + budgetMs;
+    let wake: () => void = () => {};
+    const off = onSearchChange(s, searchId, () => wake());
+    stream.onAbort(() => wake());
+    let sent = '';
+    let seq = 0;
+    let view = first;
+    try {
+      for (;;) {
+        const text = JSON.stringify(view);
+        if (text !== sent) {
+          await stream.writeSSE({ event: 'view', id: String(seq++), data: text });
+          sent = text;
+        }
+        if (view.status === 'completed' || stream.aborted || Date.now() >= stopAt) break;
+        await pause(Math.min(EVENTS_POLL_MS, Math.max(1, stopAt - Date.now())), (w) => {
+          wake = w;
+        });
+        if (stream.aborted) break;
+        view = await getSearch(s, viewer, searchId);
+      }
+    } finally {
+      off();
+    }
+  });
+}

@@ -1,0 +1,133 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { buildApp } from '../functions/app.ts';
+import { loadHubConfig } from '../functions/config.ts';
+import { silentLogger } from '../functions/ports/logger.ts';
+import { createNodeServices } from '../functions/runtime/node-services.ts';
+import { bulkLoad } from '../functions/tracer/bulk-load.ts';
+import { entryPage } from '../functions/tracer/entry-rows.ts';
+import { useNodeSha256 } from '../functions/tracer/node-sha256.ts';
+import { listCheckpoints } from '../functions/tracer/proofs.ts';
+import { createTracer } from '../functions/tracer/tracer-service.ts';
+import type { TraceInput } from '../shared/tracer/actions.ts';
+import { LogVerifier } from '../shared/tracer/verify-log.ts';
+
+/**
+ * `npm run bench:tracer`: the tracer on real PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, a
+ * scratch database is created and dropped). Appends/s for 1, 4 and 16 writers with each sequencer,
+ * verification speed of a BENCH_ENTRIES-entry log (default 1,000,000), inclusion-proof latency.
+ * Bounded: each append run lasts BENCH_SECONDS (default 3), proofs are BENCH_PROOFS requests.
+ */
+const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres:x@127.0.0.1:5432/test';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
+const PROOFS = Number(process.env.BENCH_PROOFS ?? 500);
+
+const input = (i: number): TraceInput => ({
+  userId: `user-${i % 997}`,
+  userAction: 'USE_DATASETS',
+  datasetIds: [`7f0c7a8e-0000-4000-8000-${String(i % 5000).padStart(12, '0')}`],
+  tool: { name: 'radiomics', version: '1.2.0' },
+  runId: `run-${i}`,
+  nodeId: 'node-a',
+});
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
+
+async function scratchHub(name: string) {
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-tracer-'));
+  const config = loadHubConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, LOG_LEVEL: 'silent', TRACER_CHECKPOINT_EVERY: '1000' });
+  const hub = await createNodeServices(config, { logger: silentLogger });
+  return {
+    ...hub,
+    async drop() {
+      await hub.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function appendRun(services: Awaited<ReturnType<typeof scratchHub>>['services'], sequencer: 'batch' | 'direct', writers: number) {
+  const tracer = createTracer({ ...services.tracer.deps, sequencer });
+  const stopAt = Date.now() + SECONDS * 1000;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async () => {
+      while (Date.now() < stopAt) {
+        await tracer.append({ input: input(done), submitter: 'hub' });
+        done += 1;
+      }
+    }),
+  );
+  return done / ((performance.now() - started) / 1000);
+}
+
+const rows: string[] = ['| measurement | value | note |', '|---|---|---|'];
+const suffix = `${Date.now().toString(36)}`;
+
+const a = await scratchHub(`bench_tracer_a_${suffix}`);
+try {
+  for (const sequencer of ['direct', 'batch'] as const) {
+    for (const writers of [1, 4, 16]) {
+      const rate = await appendRun(a.services, sequencer, writers);
+      rows.push(`| appends/s, ${writers} writer${writers > 1 ? 's' : ''}, ${sequencer === 'batch' ? 'batching sequencer' : 'one transaction per trace'} | ${rate.toFixed(0)} | ${SECONDS} s run, advisory lock |`);
+      console.error(`appends ${sequencer} ${writers}: ${rate.toFixed(0)}/s`);
+    }
+  }
+} finally {
+  await a.drop();
+}
+
+const b = await scratchHub(`bench_tracer_b_${suffix}`);
+try {
+  let t = performance.now();
+  await bulkLoad(b.services.db, { count: ENTRIES, make: input, signer: b.services.tracer.signer });
+  rows.push(`| generate + load ${ENTRIES.toLocaleString('en')} entries | ${((performance.now() - t) / 1000).toFixed(1)} s | chained, hashed, subtrees stored, one checkpoint |`);
+  console.error('loaded');
+
+  // Two passes over the stored log: the JavaScript SHA-256 every runtime has, then node:crypto's.
+  for (const impl of ['JavaScript SHA-256', 'node:crypto SHA-256'] as const) {
+    if (impl === 'node:crypto SHA-256') useNodeSha256();
+    const verifier = new LogVerifier(await listCheckpoints(b.services.db, 0, 1_000_000));
+    let computeMs = 0;
+    t = performance.now();
+    for (let from = 0; ; ) {
+      const page = await entryPage(b.services.db, from, 20_000);
+      const c = performance.now();
+      for (const e of page) verifier.add(e);
+      computeMs += performance.now() - c;
+      if (page.length < 20_000) break;
+      from = page[page.length - 1]!.seq + 1;
+    }
+    const totalMs = performance.now() - t;
+    const report = verifier.report();
+    if (!report.consistent) throw new Error(`bench log does not verify: ${JSON.stringify(report.firstBad)}`);
+    const n = ENTRIES.toLocaleString('en');
+    rows.push(`| verify ${n} entries, recompute only (${impl}) | ${Math.round(ENTRIES / (computeMs / 1000)).toLocaleString('en')} entries/s | hashes, links, Merkle root vs signed checkpoint |`);
+    rows.push(`| verify ${n} entries incl. reading them from PostgreSQL (${impl}) | ${Math.round(ENTRIES / (totalMs / 1000)).toLocaleString('en')} entries/s | ${(totalMs / 1000).toFixed(1)} s, pages of 20,000 |`);
+    console.error(`verified (${impl})`);
+  }
+
+  const app = buildApp(b.services);
+  const latencies: number[] = [];
+  for (let i = 0; i < PROOFS; i++) {
+    const seq = Math.floor(Math.random() * ENTRIES);
+    const s = performance.now();
+    const res = await app.request(`/tracer/api/v1/proofs/inclusion?seq=${seq}&treeSize=${ENTRIES}`);
+    if (res.status !== 200) throw new Error(`inclusion proof answered ${res.status}`);
+    await res.json();
+    latencies.push(performance.now() - s);
+  }
+  rows.push(`| inclusion proof at ${ENTRIES.toLocaleString('en')} entries, p50 / p95 | ${pct(latencies, 50).toFixed(2)} / ${pct(latencies, 95).toFixed(2)} ms | ${PROOFS} requests through the Hono app, one query each |`);
+} finally {
+  await b.drop();
+}
+console.log(rows.join('\n'));

@@ -1,0 +1,47 @@
+/**
+ * Canonical JSON in the manner of RFC 8785 (JCS): object members sorted by UTF-16 code units, no
+ * whitespace, strings and numbers as ECMAScript serialises them (which is what JCS specifies).
+ * The same value always gives the same bytes, so hashes agree across hub, verifier and browsers.
+ * Plain loops and string concatenation: the verifier runs this once per entry of the whole log.
+ */
+// Strings with nothing to escape (the usual case: ids, hashes, names) skip JSON.stringify.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON must escape
+const needsEscape = /[\u0000-\u001f"\\\ud800-\udfff]/;
+const quote = (s: string) => (needsEscape.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+export function canonicalJson(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('canonical JSON has no NaN or Infinity');
+      return JSON.stringify(value);
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+        return `${out}]`;
+      }
+      const obj = value as Record<string, unknown>;
+      // Default sort compares UTF-16 code units, as JCS requires; undefined members do not exist in JSON.
+      const keys = Object.keys(obj).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = obj[k];
+        if (v === undefined) continue;
+        out += (first ? '' : ',') + quote(k) + ':' + canonicalJson(v);
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw new TypeError(`canonical JSON cannot encode ${typeof value}`);
+  }
+}
+
+const encoder = new TextEncoder();
+export const canonicalBytes = (value: unknown): Uint8Array => encoder.encode(canonicalJson(value));
