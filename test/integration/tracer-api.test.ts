@@ -150,7 +150,7 @@ describe(`tracer API (${databaseKind()})`, () => {
     expect(bad.status).toBe(400);
   });
 
-  it.skipIf(databaseKind() !== 'postgres')('serves the datasetId filter from the GIN index (EXPLAIN on PostgreSQL)', async () => {
+  it('serves the datasetId filter from the GIN index (EXPLAIN)', async () => {
     const { bulkLoad } = await import('../../functions/tracer/bulk-load.ts');
     const { freshDatabase } = await import('../support/database.ts');
     const { traceListQuery } = await import('../../functions/tracer/entry-rows.ts');
