@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { type Database, rowsOf } from '../db/client.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { JobQueue, LeasedJob, QueuedJob } from '../ports/queue.ts';
@@ -62,11 +62,8 @@ export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
       const until = Date.now() + waitMs;
       for (;;) {
         const jobs = await leaseOnce(nodeId, max, visibilityMs);
-        if (jobs.length > 0 || Date.now() >= until || signal?.aborted) {
-          // Expired jobs can never be delivered: sweep them while we are here.
-          await db.delete(jobQueue).where(and(eq(jobQueue.nodeId, nodeId), lt(jobQueue.expiresAt, clock.now())));
-          return jobs;
-        }
+        // Expired rows are never handed out; the periodic sweep (functions/maintenance.ts) deletes them.
+        if (jobs.length > 0 || Date.now() >= until || signal?.aborted) return jobs;
         await sleep(Math.min(POLL_MS, until - Date.now()), signal, wakersOf(nodeId));
       }
     },

@@ -4,7 +4,7 @@ import { verifyNodeRequest } from '../../shared/node-auth.ts';
 import type { HubEnv } from '../env.ts';
 import { userPrincipal } from '../identity/principal.ts';
 import { BRIDGE_PREFIX, isNodeSignedRoute, isPublicApiRoute } from '../identity/public-routes.ts';
-import { activeNodeKey, claimNodeToken, touchNode } from '../nodes/node-repo.ts';
+import { TOUCH_INTERVAL_MS, activeNodeKey, claimNodeToken, touchNode } from '../nodes/node-repo.ts';
 
 function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -29,19 +29,25 @@ export const authenticate = createMiddleware<HubEnv>(async (c, next) => {
   if ((path.startsWith(BRIDGE_PREFIX) || isNodeSignedRoute(c.req.method, path)) && !isPublic) {
     if (!token) throw new AppError('unauthenticated', 'node token required');
     const body = ['GET', 'HEAD'].includes(c.req.method) ? '' : await c.req.text();
+    let lastSeenAt: Date | null = null;
     const claims = await verifyNodeRequest({
       token,
       audience: services.config.PUBLIC_URL,
       method: c.req.method,
       path: path + url.search,
       body,
-      publicJwkFor: (nodeId) => activeNodeKey(services, nodeId),
+      publicJwkFor: async (nodeId) => {
+        const node = await activeNodeKey(services, nodeId);
+        lastSeenAt = node?.lastSeenAt ?? null;
+        return node?.publicJwk;
+      },
       nowMs: services.clock.now().getTime(),
     });
     if (!(await claimNodeToken(services, claims.jti, claims.iss, new Date(claims.exp * 1000)))) {
       throw new AppError('unauthenticated', 'node authentication failed: token already used');
     }
-    await touchNode(services, claims.iss);
+    const now = services.clock.now().getTime();
+    if (!lastSeenAt || now - (lastSeenAt as Date).getTime() > TOUCH_INTERVAL_MS) await touchNode(services, claims.iss);
     c.set('principal', { kind: 'node', nodeId: claims.iss });
     return next();
   }

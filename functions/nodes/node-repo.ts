@@ -6,13 +6,16 @@ import { nodes, usedNodeTokens } from './nodes.sql.ts';
 
 type Deps = Pick<Services, 'db' | 'clock' | 'config'>;
 
-export async function activeNodeKey(deps: Deps, nodeId: string): Promise<PublicJwk | undefined> {
+export async function activeNodeKey(deps: Deps, nodeId: string): Promise<{ publicJwk: PublicJwk; lastSeenAt: Date | null } | undefined> {
   const [row] = await deps.db
-    .select({ publicJwk: nodes.publicJwk })
+    .select({ publicJwk: nodes.publicJwk, lastSeenAt: nodes.lastSeenAt })
     .from(nodes)
     .where(and(eq(nodes.id, nodeId), eq(nodes.status, 'active')));
-  return row?.publicJwk;
+  return row;
 }
+
+/** Last-seen is for the online/offline view (90 s); refreshing it more often than this buys nothing. */
+export const TOUCH_INTERVAL_MS = 5_000;
 
 /**
  * Remembers a node token id until it expires. Answers false when it was already used: the primary
