@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { ed25519PrivateJwkSchema } from '../shared/node-auth.ts';
 
 const url = z.string().url();
+/** A private Ed25519 JWK given as JSON text (a secret in every deployment). */
+const privateJwkJson = z.string().transform((s, ctx) => {
+  try {
+    return ed25519PrivateJwkSchema.parse(JSON.parse(s));
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 private JWK in JSON' });
+    return z.NEVER;
+  }
+});
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 
 /**
@@ -22,29 +31,9 @@ export const hubConfigSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./.data'),
   /** The hub's Ed25519 job-signing key as a private JWK (JSON). Generated into DATA_DIR on Node if absent. */
-  JOB_SIGNING_KEY: z
-    .string()
-    .transform((s, ctx) => {
-      try {
-        return ed25519PrivateJwkSchema.parse(JSON.parse(s));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 private JWK in JSON' });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  JOB_SIGNING_KEY: privateJwkJson.optional(),
   /** The tracer's own Ed25519 checkpoint key as a private JWK (JSON); separate from the job key. Generated into DATA_DIR on Node if absent. */
-  TRACER_SIGNING_KEY: z
-    .string()
-    .transform((s, ctx) => {
-      try {
-        return ed25519PrivateJwkSchema.parse(JSON.parse(s));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be an Ed25519 private JWK in JSON' });
-        return z.NEVER;
-      }
-    })
-    .optional(),
+  TRACER_SIGNING_KEY: privateJwkJson.optional(),
   /** A signed checkpoint is published at least every this many entries... */
   TRACER_CHECKPOINT_EVERY: z.coerce.number().int().positive().default(1000),
   /** ...or after this many seconds, whichever comes first. */

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { loadHubConfig } from './config.ts';
+
+describe('hub configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const c = loadHubConfig({});
+    expect(c.PUBLIC_URL).toBe('http://127.0.0.1:8080');
+    expect(c.OIDC_AUDIENCE).toBe(c.PUBLIC_URL);
+    expect(c.SEARCH_DEADLINE_SECONDS).toBe(10);
+  });
+
+  describe.each([
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ JOB_SIGNING_KEY: '{"kty":"RSA"}' }, 'JOB_SIGNING_KEY'],
+    [{ TRACER_SIGNING_KEY: 'not json' }, 'TRACER_SIGNING_KEY'],
+    [{ JOB_QUEUE: 'sqs' }, 'SQS_QUEUE_URL_TEMPLATE'],
+    [{ OBJECT_STORE: 's3' }, 'S3_BUCKET'],
+    [{ SEARCH_DEADLINE_SECONDS: '90' }, 'SEARCH_DEADLINE_SECONDS'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+  ])('with %j', (env, setting) => {
+    it(`stops with a message naming ${setting}`, () => {
+      expect(() => loadHubConfig(env)).toThrow(new RegExp(`invalid configuration: .*${setting}`));
+    });
+  });
+});
