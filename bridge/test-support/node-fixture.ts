@@ -48,3 +48,15 @@ export function memoryLogger(): Logger & { lines: { level: string; msg: string; 
   });
   return Object.assign(logger, { lines });
 }
+
+/** The settings a deployment gives a bridge for this node and hub (tests add JOB_SOURCE, MEDIATOR_*...). */
+export function bridgeEnv(node: NodeFixture, hub: { url: string; jobKey: { publicJwk: unknown } }): Record<string, string> {
+  return {
+    NODE_ID: node.nodeId,
+    HUB_URL: hub.url,
+    HUB_JOB_KEYS: JSON.stringify([hub.jobKey.publicJwk]),
+    KEY_FILE: node.keyFile,
+    DATA_DIR: node.dataDir,
+    STATE_DIR: node.stateDir,
+  };
+}

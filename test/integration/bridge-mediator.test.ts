@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBridgeConfig } from '../../bridge/config.ts';
 import { startBridge } from '../../bridge/start.ts';
 import { type HubStub, startHubStub } from '../../bridge/test-support/hub-stub.ts';
-import { type NodeFixture, makeNodeFixture, memoryLogger } from '../../bridge/test-support/node-fixture.ts';
+import { type NodeFixture, makeNodeFixture, memoryLogger, bridgeEnv } from '../../bridge/test-support/node-fixture.ts';
 
 /** A node that already runs its own mediator: MEDIATOR_URL makes the bridge ask it instead of its index. */
 describe('a bridge in front of an external mediator', () => {
@@ -28,12 +28,7 @@ describe('a bridge in front of an external mediator', () => {
     });
     await new Promise<void>((r) => mediator.listen(0, '127.0.0.1', r));
     const config = loadBridgeConfig({
-      NODE_ID: node.nodeId,
-      HUB_URL: hub.url,
-      HUB_JOB_KEYS: JSON.stringify([hub.jobKey.publicJwk]),
-      KEY_FILE: node.keyFile,
-      DATA_DIR: node.dataDir,
-      STATE_DIR: node.stateDir,
+      ...bridgeEnv(node, hub),
       MEDIATOR_URL: `http://127.0.0.1:${(mediator.address() as AddressInfo).port}`,
       MEDIATOR_SECRET: 'local-secret',
     });

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CountResult } from '../../shared/job-protocol.ts';
 import { type HubStub, startHubStub } from '../../bridge/test-support/hub-stub.ts';
-import { type NodeFixture, makeNodeFixture } from '../../bridge/test-support/node-fixture.ts';
+import { type NodeFixture, makeNodeFixture, bridgeEnv } from '../../bridge/test-support/node-fixture.ts';
 
 /** The bridge as the orchestrator and the container run it: a process configured by environment. */
 describe('npm run bridge -- start, as a process', () => {
@@ -29,12 +29,7 @@ describe('npm run bridge -- start, as a process', () => {
       // Only what a deployment sets, so nothing from the test runner's environment leaks in.
       env: {
         PATH: process.env.PATH,
-        NODE_ID: node.nodeId,
-        HUB_URL: hub.url,
-        HUB_JOB_KEYS: JSON.stringify([hub.jobKey.publicJwk]),
-        KEY_FILE: node.keyFile,
-        DATA_DIR: node.dataDir,
-        STATE_DIR: node.stateDir,
+        ...bridgeEnv(node, hub),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBridgeConfig } from '../../bridge/config.ts';
 import { startBridge } from '../../bridge/start.ts';
 import { type HubStub, startHubStub } from '../../bridge/test-support/hub-stub.ts';
-import { type NodeFixture, makeNodeFixture, memoryLogger } from '../../bridge/test-support/node-fixture.ts';
+import { type NodeFixture, makeNodeFixture, memoryLogger, bridgeEnv } from '../../bridge/test-support/node-fixture.ts';
 
 describe('a bridge reading its jobs from its SQS queue', () => {
   let sqsServer: Server;
@@ -43,12 +43,7 @@ describe('a bridge reading its jobs from its SQS queue', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: await hub.signJob({ jobId: foreignId, nodeId: 'node-elsewhere' }) }));
 
     const config = loadBridgeConfig({
-      NODE_ID: node.nodeId,
-      HUB_URL: hub.url,
-      HUB_JOB_KEYS: JSON.stringify([hub.jobKey.publicJwk]),
-      KEY_FILE: node.keyFile,
-      DATA_DIR: node.dataDir,
-      STATE_DIR: node.stateDir,
+      ...bridgeEnv(node, hub),
       JOB_SOURCE: 'sqs',
       SQS_QUEUE_URL: queueUrl,
       AWS_REGION: 'eu-west-1',

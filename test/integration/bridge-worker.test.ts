@@ -5,7 +5,7 @@ import { loadBridgeConfig } from '../../bridge/config.ts';
 import type { DemoPatient, DemoPlan, DemoStudy } from '../../bridge/demo/plan.ts';
 import { startBridge } from '../../bridge/start.ts';
 import { type HubStub, startHubStub } from '../../bridge/test-support/hub-stub.ts';
-import { type NodeFixture, makeNodeFixture, memoryLogger } from '../../bridge/test-support/node-fixture.ts';
+import { type NodeFixture, makeNodeFixture, memoryLogger, bridgeEnv } from '../../bridge/test-support/node-fixture.ts';
 import { BRIDGE_VERSION } from '../../bridge/version.ts';
 
 const MODALITY = 'RID10311';
@@ -136,12 +136,7 @@ describe('a bridge whose hub is down', () => {
     await gone.close();
     const logger = memoryLogger();
     const config = loadBridgeConfig({
-      NODE_ID: node.nodeId,
-      HUB_URL: gone.url,
-      HUB_JOB_KEYS: JSON.stringify([gone.jobKey.publicJwk]),
-      KEY_FILE: node.keyFile,
-      DATA_DIR: node.dataDir,
-      STATE_DIR: node.stateDir,
+      ...bridgeEnv(node, gone),
     });
     try {
       const bridge = await startBridge(config, { logger, backoff: { baseMs: 10, maxMs: 40 }, heartbeatIntervalMs: 50 });
