@@ -1,19 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { AppError } from '../../shared/errors.ts';
 import type { HubEnv } from '../env.ts';
-import { datasetRepresentatives } from '../identity/roles.sql.ts';
+import { representedDatasets } from '../identity/roles.ts';
+import { callingUser } from '../middleware/guards.ts';
 import { nodeAdmins } from '../nodes/nodes.sql.ts';
 
 export type Role = 'authenticated' | 'member' | 'dataset_representative' | 'node_admin' | 'platform_admin';
 
 /** Who is logged in, with every role the platform gives them, and how to enrol if not a member. */
 export const meRoutes = new Hono<HubEnv>().get('/', async (c) => {
-  const p = c.get('principal');
-  if (p.kind !== 'user') throw new AppError('unauthenticated', 'log in to use this route');
+  const p = callingUser(c);
   const s = c.get('services');
   const [represents, administers] = await Promise.all([
-    s.db.select({ id: datasetRepresentatives.datasetId }).from(datasetRepresentatives).where(eq(datasetRepresentatives.subject, p.user.sub)),
+    representedDatasets(s.db, p.user.sub),
     s.db.select({ id: nodeAdmins.nodeId }).from(nodeAdmins).where(eq(nodeAdmins.subject, p.user.sub)),
   ]);
   const roles: Role[] = ['authenticated'];
@@ -27,7 +26,7 @@ export const meRoutes = new Hono<HubEnv>().get('/', async (c) => {
     email: p.user.email ?? null,
     member: p.member,
     roles,
-    representedDatasets: represents.map((r) => r.id),
+    representedDatasets: represents,
     administeredNodes: administers.map((r) => r.id),
     enrol: p.member
       ? null

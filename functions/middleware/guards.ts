@@ -1,11 +1,21 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../../shared/errors.ts';
 import type { HubEnv } from '../env.ts';
+import type { Principal } from '../identity/principal.ts';
+
+type PrincipalSource = { get(key: 'principal'): HubEnv['Variables']['principal'] };
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+/** The calling user, or 401: every route that needs a person goes through this one check. */
+export function callingUser(c: PrincipalSource): UserPrincipal {
+  const p = c.get('principal');
+  if (p.kind !== 'user') throw new AppError('unauthenticated', 'log in to use this route');
+  return p;
+}
 
 /** Members of the EUCAIM group only; a logged-in non-member is told how to enrol. */
 export const requireMember = createMiddleware<HubEnv>(async (c, next) => {
-  const p = c.get('principal');
-  if (p.kind !== 'user') throw new AppError('unauthenticated', 'log in to use this route');
+  const p = callingUser(c);
   if (!p.member && !p.admin) {
     throw new AppError('forbidden', 'only members of the EUCAIM group may use this route', {
       enrolUrl: c.get('services').config.ENROL_URL,
@@ -15,8 +25,7 @@ export const requireMember = createMiddleware<HubEnv>(async (c, next) => {
 });
 
 export const requireAdmin = createMiddleware<HubEnv>(async (c, next) => {
-  const p = c.get('principal');
-  if (p.kind !== 'user') throw new AppError('unauthenticated', 'log in to use this route');
+  const p = callingUser(c);
   if (!p.admin) throw new AppError('forbidden', 'platform administrators only');
   return next();
 });
@@ -27,7 +36,7 @@ export const requireNode = createMiddleware<HubEnv>(async (c, next) => {
 });
 
 /** The calling node's id; only valid behind `requireNode`. */
-export function callingNode(c: { get(key: 'principal'): HubEnv['Variables']['principal'] }): string {
+export function callingNode(c: PrincipalSource): string {
   const p = c.get('principal');
   if (p.kind !== 'node') throw new AppError('unauthenticated', 'node token required');
   return p.nodeId;

@@ -1,19 +1,17 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
 import { filterCatalogue } from '../../shared/filter-catalogue.ts';
 import { idPattern } from '../../shared/ids.ts';
 import type { HubEnv } from '../env.ts';
-import { requireMember } from '../middleware/guards.ts';
+import { callingUser, requireMember } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
 import { searchEvents } from './search-events.ts';
 import { searchReport } from './search-report.ts';
 import { searchBodySchema } from './search-request.ts';
 import { createSearch, getSearch } from './search-service.ts';
 
-function viewer(c: { get(k: 'principal'): HubEnv['Variables']['principal'] }) {
-  const p = c.get('principal');
-  if (p.kind !== 'user') throw new AppError('unauthenticated', 'log in to use this route');
+function viewer(c: Parameters<typeof callingUser>[0]) {
+  const p = callingUser(c);
   return { sub: p.user.sub, admin: p.admin };
 }
 

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -6,7 +5,7 @@ import { AppError } from '../../shared/errors.ts';
 import { traceInputSchema } from '../../shared/tracer/actions.ts';
 import type { HubEnv } from '../env.ts';
 import type { Principal } from '../identity/principal.ts';
-import { datasetRepresentatives } from '../identity/roles.sql.ts';
+import { representedDatasets } from '../identity/roles.ts';
 import { callingNode, requireAdmin, requireNode } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
 import { publishDueCheckpoint } from './append.ts';
@@ -27,11 +26,7 @@ export const tracerBodyLimit = bodyLimit({
 async function visibility(p: Principal, s: Services): Promise<Visibility> {
   if (p.kind !== 'user') throw new AppError('unauthenticated', 'log in to read traces');
   if (p.admin) return { all: true };
-  const rows = await s.db
-    .select({ id: datasetRepresentatives.datasetId })
-    .from(datasetRepresentatives)
-    .where(eq(datasetRepresentatives.subject, p.user.sub));
-  return { all: false, userId: p.user.sub, datasets: rows.map((r) => r.id) };
+  return { all: false, userId: p.user.sub, datasets: await representedDatasets(s.db, p.user.sub) };
 }
 
 const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
