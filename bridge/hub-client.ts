@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { type JobResult, type LeasedJobs, type NodeReport, capabilityManifestSchema, leasedJobsSchema } from '../shared/job-protocol.ts';
+import { type Heartbeat, type JobResult, type LeasedJobs, type NodeReport, leasedJobsSchema } from '../shared/job-protocol.ts';
 import { type PrivateJwk, signNodeRequest } from '../shared/node-auth.ts';
 import { hubJobKeySchema } from './config.ts';
 
-export const heartbeatSchema = z.object({
-  version: z.string(),
-  datasets: z.array(z.object({ id: z.string(), name: z.string() })),
-  /** Keys and codes this node can evaluate, so the hub can tell users before it asks. */
-  capabilities: capabilityManifestSchema.optional(),
-});
-export type Heartbeat = z.infer<typeof heartbeatSchema>;
+export { type Heartbeat, heartbeatSchema } from '../shared/job-protocol.ts';
 
 export const jobKeysResponseSchema = z.object({ issuer: z.string().min(1), keys: z.array(hubJobKeySchema).min(1) });
 export type JobKeysResponse = z.infer<typeof jobKeysResponseSchema>;

@@ -169,3 +169,14 @@ export const nodeReportSchema = z
   })
   .strict();
 export type NodeReport = z.infer<typeof nodeReportSchema>;
+
+/** A bridge's periodic sign of life: its version, the datasets it serves and what it can evaluate. */
+export const heartbeatSchema = z
+  .object({
+    version: z.string().max(64),
+    datasets: z.array(z.object({ id: z.string().min(1).max(200), name: z.string().max(500) }).strict()).max(1000).default([]),
+    /** Optional so bridges from before the manifest keep working. */
+    capabilities: capabilityManifestSchema.optional(),
+  })
+  .strict();
+export type Heartbeat = z.input<typeof heartbeatSchema>;

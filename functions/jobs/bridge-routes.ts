@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
-import { capabilityManifestSchema, jobResultSchema, nodeReportSchema } from '../../shared/job-protocol.ts';
+import { heartbeatSchema, jobResultSchema, nodeReportSchema } from '../../shared/job-protocol.ts';
 import type { HubEnv } from '../env.ts';
 import { callingNode, requireNode } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
@@ -16,15 +16,6 @@ const leaseQuery = z.object({
   wait: z.coerce.number().int().min(0).max(20).default(20),
   max: z.coerce.number().int().min(1).max(10).default(5),
 });
-
-export const heartbeatSchema = z
-  .object({
-    version: z.string().max(64),
-    datasets: z.array(z.object({ id: z.string().min(1).max(200), name: z.string().max(500) }).strict()).max(1000).default([]),
-    /** What the node can evaluate; optional so bridges from before the manifest keep working. */
-    capabilities: capabilityManifestSchema.optional(),
-  })
-  .strict();
 
 /** The hub side of the bridge protocol. Every route but the public key list needs a node token. */
 export const bridgeRoutes = new Hono<HubEnv>()
