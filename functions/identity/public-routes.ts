@@ -27,3 +27,10 @@ export const nodeSignedRoutes: ReadonlyArray<{ method: string; path: RegExp }> =
 export function isNodeSignedRoute(method: string, path: string): boolean {
   return nodeSignedRoutes.some((r) => r.method === method && r.path.test(path));
 }
+
+/** Paths the hub answers itself; every other GET is a page of the web app (its index.html). */
+export const API_PREFIXES = ['/api/', '/tracer/', '/fdp', '/pid/'] as const;
+
+export function isApiPath(path: string): boolean {
+  return API_PREFIXES.some((p) => path.startsWith(p));
+}

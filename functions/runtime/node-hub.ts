@@ -4,13 +4,21 @@ import { buildApp } from '../app.ts';
 import { loadHubConfig } from '../config.ts';
 import { createNodeServices } from './node-services.ts';
 import { runMaintenance } from '../maintenance.ts';
+import { isApiPath } from '../identity/public-routes.ts';
 
 /** Plain Node: the hub API plus the built web app, on embedded defaults unless configured otherwise. */
 export async function startNodeHub(env: Record<string, string | undefined>, opts: { port?: number; host?: string; webRoot?: string } & Parameters<typeof createNodeServices>[1] = {}) {
   const config = loadHubConfig(env);
   const { services, close } = await createNodeServices(config, opts);
   const app = buildApp(services);
-  if (opts.webRoot) app.use('/*', serveStatic({ root: opts.webRoot }));
+  if (opts.webRoot) {
+    const { webRoot } = opts;
+    app.use('/*', serveStatic({ root: webRoot }));
+    // The web app routes on the client: any other page path gets its index.html, as Workers assets
+    // do in single-page-application mode. API paths still end in the JSON 404.
+    const indexHtml = serveStatic({ path: `${webRoot}/index.html` });
+    app.get('*', (c, next) => (isApiPath(c.req.path) ? next() : indexHtml(c, next)));
+  }
   // Every 2 s so search deadlines close promptly; the sweep is a few indexed statements.
   const sweep = setInterval(() => {
     runMaintenance(services).catch((e) => services.logger.error('maintenance failed', { error: (e as Error).message }));

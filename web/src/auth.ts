@@ -9,11 +9,15 @@ export interface WebConfig {
 }
 
 export interface Auth {
-  /** Finishes a sign-in if the provider just sent the browser back here; then cleans the URL. */
-  completeRedirect(): Promise<void>;
+  /**
+   * Finishes a sign-in if the provider just sent the browser back here; then cleans the URL.
+   * Answers the app path the user logged in from, if any.
+   */
+  completeRedirect(): Promise<string | undefined>;
   /** The signed-in user with a still-valid access token, or null. */
   currentUser(): Promise<User | null>;
-  logIn(): Promise<void>;
+  /** Off to the provider; `returnTo` (a path of this app) is where the user lands afterwards. */
+  logIn(returnTo?: string): Promise<void>;
   /** Local sign-out: forgets the tokens in this tab; the provider session is left alone. */
   logOut(): Promise<void>;
   onExpired(cb: () => void): void;
@@ -41,9 +45,12 @@ export function createAuth(config: WebConfig): Auth {
     async completeRedirect() {
       const params = new URLSearchParams(location.search);
       const isCallback = params.has('state') && (params.has('code') || params.has('error'));
-      if (!isCallback) return;
+      if (!isCallback) return undefined;
       try {
-        await manager.signinCallback(location.href);
+        const user = await manager.signinCallback(location.href);
+        // Only a path on this site: the state is ours, but a path is all a return address needs.
+        const back = user?.url_state;
+        return back?.startsWith('/') && !back.startsWith('//') ? back : undefined;
       } finally {
         // The code is single-use; leaving it in the address bar only invites a failing reload.
         history.replaceState(history.state, '', location.pathname);
@@ -58,7 +65,7 @@ export function createAuth(config: WebConfig): Auth {
       }
       return user;
     },
-    logIn: () => manager.signinRedirect(),
+    logIn: (returnTo) => manager.signinRedirect(returnTo ? { url_state: returnTo } : undefined),
     logOut: () => manager.removeUser(),
     onExpired(cb) {
       manager.events.addAccessTokenExpired(() => {

@@ -81,11 +81,11 @@ export function accessHistoryView(client: HubClient, me: Me): HTMLElement {
 }
 
 /** A link to the access history for dataset representatives and admins; null for everyone else. */
-export function accessHistoryLink(client: HubClient, me: Me, main: HTMLElement): HTMLElement | null {
-  if (!me.roles.includes('dataset_representative') && !me.roles.includes('platform_admin')) return null;
-  return h(
-    'p',
-    {},
-    h('button', { type: 'button', 'data-testid': 'open-access-history', onclick: () => replace(main, accessHistoryView(client, me)) }, 'Access history of your datasets'),
-  );
+export function accessHistoryLink(me: Me): HTMLElement | null {
+  if (!canReadHistory(me)) return null;
+  return h('p', {}, h('a', { href: '/access-history', 'data-testid': 'open-access-history' }, 'Access history of your datasets'));
+}
+
+export function canReadHistory(me: Me): boolean {
+  return me.roles.includes('dataset_representative') || me.roles.includes('platform_admin');
 }

@@ -1,0 +1,85 @@
+// The app's address bar in a real Chromium: every page has its own URL, a deep link survives the
+// login round trip, unknown pages say so, and the access history (tracer) reads a dataset's traces.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
+import { recordTrace } from '../../functions/tracer/record-trace.ts';
+import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
+import { buildWeb } from '../../web/build.ts';
+import { type TestHub, startTestHub } from '../support/hub.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const DATASET = 'c75d0998-85db-4c94-9d2c-346961f0c6f7';
+
+describe('pages and addresses in Chromium', () => {
+  let dir: string;
+  let hub: TestHub;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+    dir = await mkdtemp(path.join(tmpdir(), 'web-nav-'));
+    const webRoot = path.join(dir, 'web');
+    await buildWeb({ outDir: webRoot });
+    hub = await startTestHub({ webRoot });
+    await hub.services.db.insert(datasetRepresentatives).values({ datasetId: DATASET, subject: 'representative' });
+    await recordTrace(hub.services, { userId: 'researcher', userAction: 'ACCESS_GRANTED', datasetIds: [DATASET], requestId: 'neg_demo' });
+    await recordTrace(hub.services, { userId: 'representative', userAction: 'UPDATE_DATASET', datasetIds: [DATASET], details: 'PUBLISH' });
+    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await hub?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens a deep link, keeps it through the login round trip, shows the access history and navigates in place', async () => {
+    const page = await context.newPage();
+    const res = await page.goto(`${hub.url}/access-history`);
+    expect(res?.status(), 'a page path is served the app').toBe(200);
+    await page.getByTestId('welcome').waitFor();
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
+    await page.getByLabel('Username').fill('representative');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('access-history').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/access-history');
+    expect(new URL(page.url()).search, 'the one-time code is gone from the address bar').toBe('');
+
+    await expect(page.getByTestId('history-dataset').inputValue()).resolves.toBe(DATASET);
+    await page.getByRole('button', { name: 'Show' }).click();
+    const rows = page.getByTestId('history-table').locator('tbody tr');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    const actions = await rows.locator('td:nth-child(3)').allTextContents();
+    expect(actions).toEqual(['ACCESS_GRANTED', 'UPDATE_DATASET']);
+
+    // Same tab (tokens live in this tab's sessionStorage): in-app links do not reload the page.
+    // A marker on the window survives in-app navigation and dies with a reload.
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.getByTestId('site-nav').getByRole('link', { name: 'Search' }).click();
+    await page.getByTestId('explorer-form').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/search');
+    await page.goBack();
+    await page.getByTestId('access-history').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await page.close();
+  });
+
+  it('says when a page does not exist, while unknown API paths stay JSON 404s', async () => {
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/no/such/page`);
+    await page.getByTestId('not-found').waitFor();
+    const api = await fetch(`${hub.url}/api/v1/no-such-route`, { headers: { authorization: `Bearer ${await hub.token('researcher')}` } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/json');
+    await page.close();
+  });
+});

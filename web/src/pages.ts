@@ -1,0 +1,64 @@
+// Every page of the web app, in one list: its path, who may see it, and how it is drawn.
+// A capability adds its pages here with one import and one entry.
+import type { Catalogue, HubClient, Me } from './api.ts';
+import { okJson } from './api.ts';
+import { h } from './dom.ts';
+import { accessHistoryLink, accessHistoryView, canReadHistory } from './views/access-history.ts';
+import { explorerPage } from './views/explorer-page.ts';
+
+/** Who may open a page: anyone, any logged-in user, federation members, or platform admins. */
+export type PageAccess = 'public' | 'user' | 'member' | 'admin';
+
+export interface PageContext {
+  client: HubClient;
+  /** Null for anonymous visitors (only on public pages). */
+  me: Me | null;
+  /** The `:name` parts of the page's path. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Sends the visitor to log in and back to this page. */
+  logIn(): void;
+  navigate(to: string): void;
+}
+
+export interface Page {
+  /** Like `/catalogue/datasets/:id`. */
+  path: string;
+  title: string;
+  access: PageAccess;
+  /** Shown in the site navigation when set; lower `order` first. */
+  nav?: { label: string; order: number };
+  render(ctx: PageContext): Node | Promise<Node>;
+}
+
+let catalogueCache: Promise<Catalogue> | undefined;
+/** The search filter catalogue rarely changes: fetched once per page load. */
+function searchCatalogue(client: HubClient): Promise<Catalogue> {
+  catalogueCache ??= client.api.v1.search.catalogue
+    .$get()
+    .then((res) => okJson(res))
+    .catch((err) => {
+    catalogueCache = undefined;
+    throw err;
+  });
+  return catalogueCache;
+}
+
+async function searchPage(ctx: PageContext): Promise<Node> {
+  const page = h('div', {}, explorerPage(ctx.client, await searchCatalogue(ctx.client)));
+  // Dataset representatives and admins reach the access history (tracer) from below the search.
+  const history = ctx.me && accessHistoryLink(ctx.me);
+  if (history) page.append(history);
+  return page;
+}
+
+export const pages: Page[] = [
+  { path: '/', title: 'Federated search', access: 'member', render: searchPage },
+  { path: '/search', title: 'Federated search', access: 'member', nav: { label: 'Search', order: 20 }, render: searchPage },
+  {
+    path: '/access-history',
+    title: 'Access history',
+    access: 'user',
+    render: (ctx) => (ctx.me && canReadHistory(ctx.me) ? accessHistoryView(ctx.client, ctx.me) : h('p', { 'data-testid': 'forbidden' }, 'Only dataset representatives and admins read access histories.')),
+  },
+];
