@@ -46,7 +46,9 @@ export function createApi(r: HubResources) {
   const apiFunction = new sst.aws.Function('HubApiFunction', hubFunction('functions/entries/lambda.handler', '29 seconds'));
   const api = new sst.aws.ApiGatewayV2('HubApi', { cors: false });
   api.route('$default', apiFunction.arn);
-  router.route('/api', api.url);
+  // Everything the hub answers itself (functions/identity/public-routes.ts API_PREFIXES); the rest
+  // of the domain is the static web app.
+  for (const prefix of ['/api', '/tracer', '/fdp', '/pid']) router.route(prefix, api.url);
 
   r.taskQueue.subscribe(hubFunction('functions/entries/lambda-sqs.handler', '60 seconds'), {
     // Only the records the handler reports in batchItemFailures come back (then to the DLQ).
