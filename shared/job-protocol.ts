@@ -1,7 +1,7 @@
-import { type JWK, SignJWT, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { nodeSchema } from './query.ts';
-import type { PrivateJwk, PublicJwk } from './node-auth.ts';
+import { type PrivateJwk, type PublicJwk, importPrivateKey, importPublicKey } from './node-auth.ts';
 
 /**
  * Jobs travel from the hub to a bridge as EdDSA JWS signed with the hub's job key. The bridge trusts
@@ -42,7 +42,7 @@ export async function signJob(input: {
     .setJti(input.jobId)
     .setIssuedAt(iat)
     .setExpirationTime(iat + input.ttlSeconds)
-    .sign(await importJWK(input.privateJwk as JWK, 'EdDSA'));
+    .sign(await importPrivateKey(input.privateJwk));
 }
 
 export const jobRefusalReasons = ['unsigned', 'bad_signature', 'expired', 'wrong_node', 'replayed', 'malformed'] as const;
@@ -79,7 +79,7 @@ export async function verifyJob(
   if (!key) throw new JobRefused('bad_signature', jobId);
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(jws, await importJWK(key as JWK, 'EdDSA'), {
+    ({ payload } = await jwtVerify(jws, await importPublicKey(key), {
       algorithms: ['EdDSA'],
       issuer: opts.issuer,
       currentDate: new Date(opts.nowMs ?? Date.now()),
@@ -108,7 +108,10 @@ export const collectionCountSchema = z.object({
   description: z.string().max(2000).optional(),
   studies_count: z.number().int().nonnegative(),
   subjects_count: z.number().int().nonnegative(),
-  /** Ages at diagnosis of the matching subjects; null when it would reveal a group under the threshold. */
+  /**
+   * Ages at diagnosis of the matching subjects; null when it would reveal a group under the threshold.
+   * With obfuscation applied each bound is widened to its 5-year bin (min 40, max 69), never exact.
+   */
   age_range: z.object({ min: z.number(), max: z.number() }).nullable().optional(),
   gender: z.array(z.string().max(64)).max(10).optional(),
   modalities: z.array(z.string().max(64)).max(50).optional(),

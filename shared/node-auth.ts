@@ -1,4 +1,4 @@
-import { type JWK, SignJWT, base64url, decodeJwt, importJWK, jwtVerify } from 'jose';
+import { SignJWT, base64url, decodeJwt, importJWK, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
@@ -22,7 +22,41 @@ export const nodeIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'node ids are 2-63 lower-case letters, digits and dashes');
 
+type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
+// Importing a key costs more than verifying a signature with it (Node builds a transferable CryptoKey
+// each time), and the hub verifies every bridge call. Public keys are cached by their bytes, so a
+// changed key is simply another entry; private keys by the JWK object, re-checked against its `d`.
+const publicKeys = new Map<string, Promise<ImportedKey>>();
+const privateKeys = new WeakMap<object, { d: string; key: Promise<ImportedKey> }>();
+const MAX_CACHED_PUBLIC_KEYS = 1000;
+
+/** The Ed25519 public key as a verification key, imported once per isolate. */
+export function importPublicKey(jwk: PublicJwk): Promise<ImportedKey> {
+  let key = publicKeys.get(jwk.x);
+  if (!key) {
+    // Only the members that define the key: an extra `key_ops` or `alg` must not make two entries differ.
+    key = importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'EdDSA');
+    key.catch(() => publicKeys.delete(jwk.x));
+    if (publicKeys.size >= MAX_CACHED_PUBLIC_KEYS) publicKeys.clear();
+    publicKeys.set(jwk.x, key);
+  }
+  return key;
+}
+
+/** The Ed25519 private key as a signing key, imported once per key object. */
+export function importPrivateKey(jwk: PrivateJwk): Promise<ImportedKey> {
+  const cached = privateKeys.get(jwk);
+  if (cached && cached.d === jwk.d) return cached.key;
+  const key = importJWK({ kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d }, 'EdDSA');
+  privateKeys.set(jwk, { d: jwk.d, key });
+  return key;
+}
+
+// SHA-256 of no bytes: most bridge calls are GETs (long-polls), and a digest costs a crypto job.
+const EMPTY_BODY_HASH = '47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU';
+
 export async function bodyHash(body: string | Uint8Array): Promise<string> {
+  if (body.length === 0) return EMPTY_BODY_HASH;
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
   return base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
 }
@@ -50,7 +84,7 @@ export interface NodeRequestInput {
 }
 
 export async function signNodeRequest(input: NodeRequestInput): Promise<string> {
-  const key = await importJWK(input.privateJwk as JWK, 'EdDSA');
+  const key = await importPrivateKey(input.privateJwk);
   const iat = Math.floor((input.nowMs ?? Date.now()) / 1000);
   return new SignJWT({ htm: input.method.toUpperCase(), htu: input.path, bh: await bodyHash(input.body ?? '') })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'node+jwt' })
@@ -104,7 +138,7 @@ export async function verifyNodeRequest(input: VerifyNodeRequestInput): Promise<
   const nowS = Math.floor((input.nowMs ?? Date.now()) / 1000);
   let payload: unknown;
   try {
-    const key = await importJWK(jwk as JWK, 'EdDSA');
+    const key = await importPublicKey(jwk);
     ({ payload } = await jwtVerify(input.token, key, {
       algorithms: ['EdDSA'],
       audience: input.audience,

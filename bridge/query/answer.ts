@@ -29,7 +29,7 @@ function collection(d: DatasetRow, counts: DatasetCounts | undefined, obf: Obfus
     ...base,
     studies_count: obf.count(counts.studies, `${d.id}:studies`),
     subjects_count: obf.count(counts.subjects, `${d.id}:subjects`),
-    age_range: counts.aged > 0 && counts.aged >= t && counts.ageMin !== null && counts.ageMax !== null ? { min: counts.ageMin, max: counts.ageMax } : null,
+    age_range: counts.aged > 0 && counts.aged >= t && counts.ageMin !== null && counts.ageMax !== null ? obf.ageRange(counts.ageMin, counts.ageMax) : null,
     gender: visible(counts.strata.gender, t),
     modalities: visible(counts.strata.modalities, t),
     body_parts: visible(counts.strata.body_parts, t),

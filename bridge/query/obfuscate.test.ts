@@ -36,6 +36,12 @@ describe('Obfuscator', () => {
     expect(draws.some((d) => d < 0) && draws.some((d) => d > 0)).toBe(true);
   });
 
+  it('widens age bounds to 5-year bins, and leaves them exact when counts are exact', () => {
+    expect(new Obfuscator(DEFAULT_PRIVACY).ageRange(43, 67)).toEqual({ min: 40, max: 69 });
+    expect(new Obfuscator(DEFAULT_PRIVACY).ageRange(40, 45)).toEqual({ min: 40, max: 49 });
+    expect(new Obfuscator({ ...DEFAULT_PRIVACY, enabled: false }).ageRange(43, 67)).toEqual({ min: 43, max: 67 });
+  });
+
   it('says how it obfuscated, or that it did not', () => {
     expect(new Obfuscator(DEFAULT_PRIVACY).notes()).toEqual({ applied: true, method: 'laplace', epsilon: 0.28, sensitivity: 1, roundingStep: 10, smallCountThreshold: 10 });
     expect(new Obfuscator({ ...DEFAULT_PRIVACY, enabled: false }).notes()).toEqual({ applied: false });
@@ -83,7 +89,8 @@ describe('obfuscated answers over a generated corpus', () => {
         for (const code of got.gender ?? []) expect(want.genders[code] ?? 0, `${c.name} ${code}`).toBeGreaterThanOrEqual(10);
         expect(got.gender?.sort()).toEqual(Object.keys(want.genders).filter((g) => (want.genders[g] ?? 0) >= 10).sort());
         if (want.ages.length < 10) expect(got.age_range ?? null, c.name).toBeNull();
-        else expect(got.age_range).toEqual({ min: Math.min(...want.ages), max: Math.max(...want.ages) });
+        // Bounds widened to 5-year bins: never the exact age of the youngest or oldest subject.
+        else expect(got.age_range).toEqual({ min: Math.floor(Math.min(...want.ages) / 5) * 5, max: Math.floor(Math.max(...want.ages) / 5) * 5 + 4 });
       }
     }
     db.close();

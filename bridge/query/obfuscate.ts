@@ -11,6 +11,9 @@ export interface PrivacySettings {
   smallCountThreshold: number;
 }
 
+/** Width of the age bins reported bounds are widened to when obfuscating. */
+export const AGE_BIN_YEARS = 5;
+
 export const DEFAULT_PRIVACY: PrivacySettings = { enabled: true, epsilon: 0.28, sensitivity: 1, roundingStep: 10, smallCountThreshold: 10 };
 
 /** Laplace(0, scale) from a cryptographic source: a predictable generator would let noise be subtracted. */
@@ -40,6 +43,16 @@ export class Obfuscator {
   /** Groups smaller than this are not revealed in stratified values (1 when counts are exact). */
   get groupThreshold(): number {
     return this.settings.enabled ? this.settings.smallCountThreshold : 1;
+  }
+
+  /**
+   * The age range as it may leave the node: with obfuscation on, each bound widened to its 5-year
+   * bin (43..67 becomes 40..69), so the answer never states the exact age of the youngest or the
+   * oldest subject of a cohort.
+   */
+  ageRange(min: number, max: number): { min: number; max: number } {
+    if (!this.settings.enabled) return { min, max };
+    return { min: Math.floor(min / AGE_BIN_YEARS) * AGE_BIN_YEARS, max: Math.floor(max / AGE_BIN_YEARS) * AGE_BIN_YEARS + AGE_BIN_YEARS - 1 };
   }
 
   count(trueCount: number, stratum: string): number {

@@ -48,16 +48,30 @@ export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
     return rowsOf<{ job_id: string; jws: string; receipt: string }>(rows).map((r) => ({ jobId: r.job_id, jws: r.jws, receipt: r.receipt }));
   }
 
+  async function enqueueMany(all: QueuedJob[]): ReturnType<JobQueue['enqueueMany']> {
+    const now = clock.now();
+    const live = all.filter((j) => j.notAfter.getTime() > now.getTime());
+    if (live.length === 0) return { failed: [] };
+    try {
+      // One statement for the whole fan-out: per-row inserts cost a round trip (and a WAL flush) each.
+      await db
+        .insert(jobQueue)
+        .values(live.map((j) => ({ jobId: j.jobId, nodeId: j.nodeId, jws: j.jws, visibleAt: now, expiresAt: j.notAfter })))
+        .onConflictDoNothing();
+    } catch (err) {
+      return { failed: live.map((j) => ({ jobId: j.jobId, nodeId: j.nodeId, error: (err as Error).message })) };
+    }
+    for (const nodeId of new Set(live.map((j) => j.nodeId))) for (const wake of [...(waiting.get(nodeId) ?? [])]) wake();
+    return { failed: [] };
+  }
+
   return {
     kind: 'postgres',
     async enqueue(job: QueuedJob) {
-      if (job.notAfter.getTime() <= clock.now().getTime()) return;
-      await db
-        .insert(jobQueue)
-        .values({ jobId: job.jobId, nodeId: job.nodeId, jws: job.jws, visibleAt: clock.now(), expiresAt: job.notAfter })
-        .onConflictDoNothing();
-      for (const wake of [...(waiting.get(job.nodeId) ?? [])]) wake();
+      const { failed } = await enqueueMany([job]);
+      if (failed[0]) throw new Error(failed[0].error);
     },
+    enqueueMany,
     async lease(nodeId, { max, visibilityMs, waitMs, signal }) {
       const until = Date.now() + waitMs;
       for (;;) {

@@ -2,6 +2,7 @@ import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
   type ReceiveMessageCommandOutput,
+  SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -37,6 +38,11 @@ function isBadReceipt(err: unknown): boolean {
   return name === 'InvalidParameterValue' && /receipt ?handle/i.test(message);
 }
 
+const attributes = (job: QueuedJob) => ({
+  jobId: { DataType: 'String', StringValue: job.jobId },
+  nodeId: { DataType: 'String', StringValue: job.nodeId },
+});
+
 /**
  * One SQS queue per node: the bridge may long-poll its own queue directly with credentials scoped
  * to it, and the hub never has to filter one node's jobs out of another's.
@@ -53,12 +59,37 @@ export function createSqsJobQueue(opts: { client: SQSClient; queueUrlFor: (nodeI
         new SendMessageCommand({
           QueueUrl: queueUrlFor(job.nodeId),
           MessageBody: job.jws,
-          MessageAttributes: {
-            jobId: { DataType: 'String', StringValue: job.jobId },
-            nodeId: { DataType: 'String', StringValue: job.nodeId },
-          },
+          MessageAttributes: attributes(job),
         }),
       );
+    },
+
+    async enqueueMany(all: QueuedJob[]) {
+      const failed: { jobId: string; nodeId: string; error: string }[] = [];
+      // A batch goes to one queue and holds at most 10 messages: group by node, then chunk.
+      const byNode = new Map<string, QueuedJob[]>();
+      for (const job of all) if (job.notAfter.getTime() > Date.now()) byNode.set(job.nodeId, [...(byNode.get(job.nodeId) ?? []), job]);
+      const batches = [...byNode].flatMap(([nodeId, jobs]) => Array.from({ length: Math.ceil(jobs.length / MAX_BATCH) }, (_, i) => ({ nodeId, jobs: jobs.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH) })));
+      await Promise.all(
+        batches.map(async ({ nodeId, jobs }) => {
+          try {
+            const res = await client.send(
+              new SendMessageBatchCommand({
+                QueueUrl: queueUrlFor(nodeId),
+                // Entry ids only need to be unique within the batch; the position is enough to map failures back.
+                Entries: jobs.map((job, i) => ({ Id: String(i), MessageBody: job.jws, MessageAttributes: attributes(job) })),
+              }),
+            );
+            for (const f of res.Failed ?? []) {
+              const job = jobs[Number(f.Id)];
+              if (job) failed.push({ jobId: job.jobId, nodeId, error: `${f.Code ?? 'failed'}: ${f.Message ?? ''}`.trim() });
+            }
+          } catch (err) {
+            for (const job of jobs) failed.push({ jobId: job.jobId, nodeId, error: (err as Error).message });
+          }
+        }),
+      );
+      return { failed };
     },
 
     async lease(nodeId, { max, visibilityMs, waitMs, signal }) {

@@ -2,15 +2,51 @@ import { createMiddleware } from 'hono/factory';
 import { AppError } from '../../shared/errors.ts';
 import { verifyNodeRequest } from '../../shared/node-auth.ts';
 import type { HubEnv } from '../env.ts';
+import type { Services } from '../services.ts';
 import { userPrincipal } from '../identity/principal.ts';
 import { BRIDGE_PREFIX, isNodeSignedRoute, isPublicApiRoute } from '../identity/public-routes.ts';
-import { TOUCH_INTERVAL_MS, activeNodeKey, claimNodeToken, touchNode } from '../nodes/node-repo.ts';
+import { claimNodeCall, forgetNodeKey, nodeKey } from '../nodes/node-repo.ts';
 
 function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
   if (!m) throw new AppError('unauthenticated', 'authorization header must be "Bearer <token>"');
   return m[1];
+}
+
+/**
+ * A bridge call: signature (with the node's key, remembered per isolate), audience, lifetime, request
+ * binding, then one statement that checks the key is still the node's active key, spends the token id
+ * and refreshes last-seen. A remembered key that no longer verifies or no longer matches is dropped
+ * and the call decided again on the stored key, so a key change or a disabled node takes effect at once.
+ */
+async function authenticateNodeCall(services: Services, req: { token: string; method: string; path: string; body: string }): Promise<string> {
+  const attempt = async (fresh: boolean) => {
+    let key: Awaited<ReturnType<typeof nodeKey>>;
+    const claims = await verifyNodeRequest({
+      ...req,
+      audience: services.config.PUBLIC_URL,
+      publicJwkFor: async (nodeId) => {
+        key = await nodeKey(services, nodeId, fresh);
+        return key?.publicJwk;
+      },
+      nowMs: services.clock.now().getTime(),
+    }).catch((err: unknown) => {
+      if (key?.cached) return undefined;
+      throw err;
+    });
+    if (!claims || !key) return { outcome: 'stale_key' as const, cached: true, nodeId: '' };
+    const outcome = await claimNodeCall(services, { nodeId: claims.iss, keyX: key.publicJwk.x, jti: claims.jti, expiresAt: new Date(claims.exp * 1000) });
+    return { outcome, cached: key.cached, nodeId: claims.iss };
+  };
+  let result = await attempt(false);
+  if (result.outcome === 'stale_key' && result.cached) {
+    if (result.nodeId) forgetNodeKey(services, result.nodeId);
+    result = await attempt(true);
+  }
+  if (result.outcome === 'stale_key') throw new AppError('unauthenticated', 'node authentication failed: unknown node');
+  if (result.outcome === 'replayed') throw new AppError('unauthenticated', 'node authentication failed: token already used');
+  return result.nodeId;
 }
 
 /**
@@ -29,29 +65,10 @@ export const authenticate = createMiddleware<HubEnv>(async (c, next) => {
   if ((path.startsWith(BRIDGE_PREFIX) || isNodeSignedRoute(c.req.method, path)) && !isPublic) {
     if (!token) throw new AppError('unauthenticated', 'node token required');
     const body = ['GET', 'HEAD'].includes(c.req.method) ? '' : await c.req.text();
-    let lastSeenAt: Date | null = null;
-    const claims = await verifyNodeRequest({
-      token,
-      audience: services.config.PUBLIC_URL,
-      method: c.req.method,
-      path: path + url.search,
-      body,
-      publicJwkFor: async (nodeId) => {
-        const node = await activeNodeKey(services, nodeId);
-        lastSeenAt = node?.lastSeenAt ?? null;
-        return node?.publicJwk;
-      },
-      nowMs: services.clock.now().getTime(),
-    });
-    if (!(await claimNodeToken(services, claims.jti, claims.iss, new Date(claims.exp * 1000)))) {
-      throw new AppError('unauthenticated', 'node authentication failed: token already used');
-    }
-    const now = services.clock.now().getTime();
-    if (!lastSeenAt || now - (lastSeenAt as Date).getTime() > TOUCH_INTERVAL_MS) await touchNode(services, claims.iss);
-    c.set('principal', { kind: 'node', nodeId: claims.iss });
+    const nodeId = await authenticateNodeCall(services, { token, method: c.req.method, path: path + url.search, body });
+    c.set('principal', { kind: 'node', nodeId });
     return next();
   }
-
   if (token) {
     const user = await services.users.verify(token);
     c.set('principal', userPrincipal(user, services.config));

@@ -1,6 +1,7 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import type { CapabilityManifest } from '../../shared/job-protocol.ts';
 import type { PublicJwk } from '../../shared/node-auth.ts';
+import { rowsOf } from '../db/client.ts';
 import type { Services } from '../services.ts';
 import { nodes, usedNodeTokens } from './nodes.sql.ts';
 
@@ -17,17 +18,63 @@ export async function activeNodeKey(deps: Deps, nodeId: string): Promise<{ publi
 /** Last-seen is for the online/offline view (90 s); refreshing it more often than this buys nothing. */
 export const TOUCH_INTERVAL_MS = 5_000;
 
+// Node keys as last read, per hub (PUBLIC_URL) and isolate, so a bridge call costs no key lookup. Only
+// a hint: claimNodeCall accepts a token only if the key it was verified with is still the registered
+// key of an active node, so a changed key or a disabled node is never trusted from here.
+const keyHints = new Map<string, PublicJwk>();
+const MAX_KEY_HINTS = 10_000;
+const hintKey = (deps: Deps, nodeId: string) => `${deps.config.PUBLIC_URL} ${nodeId}`;
+
+/** The node's key: the cached one unless `fresh`, else read from the database (undefined: unknown or disabled). */
+export async function nodeKey(deps: Deps, nodeId: string, fresh: boolean): Promise<{ publicJwk: PublicJwk; cached: boolean } | undefined> {
+  const hint = fresh ? undefined : keyHints.get(hintKey(deps, nodeId));
+  if (hint) return { publicJwk: hint, cached: true };
+  const row = await activeNodeKey(deps, nodeId);
+  if (!row) {
+    keyHints.delete(hintKey(deps, nodeId));
+    return undefined;
+  }
+  if (keyHints.size >= MAX_KEY_HINTS) keyHints.clear();
+  keyHints.set(hintKey(deps, nodeId), row.publicJwk);
+  return { publicJwk: row.publicJwk, cached: false };
+}
+
+export function forgetNodeKey(deps: Deps, nodeId: string): void {
+  keyHints.delete(hintKey(deps, nodeId));
+}
+
 /**
- * Remembers a node token id until it expires. Answers false when it was already used: the primary
- * key makes the check and the write one atomic statement, so two racing replays cannot both pass.
+ * Everything a verified bridge call writes, in one statement: the node must still be active with the
+ * key the token was verified against; the token id is remembered until it expires (the primary key
+ * makes check and write atomic, so two racing replays cannot both pass); last-seen is refreshed when
+ * older than TOUCH_INTERVAL_MS. `stale_key`: the node is gone, disabled or has another key now.
  */
-export async function claimNodeToken(deps: Deps, jti: string, nodeId: string, expiresAt: Date): Promise<boolean> {
-  const inserted = await deps.db
-    .insert(usedNodeTokens)
-    .values({ jti, nodeId, expiresAt })
-    .onConflictDoNothing()
-    .returning({ jti: usedNodeTokens.jti });
-  return inserted.length === 1;
+export async function claimNodeCall(
+  deps: Deps,
+  call: { nodeId: string; keyX: string; jti: string; expiresAt: Date },
+): Promise<'claimed' | 'replayed' | 'stale_key'> {
+  const now = deps.clock.now();
+  const touchBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
+  // Raw SQL binds dates as ISO text: postgres.js cannot serialise a Date without its type registry.
+  const result = await deps.db.execute(sql`
+    with node as (
+      select ${nodes.id} as id from ${nodes}
+      where ${nodes.id} = ${call.nodeId} and ${nodes.status} = 'active' and ${nodes.publicJwk} ->> 'x' = ${call.keyX}
+    ), claim as (
+      insert into ${usedNodeTokens} (jti, node_id, expires_at)
+      select ${call.jti}, id, ${call.expiresAt.toISOString()}::timestamptz from node
+      on conflict do nothing
+      returning jti
+    ), touch as (
+      update ${nodes} set last_seen_at = ${now.toISOString()}::timestamptz
+      where ${nodes.id} in (select id from node) and exists (select 1 from claim)
+        and (${nodes.lastSeenAt} is null or ${nodes.lastSeenAt} < ${touchBefore.toISOString()}::timestamptz)
+      returning ${nodes.id}
+    )
+    select (select count(*) from node)::int as known, (select count(*) from claim)::int as claimed`);
+  const [row] = rowsOf<{ known: number; claimed: number }>(result);
+  if (!row || Number(row.known) === 0) return 'stale_key';
+  return Number(row.claimed) === 1 ? 'claimed' : 'replayed';
 }
 
 export async function pruneUsedTokens(deps: Deps): Promise<void> {

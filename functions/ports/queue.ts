@@ -23,6 +23,12 @@ export interface JobQueue {
   readonly kind: 'postgres' | 'sqs';
   enqueue(job: QueuedJob): Promise<void>;
   /**
+   * Queues the jobs of one fan-out in as few calls as the backend allows (one insert; SendMessageBatch
+   * per node queue and 10 messages). Answers the jobs that could not be queued, each with the reason;
+   * jobs already expired are dropped, not failed.
+   */
+  enqueueMany(jobs: QueuedJob[]): Promise<{ failed: { jobId: string; nodeId: string; error: string }[] }>;
+  /**
    * Hands out up to `max` visible jobs of one node and hides them for `visibilityMs`; a job not
    * acknowledged in that time is handed out again. Waits up to `waitMs` for one to arrive.
    */

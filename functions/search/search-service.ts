@@ -1,12 +1,14 @@
-import { and, eq, inArray, lt } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import type { CountResult } from '../../shared/job-protocol.ts';
+import { rowsOf } from '../db/client.ts';
 import { dispatchJobs } from '../jobs/dispatch.ts';
 import { jobs } from '../jobs/jobs.sql.ts';
 import { listNodes } from '../nodes/node-repo.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
+import { unsupportedKeys } from './capability-check.ts';
 import { queryHash } from './canonical-query.ts';
 import { searchAudit, searchNodes, searches } from './search.sql.ts';
 import { DEADLINE_LIMITS, type SearchBody } from './search-request.ts';
@@ -26,31 +28,38 @@ export async function createSearch(s: Services, owner: string, req: SearchBody, 
   const deadlineAt = new Date(now.getTime() + deadlineSeconds * 1000);
   const registered = (await listNodes(s)).filter((n) => n.status === 'active');
   const searchId = newId('srch', now.getTime());
-  const planned = registered.filter((n) => n.online).map((n) => ({ nodeId: n.id, jobId: newId('job', now.getTime()) }));
+  const online = registered.filter((n) => n.online).map((n) => ({ nodeId: n.id, missing: unsupportedKeys(req.ast, n.capabilities) }));
+  // A node whose manifest says it cannot evaluate part of the query answers unsupported now, unasked.
+  const unsupported = online.filter((n) => n.missing.length > 0);
+  const planned = online.filter((n) => n.missing.length === 0).map((n) => ({ nodeId: n.nodeId, jobId: newId('job', now.getTime()) }));
   const skipped = registered.filter((n) => !n.online).map((n) => n.id);
   const hash = await queryHash(req.ast);
 
-  await s.db.transaction(async (tx) => {
-    await tx.insert(searches).values({ id: searchId, owner, query: req.ast, clientId: req.id ?? null, deadlineAt, createdAt: now, queryHash: hash });
-    if (planned.length > 0) {
-      await tx.insert(jobs).values(planned.map((p) => ({ id: p.jobId, nodeId: p.nodeId, kind: 'search.count', expiresAt: deadlineAt })));
-    }
-    const rows = [
-      ...planned.map((p) => ({ searchId, nodeId: p.nodeId, jobId: p.jobId })),
-      ...skipped.map((nodeId) => ({ searchId, nodeId, jobId: null, status: 'skipped' as const })),
-    ];
-    if (rows.length > 0) await tx.insert(searchNodes).values(rows);
-    await tx.insert(searchAudit).values({
-      id: newId('evt', now.getTime()),
-      searchId,
-      subject: owner,
-      queryHash: hash,
-      deadlineSeconds,
-      nodesAsked: planned.length,
-      nodesSkipped: skipped.length,
-      createdAt: now,
-    });
-  });
+  // One statement instead of a transaction of six round trips: it is atomic all the same, and every
+  // round trip here delays the moment the first node gets its job.
+  const nodeRows = [
+    ...planned.map((p) => ({ node_id: p.nodeId, job_id: p.jobId, status: 'pending' })),
+    ...unsupported.map((n) => ({ node_id: n.nodeId, job_id: null, status: 'unsupported', unsupported_keys: n.missing, answered_at: now.toISOString() })),
+    ...skipped.map((nodeId) => ({ node_id: nodeId, job_id: null, status: 'skipped' })),
+  ];
+  await s.db.execute(sql`
+    with search as (
+      insert into ${searches} (id, owner, query, client_id, deadline_at, created_at, query_hash)
+      values (${searchId}, ${owner}, ${JSON.stringify(req.ast)}::jsonb, ${req.id ?? null}, ${deadlineAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${hash})
+      returning id
+    ), job as (
+      insert into ${jobs} (id, node_id, kind, expires_at)
+      select x.job_id, x.node_id, 'search.count', ${deadlineAt.toISOString()}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(nodeRows)}::jsonb) as x(node_id text, job_id text, status text) where x.job_id is not null
+      returning id
+    ), node as (
+      insert into ${searchNodes} (search_id, node_id, job_id, status, unsupported_keys, answered_at)
+      select (select id from search), x.node_id, x.job_id, x.status, x.unsupported_keys, x.answered_at
+      from jsonb_to_recordset(${JSON.stringify(nodeRows)}::jsonb) as x(node_id text, job_id text, status text, unsupported_keys jsonb, answered_at timestamptz)
+      returning node_id
+    )
+    insert into ${searchAudit} (id, search_id, subject, query_hash, deadline_seconds, nodes_asked, nodes_skipped, created_at)
+    values (${newId('evt', now.getTime())}, (select id from search), ${owner}, ${hash}, ${deadlineSeconds}, ${planned.length}, ${skipped.length}, ${now.toISOString()}::timestamptz)`);
   // The audit line carries the hash, never the tree: a query can describe a very small cohort.
   log.info('search created', { searchId, who: owner, queryHash: hash, deadlineSeconds, nodesAsked: planned.length, nodesSkipped: skipped.length });
 
@@ -67,41 +76,41 @@ export type SearchOutcome =
   | { status: 'unsupported'; unsupportedKeys: string[] }
   | { status: 'error'; error: { code: string; message: string } };
 
-function answerColumns(outcome: SearchOutcome, now: Date) {
-  switch (outcome.status) {
-    case 'answered':
-      return { status: 'answered' as const, result: outcome.result, answeredAt: now };
-    case 'unsupported':
-      return { status: 'unsupported' as const, unsupportedKeys: outcome.unsupportedKeys, answeredAt: now };
-    case 'error':
-      return { status: 'error' as const, error: outcome.error, answeredAt: now };
-  }
-}
-
 /**
- * Records one node's answer for its own job. Idempotent by job id: a redelivered job's second answer
- * changes nothing. An answer after the deadline is not counted (the user was promised the deadline).
+ * Records one node's answer for its own job, in one statement: find the job's search (only for this
+ * node), set the answer unless the deadline has passed (then timed_out: the user was promised the
+ * deadline), and close the job. Idempotent by job id: a redelivered job's second answer changes nothing.
  */
 export async function recordSearchAnswer(s: Services, nodeId: string, jobId: string, outcome: SearchOutcome): Promise<{ recorded: boolean }> {
-  const [row] = await s.db
-    .select({ searchId: searchNodes.searchId, deadlineAt: searches.deadlineAt })
-    .from(searchNodes)
-    .innerJoin(searches, eq(searches.id, searchNodes.searchId))
-    .where(and(eq(searchNodes.jobId, jobId), eq(searchNodes.nodeId, nodeId)));
+  const now = s.clock.now().toISOString();
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+  const result = await s.db.execute(sql`
+    with target as (
+      select ${searchNodes.searchId} as search_id, ${searches.deadlineAt} < ${now}::timestamptz as late
+      from ${searchNodes} join ${searches} on ${searches.id} = ${searchNodes.searchId}
+      where ${searchNodes.jobId} = ${jobId} and ${searchNodes.nodeId} = ${nodeId}
+    ), answer as (
+      update ${searchNodes} set
+        status = case when t.late then 'timed_out' else ${outcome.status} end,
+        result = case when t.late then null else ${json(outcome.status === 'answered' ? outcome.result : undefined)}::jsonb end,
+        unsupported_keys = case when t.late then null else ${json(outcome.status === 'unsupported' ? outcome.unsupportedKeys : undefined)}::jsonb end,
+        error = case when t.late then null else ${json(outcome.status === 'error' ? outcome.error : undefined)}::jsonb end,
+        answered_at = case when t.late then null else ${now}::timestamptz end
+      from target t
+      where ${searchNodes.jobId} = ${jobId} and ${searchNodes.status} = 'pending'
+      returning 1
+    ), job as (
+      update ${jobs} set status = case when t.late then 'failed' else ${outcome.status === 'error' ? 'failed' : 'done'} end, completed_at = ${now}::timestamptz
+      from target t
+      where ${jobs.id} = ${jobId} and ${jobs.status} = 'dispatched'
+      returning 1
+    )
+    select t.search_id, t.late, (select count(*) from answer)::int as updated from target t`);
+  const [row] = rowsOf<{ search_id: string; late: boolean; updated: number }>(result);
   if (!row) throw new AppError('not_found', 'no such job for this node');
-  const now = s.clock.now();
-  const late = now > row.deadlineAt;
-  const updated = await s.db
-    .update(searchNodes)
-    .set(late ? { status: 'timed_out' } : answerColumns(outcome, now))
-    .where(and(eq(searchNodes.jobId, jobId), eq(searchNodes.status, 'pending')))
-    .returning({ jobId: searchNodes.jobId });
-  await s.db
-    .update(jobs)
-    .set({ status: outcome.status !== 'error' && !late ? 'done' : 'failed', completedAt: now })
-    .where(and(eq(jobs.id, jobId), eq(jobs.status, 'dispatched')));
-  if (updated.length === 1) signalSearchChange(s, row.searchId);
-  return { recorded: updated.length === 1 && !late };
+  const updated = Number(row.updated) === 1;
+  if (updated) signalSearchChange(s, row.search_id);
+  return { recorded: updated && !row.late };
 }
 
 /** The deadline task: whatever is still pending becomes timed_out. Safe to run twice. */

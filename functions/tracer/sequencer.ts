@@ -12,7 +12,7 @@ export interface TraceAppender {
  */
 export function directAppender(deps: AppendDeps): TraceAppender {
   const state: AppendState = {};
-  return { append: async (item) => (await appendBatch(deps, [item], state))[0]! };
+  return { append: async (item) => (await appendBatch(deps, [item], state, { optimistic: false }))[0]! };
 }
 
 /**

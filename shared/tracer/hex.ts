@@ -23,3 +23,15 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 export const hexHashPattern = /^[0-9a-f]{64}$/;
+
+const codes = Array.from(digits, (d) => d.charCodeAt(0));
+
+/** Whether `hex` spells exactly these bytes in lower-case hex, without building a string per entry. */
+export function hexEquals(bytes: Uint8Array, hex: string): boolean {
+  if (hex.length !== bytes.length * 2) return false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (hex.charCodeAt(i * 2) !== codes[b >> 4] || hex.charCodeAt(i * 2 + 1) !== codes[b & 15]) return false;
+  }
+  return true;
+}

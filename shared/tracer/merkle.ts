@@ -12,7 +12,14 @@ export interface PerfectNode {
 /** Hash of the perfect subtree at (level, index); throws when it is unknown. */
 export type NodeSource = (level: number, index: number) => Uint8Array;
 
+// Leaves are almost always entry hashes: one reused buffer spares an allocation per entry (sha256 is synchronous).
+const leafBuf = new Uint8Array(33);
 export function leafHash(data: Uint8Array): Uint8Array {
+  if (data.length === 32) {
+    leafBuf[0] = 0;
+    leafBuf.set(data, 1);
+    return sha256(leafBuf);
+  }
   const buf = new Uint8Array(data.length + 1);
   buf[0] = 0;
   buf.set(data, 1);

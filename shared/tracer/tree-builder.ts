@@ -62,3 +62,40 @@ export class PerfectTree {
     return size === 0 ? [] : rangeNodes(0, size);
   }
 }
+
+/**
+ * Only the perfect subtrees of the current decomposition (`rangeNodes(0, size)`): what a verifier
+ * needs to recompute the root as leaves arrive, in O(log n) memory. Keeping every subtree of a
+ * million-entry log instead meant two million small arrays for the garbage collector to walk.
+ */
+export class MerkleFrontier {
+  private readonly hashes: Uint8Array[] = [];
+  private readonly levels: number[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  push(leaf: Uint8Array): void {
+    let hash = leaf;
+    let level = 0;
+    // Two perfect subtrees of one level side by side make one of the next level, as in push() above.
+    while (this.levels.length > 0 && this.levels[this.levels.length - 1] === level) {
+      hash = nodeHash(this.hashes.pop()!, hash);
+      this.levels.pop();
+      level += 1;
+    }
+    this.hashes.push(hash);
+    this.levels.push(level);
+    this.count += 1;
+  }
+
+  /** MTH of every leaf so far: the decomposition folded from the right, as rangeHash(0, size) does. */
+  root(): Uint8Array {
+    if (this.count === 0) throw new Error('an empty tree has no root here');
+    let hash = this.hashes[this.hashes.length - 1]!;
+    for (let i = this.hashes.length - 2; i >= 0; i--) hash = nodeHash(this.hashes[i]!, hash);
+    return hash;
+  }
+}

@@ -1,8 +1,8 @@
 import { type Checkpoint, importCheckpointKey, type TracerPublicKey, verifyCheckpoint } from './checkpoint.ts';
 import { GENESIS_HASH, type TraceEntry, entryHashBytes } from './entry.ts';
-import { toHex } from './hex.ts';
-import { leafHash, rangeHash } from './merkle.ts';
-import { PerfectTree } from './tree-builder.ts';
+import { hexEquals, toHex } from './hex.ts';
+import { leafHash } from './merkle.ts';
+import { MerkleFrontier } from './tree-builder.ts';
 
 export type Inconsistency =
   | 'missing_entry'
@@ -28,7 +28,7 @@ export interface LogReport {
  * shows against the signed roots).
  */
 export class LogVerifier {
-  private readonly tree = new PerfectTree();
+  private readonly tree = new MerkleFrontier();
   private prev = GENESIS_HASH;
   private position = 0;
   private chainFailure?: LogReport['firstBad'];
@@ -46,12 +46,11 @@ export class LogVerifier {
   add(entry: TraceEntry): void {
     const at = this.position;
     const bytes = entryHashBytes(entry);
-    const recomputed = toHex(bytes);
     if (!this.chainFailure) {
       if (entry.seq !== at) this.chainFailure = { seq: at, reason: 'missing_entry', message: `position ${at} holds entry ${entry.seq}` };
       else if (entry.prevHash !== this.prev)
         this.chainFailure = { seq: at, reason: 'broken_link', message: `entry ${at}: prevHash does not match the hash of entry ${at - 1}` };
-      else if (recomputed !== entry.hash) this.chainFailure = { seq: at, reason: 'hash_mismatch', message: `entry ${at}: hash does not match its content` };
+      else if (!hexEquals(bytes, entry.hash)) this.chainFailure = { seq: at, reason: 'hash_mismatch', message: `entry ${at}: hash does not match its content` };
     }
     this.prev = entry.hash;
     // The leaf is what the content hashes to, so an entry edited with its stored hash left alone still changes the root.
@@ -62,7 +61,7 @@ export class LogVerifier {
 
   private checkRoot(c: Checkpoint) {
     this.checked += 1;
-    const root = toHex(rangeHash(0, c.treeSize, this.tree.get));
+    const root = toHex(this.tree.root());
     if (root === c.rootHash) {
       if (!this.checkpointFailure) this.lastGoodCheckpoint = c.treeSize;
     } else if (!this.checkpointFailure) {

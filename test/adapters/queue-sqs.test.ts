@@ -116,6 +116,21 @@ describe('SQS job queue', () => {
     expect((await queue.lease(node, NOW)).map((l) => l.jobId)).toEqual([live.jobId]);
   });
 
+  it('sends a whole fan-out in batches of ten per node queue, and names the jobs whose queue is missing', async () => {
+    const [a, b] = [await newNode(), await newNode()];
+    const missing = `node-${randomUUID().slice(0, 8)}`; // never created: SQS refuses its batch
+    const forA = Array.from({ length: 13 }, () => job(a));
+    const forB = job(b);
+    const lost = job(missing);
+    const expired = job(a, { notAfter: new Date(Date.now() - 1_000) });
+    const { failed } = await queue.enqueueMany([...forA, forB, lost, expired]);
+    expect(failed.map((f) => [f.jobId, f.nodeId])).toEqual([[lost.jobId, missing]]);
+    const leasedA = [...(await queue.lease(a, NOW)), ...(await queue.lease(a, NOW))];
+    expect(leasedA.map((l) => l.jobId).sort()).toEqual(forA.map((j) => j.jobId).sort());
+    expect(leasedA.find((l) => l.jobId === forA[12]!.jobId)?.jws).toBe(forA[12]!.jws);
+    expect((await queue.lease(b, NOW)).map((l) => [l.jobId, l.jws])).toEqual([[forB.jobId, forB.jws]]);
+  });
+
   it('asks SQS for at most ten jobs however many are wanted', async () => {
     const node = await newNode();
     for (let i = 0; i < 12; i++) await queue.enqueue(job(node));

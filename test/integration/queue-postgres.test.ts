@@ -50,6 +50,23 @@ describe(`the embedded job queue (${databaseKind()})`, () => {
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
+  it('queues a whole fan-out in one call, wakes each waiting node and drops what has expired', async () => {
+    const waiting = queue.lease('node-e', { max: 5, visibilityMs: 30_000, waitMs: 5_000 });
+    const jobs = [job('node-e', 'job_e1'), job('node-f', 'job_f1'), job('node-f', 'job_f2')];
+    const expired = { ...job('node-f', 'job_f3'), notAfter: new Date(clock.now().getTime() - 1) };
+    expect(await queue.enqueueMany([...jobs, expired])).toEqual({ failed: [] });
+    expect((await waiting).map((j) => [j.jobId, j.jws])).toEqual([['job_e1', 'jws-job_e1']]);
+    const f = await queue.lease('node-f', { max: 5, visibilityMs: 30_000, waitMs: 0 });
+    expect(f.map((j) => j.jobId).sort()).toEqual(['job_f1', 'job_f2']);
+  });
+
+  it('reports every job of a fan-out as failed when the insert fails, and queues none', async () => {
+    const bad = [job('node-g', 'job_g1'), { ...job('node-g', 'job_g2'), jws: 'nul\u0000byte' }];
+    const { failed } = await queue.enqueueMany(bad);
+    expect(failed.map((x) => x.jobId)).toEqual(['job_g1', 'job_g2']);
+    expect(await queue.lease('node-g', { max: 5, visibilityMs: 30_000, waitMs: 0 })).toEqual([]);
+  });
+
   it('drops a job whose signature has already expired instead of queueing it', async () => {
     await queue.enqueue({ ...job('node-d', 'job_d1'), notAfter: new Date(clock.now().getTime() - 1) });
     expect(await queue.lease('node-d', { max: 5, visibilityMs: 30_000, waitMs: 0 })).toEqual([]);

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capabilityManifest } from '../../bridge/query/capabilities.ts';
 import { searchAudit } from '../../functions/search/search.sql.ts';
 import { queryHash } from '../../functions/search/canonical-query.ts';
 import { readSse } from '../../web/src/sse.ts';
@@ -48,6 +49,8 @@ describe(`every node ends in a status (${databaseKind()})`, () => {
     expect(a?.capabilities).toEqual(manifest);
     expect(a?.capabilitiesAt).toMatch(/^\d{4}-/);
     expect(list.nodes.find((n) => n.id === 'node-b')?.capabilities).toBeNull();
+    // The next test asks node-a a gender question this partial manifest would rule out up front.
+    await heartbeat(nodes.a, { capabilities: capabilityManifest() });
   });
 
   it('ends answered, unsupported, error, timed_out and skipped, streams each answer as it lands, and closes', async () => {
