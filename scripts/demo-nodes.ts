@@ -3,8 +3,6 @@ import path from 'node:path';
 import { loadDatasets } from '../bridge/dataset.ts';
 import { generateDemo } from '../bridge/demo/generate.ts';
 import { enrolNode, loadNodeKey, publicJwkOf } from '../bridge/keys.ts';
-import type { Database } from '../functions/db/client.ts';
-import { datasetRepresentatives } from '../functions/identity/roles.sql.ts';
 
 /** The two demo data holders `npm start` runs; `dataholder` administers both. */
 export const DEMO_NODES = [
@@ -48,16 +46,4 @@ export async function prepareDemoNode(
     throw new Error(`registering ${node.id} failed: ${res.status} ${await res.text()}`);
   }
   return { keyFile, data, state, datasetIds: datasets.map((d) => d.id) };
-}
-
-/**
- * The demo `representative` represents every demo dataset. Written directly until dataset
- * registration (the catalogue) owns representatives.
- */
-export async function seedDemoRoles(db: Database, datasetIds: string[]): Promise<void> {
-  if (datasetIds.length === 0) return;
-  await db
-    .insert(datasetRepresentatives)
-    .values(datasetIds.map((datasetId) => ({ datasetId, subject: 'representative' })))
-    .onConflictDoNothing();
 }

@@ -57,7 +57,8 @@ describe('the explorer in Chromium', () => {
   async function logIn(username: string): Promise<Page> {
     await context.clearCookies();
     const page = await context.newPage();
-    await page.goto(hub.url);
+    // The explorer lives at /search; the landing page is the public dashboard.
+    await page.goto(`${hub.url}/search`);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL((url) => url.origin === hub.oidc.issuer);
     await page.getByLabel('Username').fill(username);
@@ -82,7 +83,7 @@ describe('the explorer in Chromium', () => {
     const [a, b, c] = nodes as [SimNode, SimNode, SimNode, SimNode];
     for (const n of [a, b, c]) await heartbeat(n); // node-d stays offline
     const page = await logIn('researcher');
-    expect(page.url()).toBe(`${hub.url}/`);
+    expect(page.url()).toBe(`${hub.url}/search`);
     expect(await shown(page.getByTestId('user-name'))).toBe('Demo Researcher');
     expect(await shown(page.getByTestId('cart-count'))).toBe('Request: 0 datasets');
 

@@ -7,9 +7,13 @@ const CHANGED = 'eucaim-cart-changed';
 export interface CartItem {
   datasetId: string;
   name: string;
+  /** The node holding the data; empty for a catalogue dataset that no node serves (yet). */
   nodeId: string;
-  /** The search that found it, so the request can cite the report. */
+  /** The federated search that found it, so the request can cite the report. */
   searchId?: string;
+  /** Where it was added, and the catalogue query (`q=…&modality=…`) when it came from a catalogue search. */
+  from?: 'explorer' | 'catalogue';
+  catalogueQuery?: string;
 }
 
 export function readCart(): CartItem[] {
@@ -30,9 +34,21 @@ export function inCart(datasetId: string, nodeId: string): boolean {
 export function addToCart(item: CartItem): boolean {
   const cart = readCart();
   if (cart.some((i) => i.datasetId === item.datasetId && i.nodeId === item.nodeId)) return false;
-  localStorage.setItem(CART_KEY, JSON.stringify([...cart, item]));
-  window.dispatchEvent(new Event(CHANGED));
+  save([...cart, item]);
   return true;
+}
+
+function save(items: CartItem[]): void {
+  localStorage.setItem(CART_KEY, JSON.stringify(items));
+  window.dispatchEvent(new Event(CHANGED));
+}
+
+export function removeFromCart(datasetId: string, nodeId: string): void {
+  save(readCart().filter((i) => !(i.datasetId === datasetId && i.nodeId === nodeId)));
+}
+
+export function clearCart(): void {
+  save([]);
 }
 
 /** Calls back on every change, from this tab or another one; returns the unsubscribe. */

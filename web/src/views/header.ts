@@ -19,7 +19,7 @@ let stopCart: (() => void) | undefined;
 /** The access-request cart as a count; the negotiation pages will open it. */
 function cartBadge(): HTMLElement {
   const text = (items: CartItem[]) => `Request: ${items.length} dataset${items.length === 1 ? '' : 's'}`;
-  const badge = h('span', { class: 'cart', 'data-testid': 'cart-count', 'data-count': String(readCart().length) }, text(readCart()));
+  const badge = h('a', { href: '/cart', class: 'cart', 'data-testid': 'cart-count', 'data-count': String(readCart().length) }, text(readCart()));
   stopCart?.();
   stopCart = onCartChange((items) => {
     badge.textContent = text(items);
@@ -31,8 +31,8 @@ function cartBadge(): HTMLElement {
 /** The account corner of the header: a login button, or who is logged in and in which roles. */
 export function renderHeader(el: HTMLElement, state: HeaderState): void {
   if (state.kind === 'anonymous') {
-    stopCart?.();
-    replace(el, h('button', { type: 'button', class: 'primary', 'data-testid': 'log-in', onclick: () => state.onLogIn() }, 'Log in'));
+    // Anyone may collect datasets from the public catalogue; asking for them needs a login.
+    replace(el, cartBadge(), h('button', { type: 'button', class: 'primary', 'data-testid': 'log-in', onclick: () => state.onLogIn() }, 'Log in'));
     return;
   }
   const { me } = state;

@@ -1,0 +1,157 @@
+// The public catalogue in a real Chromium against a real hub: dashboard (Chart.js under the page's
+// strict CSP) -> catalogue -> a filter with facet counts -> a dataset page -> the cart; and a data
+// holder's registration form answering field by field before anything is sent.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleMetadata } from '../../functions/catalogue/sample.ts';
+import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
+import type { DatasetMetadata } from '../../shared/catalogue/profile.ts';
+import { buildWeb } from '../../web/build.ts';
+import { caller, seedHierarchy } from '../integration/catalogue-support.ts';
+import { type TestHub, startTestHub } from '../support/hub.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const [MR, CT] = ['RID10312', 'RID10321'];
+const LUNG = 'SNOMEDCT39607008';
+
+describe('the catalogue in Chromium', () => {
+  let dir: string;
+  let hub: TestHub;
+  let context: BrowserContext;
+  let ids: Awaited<ReturnType<typeof seedHierarchy>>;
+  const registered: Record<string, string> = {};
+  const cspViolations: string[] = [];
+  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node
+  const shown = (l: Locator) => l.innerText();
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+    dir = await mkdtemp(path.join(tmpdir(), 'web-catalogue-'));
+    const webRoot = path.join(dir, 'web');
+    await buildWeb({ outDir: webRoot });
+    hub = await startTestHub({ webRoot });
+    ids = await seedHierarchy(hub);
+    const holder = caller(hub, 'dataholder');
+    const datasets: [string, Partial<DatasetMetadata>][] = [
+      ['prostate', { title: 'Prostate MR cohort', modalities: [MR], subjects: 120, studies: 340 }],
+      ['lung', { title: 'Lung CT screening', modalities: [CT], bodyParts: [LUNG], condition: 'SNOMEDCT363358000', subjects: 300, studies: 310, keywords: ['screening'] }],
+      ['pelvis', { title: 'Pelvis CT follow-up', modalities: [CT], subjects: 45, studies: 90 }],
+    ];
+    for (const [key, over] of datasets) {
+      const res = await holder('POST', '/api/v1/catalogue/datasets', { nodeId: ids.nodeId, metadata: sampleMetadata({ ...over, seriesId: ids.seriesId }) });
+      registered[key] = res.body.id;
+      await holder('POST', `/api/v1/catalogue/datasets/${res.body.id}/publish`);
+    }
+    const draft = await holder('POST', '/api/v1/catalogue/datasets', { nodeId: ids.nodeId, metadata: sampleMetadata({ title: 'Unpublished draft', seriesId: ids.seriesId }) });
+    registered.draft = draft.body.id;
+    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await hub?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function open(url: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    await page.goto(hub.url + url);
+    return page;
+  }
+
+  it('walks dashboard -> catalogue -> filter -> dataset -> cart, anonymously', async () => {
+    const page = await open('/');
+    await page.getByTestId('dashboard').waitFor();
+    expect(await shown(page.getByTestId('total-datasets'))).toContain('3');
+    expect(await shown(page.getByTestId('total-subjects'))).toContain('465');
+    // Chart.js drew on its canvases (a non-blank bitmap) under the CSP, and the figures are in text too.
+    for (const chart of ['per-dataset', 'per-modality', 'per-body-part']) {
+      const inked = await page.getByTestId(`chart-${chart}`).evaluate((c: HTMLCanvasElement) => {
+        const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        return c.width > 0 && Array.prototype.some.call(data, (v: number) => v !== 0);
+      });
+      expect(inked, chart).toBe(true);
+    }
+    const modalityRows = await page.getByTestId('chart-per-modality-data').locator('tbody tr').allTextContents();
+    expect(modalityRows.map((r) => r.replace(/(\D)(\d)/, '$1 $2').replace(/\s+/g, ' ').trim()).sort()).toEqual(['CT 400', 'MR 340']);
+    expect(await page.getByText('Unpublished draft').count()).toBe(0);
+
+    await page.getByTestId('browse-catalogue').click();
+    await page.getByTestId('catalogue').waitFor();
+    expect(await shown(page.getByTestId('catalogue-total'))).toBe('3 datasets');
+    const ctFacet = page.getByTestId('facet-modality').locator('label', { hasText: 'CT' });
+    expect(await shown(ctFacet.getByTestId('facet-count'))).toBe('2');
+
+    await page.getByTestId(`facet-modality-${CT}`).check();
+    await page.waitForURL((u) => u.searchParams.get('modality') === CT);
+    await page.getByTestId(`catalogue-item-${registered.lung}`).waitFor();
+    expect(await shown(page.getByTestId('catalogue-total'))).toBe('2 datasets');
+    expect(await page.getByTestId(`catalogue-item-${registered.prostate}`).count()).toBe(0);
+
+    await page.getByTestId('catalogue-q').fill('screening');
+    await page.getByTestId('catalogue-search').click();
+    await page.waitForURL((u) => u.searchParams.get('q') === 'screening');
+    await page.getByTestId(`catalogue-item-${registered.lung}`).getByTestId('add-to-cart').click();
+    expect(await shown(page.getByTestId('cart-count'))).toBe('Request: 1 dataset');
+
+    await page.getByTestId(`catalogue-item-${registered.lung}`).getByTestId('catalogue-item-link').click();
+    await page.getByTestId('dataset-page').waitFor();
+    expect(await shown(page.getByTestId('dataset-title'))).toBe('Lung CT screening');
+    expect(await shown(page.getByTestId('breadcrumb'))).toContain(`Biobank ${ids.seriesId}`);
+    expect(await shown(page.getByTestId('access-conditions'))).toContain('In-situ processing');
+    expect(await shown(page.getByTestId('dataset-metadata'))).toContain('Lung cancer');
+    expect(await page.getByTestId('add-to-cart').isDisabled()).toBe(true);
+
+    await page.goto(`${hub.url}/catalogue/datasets/${registered.prostate}`);
+    await page.getByTestId('add-to-cart').click();
+    expect(await shown(page.getByTestId('cart-count'))).toBe('Request: 2 datasets');
+
+    await page.goto(`${hub.url}/cart`);
+    await page.getByTestId('cart-items').waitFor();
+    expect(await shown(page.getByTestId(`cart-item-${registered.lung}`).getByTestId('cart-origin'))).toContain('screening');
+    expect(await shown(page.getByTestId(`cart-item-${registered.prostate}`).getByTestId('cart-origin'))).toBe('the catalogue');
+    expect(await page.getByTestId('request-access').isDisabled()).toBe(true);
+    await page.getByTestId(`cart-item-${registered.prostate}`).getByTestId('cart-remove').click();
+    expect(await page.getByTestId(`cart-item-${registered.prostate}`).count()).toBe(0);
+    expect(await shown(page.getByTestId('cart-count'))).toBe('Request: 1 dataset');
+
+    // A draft is not found for anonymous visitors.
+    await page.goto(`${hub.url}/catalogue/datasets/${registered.draft}`);
+    await page.getByTestId('dataset-not-found').waitFor();
+    expect(cspViolations).toEqual([]);
+    await page.close();
+  });
+
+  it('gives a data holder field-by-field feedback in the registration form, before sending anything', async () => {
+    const page = await open('/catalogue/register');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
+    await page.getByLabel('Username').fill('dataholder');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('register-form').waitFor();
+    let posts = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/catalogue/datasets') posts++;
+    });
+    await page.getByLabel('Subjects').fill('-3');
+    expect(await shown(page.getByTestId('error-metadata.subjects'))).toMatch(/>=\s*0|too small/i);
+    expect(await shown(page.getByTestId('error-metadata.title'))).toBe('');
+    await page.getByLabel('Subjects').fill('12');
+    expect(await shown(page.getByTestId('error-metadata.subjects'))).toBe('');
+    await page.getByTestId('save-dataset').click();
+    expect(await shown(page.getByTestId('form-summary'))).toMatch(/problems to fix/);
+    expect(await shown(page.getByTestId('error-metadata.title'))).not.toBe('');
+    expect(posts).toBe(0);
+    expect(cspViolations).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetMetadataSchema } from '../../shared/catalogue/profile.ts';
+import { catalogueDatasetVersions } from '../../functions/catalogue/catalogue.sql.ts';
+import { sampleMetadata } from '../../functions/catalogue/sample.ts';
+import { type CatalogueStore, createCatalogueStore } from '../../functions/catalogue/store.ts';
+import { eq } from 'drizzle-orm';
+import { databaseKind, freshDatabase } from '../support/database.ts';
+
+describe(`catalogue store: the contract the FDP, PID resolver and harvester use (${databaseKind()})`, () => {
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let store: CatalogueStore;
+  const source = `fdp-${crypto.randomUUID().slice(0, 8)}`;
+  const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Harvested biobank', description: 'From a node FDP', publisher: { name: 'Node A' }, networkId: 'net-harvest' };
+  const harvested = (id: string, modified: string, title = 'Harvested') => ({ id, modified, series, metadata: sampleMetadata({ title, seriesId: series.id }) });
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    store = createCatalogueStore(database.handle.db);
+  });
+  afterAll(async () => database?.drop());
+
+  it('the sample metadata passes the profile', () => {
+    expect(datasetMetadataSchema.safeParse(sampleMetadata()).success).toBe(true);
+  });
+
+  it('creates a harvested dataset published, with its series and network, and reads it back', async () => {
+    const id = crypto.randomUUID();
+    expect(await store.upsertHarvested(source, harvested(id, '2026-01-01T00:00:00Z'))).toBe('created');
+    const rec = await store.dataset(id);
+    expect(rec).toMatchObject({ id, state: 'published', sourceId: source, owner: `harvest:${source}`, version: 1 });
+    expect(rec?.metadata.title).toBe('Harvested');
+    expect((await store.series()).map((s) => s.id)).toContain(series.id);
+    expect((await store.networks()).map((n) => n.id)).toContain('net-harvest');
+    expect(await store.lastModified()).toBe(rec?.modifiedAt);
+  });
+
+  it('skips an unchanged record and keeps the previous version when it changes', async () => {
+    const id = crypto.randomUUID();
+    await store.upsertHarvested(source, harvested(id, 'v1', 'First'));
+    expect(await store.upsertHarvested(source, harvested(id, 'v1', 'First'))).toBe('unchanged');
+    expect(await store.upsertHarvested(source, harvested(id, 'v2', 'Second'))).toBe('updated');
+    const versions = await database.handle.db.select().from(catalogueDatasetVersions).where(eq(catalogueDatasetVersions.datasetId, id));
+    expect(versions.map((v) => [v.version, v.metadata.title]).sort()).toEqual([
+      [1, 'First'],
+      [2, 'Second'],
+    ]);
+    expect((await store.dataset(id))?.version).toBe(2);
+  });
+
+  it('refuses to overwrite a dataset that belongs to another source', async () => {
+    const id = crypto.randomUUID();
+    await store.upsertHarvested(source, harvested(id, 'v1'));
+    expect(await store.upsertHarvested('another-source', harvested(id, 'v9', 'Hijack'))).toBe('conflict');
+    expect((await store.dataset(id))?.metadata.title).toBe('Harvested');
+  });
+
+  it('withdraws what the source no longer lists, with the reason, and lists only published datasets', async () => {
+    const src = `fdp-${crypto.randomUUID().slice(0, 8)}`;
+    const [keep, gone] = [crypto.randomUUID(), crypto.randomUUID()];
+    await store.upsertHarvested(src, harvested(keep, 'v1'));
+    await store.upsertHarvested(src, harvested(gone, 'v1'));
+    expect(await store.withdrawMissing(src, [keep], 'gone from the source')).toEqual([gone]);
+    expect(await store.dataset(gone)).toMatchObject({ state: 'withdrawn', withdrawnReason: 'gone from the source', version: 2 });
+    expect((await store.dataset(gone))?.withdrawnAt).not.toBeNull();
+    const all = await store.publishedDatasets({ offset: 0, limit: 1000 });
+    expect(all.items.map((d) => d.id)).toContain(keep);
+    expect(all.items.map((d) => d.id)).not.toContain(gone);
+    expect(all.items.every((d) => d.state === 'published')).toBe(true);
+    expect(all.total).toBe(all.items.length);
+    // A dataset the source lists again comes back published.
+    expect(await store.upsertHarvested(src, harvested(gone, 'v1'))).toBe('updated');
+    expect((await store.dataset(gone))?.state).toBe('published');
+  });
+
+  it('pages published datasets in id order', async () => {
+    const page1 = await store.publishedDatasets({ offset: 0, limit: 2 });
+    const page2 = await store.publishedDatasets({ offset: 2, limit: 2 });
+    const ids = [...page1.items, ...page2.items].map((d) => d.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(page1.total).toBeGreaterThanOrEqual(4);
+  });
+
+  it('answers null for an identifier that is not a UUID or was never issued', async () => {
+    expect(await store.dataset('not-a-uuid')).toBeNull();
+    expect(await store.dataset(crypto.randomUUID())).toBeNull();
+  });
+});
