@@ -1,0 +1,138 @@
+// The helpdesk in a real Chromium against a real hub and OIDC provider: a researcher opens a ticket
+// from the Help page, an admin answers it in the embedded agent view, and the researcher sees the
+// reply on the ticket and a notification. An anonymous visitor sends an expression of interest.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailOutbox } from '../../functions/adapters/mailer-outbox.sql.ts';
+import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
+import { buildWeb } from '../../web/build.ts';
+import { type TestHub, startTestHub } from '../support/hub.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('the helpdesk in Chromium', () => {
+  let dir: string;
+  let hub: TestHub;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+    dir = await mkdtemp(path.join(tmpdir(), 'web-helpdesk-'));
+    const webRoot = path.join(dir, 'web');
+    await buildWeb({ outDir: webRoot });
+    hub = await startTestHub({ webRoot });
+    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await hub?.stop();
+    if (dir && !process.env.KEEP_SCREENSHOTS) await rm(dir, { recursive: true, force: true });
+  });
+
+  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node
+  const shown = (l: Locator) => l.innerText();
+
+  async function logIn(username: string): Promise<Page> {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto(hub.url);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('log-out').waitFor();
+    return page;
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const file = path.join(dir, `${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    if (process.env.KEEP_SCREENSHOTS) console.log(`screenshot: ${file}`);
+  }
+
+  it('opens a ticket from the Help page and follows it until the answer arrives', async () => {
+    const user = await logIn('researcher');
+    await user.getByTestId('site-nav').getByRole('link', { name: 'Help' }).click();
+    await user.getByLabel('Title').fill('Cannot download the report');
+    await user.getByLabel('What do you need?').fill('The download button does nothing in my browser.');
+    await user.getByRole('button', { name: 'Open ticket' }).click();
+    await user.locator('[data-testid=ticket-opened][data-delivery=sent]').waitFor();
+    await user.getByTestId('open-ticket-link').click();
+    await user.getByTestId('ticket').getByRole('heading', { name: 'Cannot download the report' }).waitFor();
+    expect(await shown(user.getByTestId('ticket-status'))).toBe('new');
+    const ticketUrl = user.url();
+
+    // The admin answers in the embedded agent view.
+    const admin = await logIn('admin');
+    await admin.getByTestId('site-nav').getByRole('link', { name: 'Helpdesk' }).click();
+    await admin.getByTestId('agent-queue').getByRole('link', { name: 'Cannot download the report' }).click();
+    await admin.getByTestId('agent-articles').getByText('The download button does nothing in my browser.').waitFor();
+    await admin.getByLabel('Reply to the customer').fill('Please allow downloads for this site and try again.');
+    await admin.getByRole('button', { name: 'Send reply' }).click();
+    await admin.getByTestId('agent-articles').getByText('Please allow downloads for this site and try again.').waitFor();
+    expect(await admin.getByTestId('agent-state').inputValue()).toBe('open');
+    await screenshot(admin, 'agent-view');
+    await admin.close();
+
+    // The researcher sees the reply on the ticket and a notification pointing at it.
+    await user.goto(ticketUrl);
+    await user.locator('[data-testid=ticket-articles] [data-from=agent]').getByText('Please allow downloads for this site and try again.').waitFor();
+    expect(await shown(user.getByTestId('ticket-status'))).toBe('open');
+    await user.getByTestId('site-nav').getByRole('link', { name: 'Notifications' }).click();
+    const note = user.getByTestId('notifications').locator('li[data-read=false]');
+    // count() does not wait: wait for the list to be drawn first.
+    await note.first().waitFor();
+    expect(await note.count()).toBe(1);
+    expect(await note.getByRole('link').getAttribute('href')).toBe(new URL(ticketUrl).pathname);
+    await note.getByTestId('mark-read').click();
+    await user.getByTestId('notifications').locator('li[data-read=true]').waitFor();
+    await user.getByTestId('site-nav').getByRole('link', { name: 'My tickets' }).click();
+    expect(await shown(user.getByTestId('my-tickets').getByTestId('ticket-status'))).toBe('open');
+    await screenshot(user, 'my-tickets');
+    await user.close();
+  });
+
+  it('lets an anonymous visitor read a "Become a ..." page and send an expression of interest', async () => {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/join`);
+    await page.getByTestId('join-software_provider').click();
+    await page.getByTestId('join-software_provider-page').waitFor();
+    expect(await page.getByTestId('rules').locator('li').count()).toBeGreaterThanOrEqual(8);
+    await page.getByTestId('express-interest').click();
+    await page.getByTestId('eoi-form').waitFor();
+    await page.getByLabel('Gender').selectOption('female');
+    await page.getByLabel('Contact person for the work/project, full name').fill('Ana Martínez');
+    await page.getByLabel('E-mail address').fill('ana@tools.example.org');
+    await page.getByLabel('Telephone number').fill('+34 600 000 000');
+    await page.getByLabel('Job title').fill('CTO');
+    await page.getByLabel('Organisation, full legal name').fill('Imaging Tools SL');
+    await page.getByLabel('Department name').fill('Engineering');
+    await page.getByLabel('Street').fill('Calle 1');
+    await page.getByLabel('Town').fill('Valencia');
+    await page.getByLabel('Post code').fill('46001');
+    await page.getByLabel('Country').fill('Spain');
+    await page.getByLabel('AI Tools and Solutions').check();
+    await page.getByLabel('Capabilities and functionalities').fill('Segmentation models for prostate MR.');
+    await page.getByRole('button', { name: 'Send expression of interest' }).click();
+    await page.getByTestId('eoi-received').waitFor();
+    const mails = await hub.services.db.select().from(mailOutbox);
+    expect(mails.map((m) => m.to)).toEqual(['ana@tools.example.org']);
+    await screenshot(page, 'expression-of-interest');
+    await page.close();
+
+    // On the embedded mailer the acknowledgement waits in the outbox, which admins can read.
+    const admin = await logIn('admin');
+    await admin.goto(`${hub.url}/helpdesk/outbox`);
+    await admin.getByTestId('outbox').getByText('To ana@tools.example.org', { exact: false }).waitFor();
+    expect(await shown(admin.getByTestId('outbox'))).toContain('EUCAIM: we received your expression of interest');
+    await admin.close();
+  });
+});
