@@ -1,0 +1,153 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import { idPattern, newId } from '../../shared/ids.ts';
+import { eucaimApplicationForm, formAnswersSchema, validateAnswers } from '../../shared/negotiation/form-template.ts';
+import { datasetEventSchema, negotiationEventSchema } from '../../shared/negotiation/lifecycle.ts';
+import type { HubEnv } from '../env.ts';
+import { callingUser, requireAdmin, requireMember } from '../middleware/guards.ts';
+import { validate } from '../middleware/validate.ts';
+import { fireDatasetEvent, fireNegotiationEvent, grantTermsSchema } from './lifecycle-service.ts';
+import type { Database } from '../db/client.ts';
+import { recordTrace } from '../tracer/record-trace.ts';
+import { accessGrants, negotiationDatasets, negotiationRequests, negotiations } from './negotiation.sql.ts';
+import { negotiationView, readableNegotiation, unknownDatasets } from './negotiation-store.ts';
+import { waitingFor } from './waiting.ts';
+
+/** Either the datasets themselves (our own cart) or a selection a catalogue handed over. */
+export const createNegotiationSchema = z.union([
+  z
+    .object({
+      resources: z
+        .array(z.object({ id: z.string().uuid('not a dataset id') }).strict())
+        .min(1)
+        .max(50)
+        .refine((rs) => new Set(rs.map((r) => r.id)).size === rs.length, 'a dataset is listed twice'),
+      humanReadable: z.string().max(5000).default(''),
+    })
+    .strict(),
+  z.object({ request: z.string().regex(idPattern('req'), 'not a request id') }).strict(),
+]);
+
+async function handedOverRequest(db: Database, id: string) {
+  const [row] = await db.select().from(negotiationRequests).where(eq(negotiationRequests.id, id));
+  if (!row) throw new AppError('not_found', 'no such request');
+  if (row.negotiationId) throw new AppError('conflict', 'an application was already started from this request');
+  return row;
+}
+
+const idParam = z.object({ id: z.string().regex(idPattern('neg'), 'not a negotiation id') });
+const datasetParam = idParam.extend({ datasetId: z.string().uuid('not a dataset id') });
+
+/** Negotiations, mounted at /api/v1/negotiations; every route needs a user, creating one a member. */
+export const negotiationsRoutes = new Hono<HubEnv>()
+  .post('/', requireMember, validate('json', createNegotiationSchema), async (c) => {
+    const s = c.get('services');
+    const user = callingUser(c);
+    const body = c.req.valid('json');
+    const handedOver = 'request' in body ? await handedOverRequest(s.db, body.request) : undefined;
+    const datasets = handedOver ? handedOver.resources : 'resources' in body ? body.resources.map((r) => r.id) : [];
+    // Checked again for a handed-over selection: a dataset may have been withdrawn since.
+    const unknown = await unknownDatasets(s.db, datasets);
+    if (unknown.length > 0) throw new AppError('bad_request', 'unknown datasets', unknown.map((id) => ({ path: 'resources', message: `no published dataset ${id}` })));
+    const id = newId('neg', s.clock.now().getTime());
+    const humanReadable = handedOver?.humanReadable ?? ('humanReadable' in body ? body.humanReadable : '');
+    await s.db.transaction(async (tx) => {
+      await tx.insert(negotiations).values({ id, author: user.user.sub, state: 'DRAFT', formId: eucaimApplicationForm.id, formVersion: eucaimApplicationForm.version, answers: {}, humanReadable });
+      await tx.insert(negotiationDatasets).values(datasets.map((d) => ({ negotiationId: id, datasetId: d, state: 'SUBMITTED' as const })));
+      if (!handedOver) return;
+      // A hand-over starts one negotiation only, even when two tabs try at once.
+      const [claimed] = await tx
+        .update(negotiationRequests)
+        .set({ negotiationId: id })
+        .where(and(eq(negotiationRequests.id, handedOver.id), isNull(negotiationRequests.negotiationId)))
+        .returning({ id: negotiationRequests.id });
+      if (!claimed) throw new AppError('conflict', 'an application was already started from this request');
+    });
+    return c.json(await negotiationView(s.db, await readableNegotiation(s.db, user, id)), 201);
+  })
+  .get('/', async (c) => {
+    const s = c.get('services');
+    const rows = await s.db
+      .select({ id: negotiations.id, state: negotiations.state, createdAt: negotiations.createdAt })
+      .from(negotiations)
+      .where(eq(negotiations.author, callingUser(c).user.sub))
+      .orderBy(desc(negotiations.id));
+    return c.json({ negotiations: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) });
+  })
+  /** What waits for the caller as a representative or admin, with the events they may fire now. */
+  .get('/waiting', async (c) => c.json({ negotiations: await waitingFor(c.get('services').db, callingUser(c)) }))
+  .get('/:id', validate('param', idParam), async (c) => {
+    const s = c.get('services');
+    return c.json(await negotiationView(s.db, await readableNegotiation(s.db, callingUser(c), c.req.valid('param').id)));
+  })
+  /** Saves the application as a draft: incomplete answers are fine until submit, unknown fields are not. */
+  .put('/:id/answers', validate('param', idParam), validate('json', z.object({ answers: formAnswersSchema }).strict()), async (c) => {
+    const s = c.get('services');
+    const user = callingUser(c);
+    const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
+    if (row.author !== user.user.sub) throw new AppError('forbidden', 'only the researcher who wrote it edits an application');
+    const { answers } = c.req.valid('json');
+    const strangers = validateAnswers(eucaimApplicationForm, answers).filter((p) => !p.path.includes('.'));
+    if (strangers.length > 0) throw new AppError('unprocessable', 'answers to fields the form does not have', strangers);
+    const [saved] = await s.db
+      .update(negotiations)
+      .set({ answers, updatedAt: s.clock.now() })
+      .where(and(eq(negotiations.id, row.id), eq(negotiations.state, 'DRAFT')))
+      .returning({ id: negotiations.id });
+    if (!saved) throw new AppError('conflict', 'the application was submitted and can no longer be changed');
+    return c.json(await negotiationView(s.db, { ...row, answers }));
+  })
+  .post('/:id/events', validate('param', idParam), validate('json', z.object({ event: negotiationEventSchema }).strict()), async (c) => {
+    const s = c.get('services');
+    const user = callingUser(c);
+    const { id } = c.req.valid('param');
+    await fireNegotiationEvent(s, user, id, c.req.valid('json').event);
+    return c.json(await negotiationView(s.db, await readableNegotiation(s.db, user, id)));
+  })
+  .post(
+    '/:id/datasets/:datasetId/events',
+    validate('param', datasetParam),
+    validate('json', z.object({ event: datasetEventSchema, grant: grantTermsSchema.optional() }).strict()),
+    async (c) => {
+      const s = c.get('services');
+      const user = callingUser(c);
+      const { id, datasetId } = c.req.valid('param');
+      const { event, grant } = c.req.valid('json');
+      await fireDatasetEvent(s, user, id, datasetId, event, grant);
+      return c.json(await negotiationView(s.db, await readableNegotiation(s.db, user, id)));
+    },
+  );
+
+/** The caller's access grants with their signed statements, mounted at /api/v1/grants; admins revoke. */
+export const grantsRoutes = new Hono<HubEnv>()
+  .post('/:id/revoke', requireAdmin, validate('param', z.object({ id: z.string().regex(idPattern('grt'), 'not a grant id') })), async (c) => {
+    const s = c.get('services');
+    const { id } = c.req.valid('param');
+    // Revoking twice keeps the first time: the moment access ended is evidence.
+    const [row] = await s.db
+      .update(accessGrants)
+      .set({ revokedAt: sql`coalesce(${accessGrants.revokedAt}, ${s.clock.now().toISOString()}::timestamptz)` })
+      .where(eq(accessGrants.id, id))
+      .returning({ id: accessGrants.id, revokedAt: accessGrants.revokedAt, userSub: accessGrants.userSub, datasetId: accessGrants.datasetId, negotiationId: accessGrants.negotiationId });
+    if (!row?.revokedAt) throw new AppError('not_found', 'no such grant');
+    await recordTrace(s, { userAction: 'ACCESS_REVOKED', userId: row.userSub, datasetIds: [row.datasetId], requestId: row.negotiationId });
+    return c.json({ id: row.id, revokedAt: row.revokedAt.toISOString() });
+  })
+  .get('/', async (c) => {
+    const s = c.get('services');
+    const rows = await s.db.select().from(accessGrants).where(eq(accessGrants.userSub, callingUser(c).user.sub)).orderBy(desc(accessGrants.id));
+    return c.json({
+      grants: rows.map((g) => ({
+        id: g.id,
+        negotiationId: g.negotiationId,
+        datasetId: g.datasetId,
+        access: g.access,
+        conditions: g.conditions,
+        expiresAt: g.expiresAt.toISOString(),
+        revoked: g.revokedAt !== null,
+        jws: g.jws,
+      })),
+    });
+  });

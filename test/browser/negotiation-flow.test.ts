@@ -1,0 +1,123 @@
+// The whole access journey in Chromium, each person in their own login: a catalogue hands a
+// selection over, the researcher starts and submits the application, the admin approves and
+// contacts the representative, the representative walks the dataset to "made available" with a
+// grant, and the researcher sees the request concluded and the grant.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleMetadata } from '../../functions/catalogue/sample.ts';
+import { createCatalogueStore } from '../../functions/catalogue/store.ts';
+import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
+import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
+import { sampleAnswers } from '../../shared/negotiation/sample-answers.ts';
+import { buildWeb } from '../../web/build.ts';
+import { type TestHub, startTestHub } from '../support/hub.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('an access request from hand-over to grant, in Chromium', () => {
+  let dir: string;
+  let hub: TestHub;
+  let context: BrowserContext;
+  const A = crypto.randomUUID();
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+    dir = await mkdtemp(path.join(tmpdir(), 'web-negotiation-flow-'));
+    const webRoot = path.join(dir, 'web');
+    await buildWeb({ outDir: webRoot });
+    hub = await startTestHub({ webRoot });
+    const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Flow biobank', description: 'Test', publisher: { name: 'Node A' }, networkId: 'net-flow' };
+    await createCatalogueStore(hub.services.db).upsertHarvested('flow-test', { id: A, modified: 'v1', series, metadata: sampleMetadata({ seriesId: series.id }) });
+    await hub.services.db.insert(datasetRepresentatives).values({ datasetId: A, subject: 'representative' });
+    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await hub?.stop();
+    if (dir && !process.env.KEEP_SCREENSHOTS) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A fresh tab and provider session: tokens live in the tab's sessionStorage, the login in cookies. */
+  async function logIn(username: string, then: string): Promise<Page> {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.goto(hub.url);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('log-out').waitFor();
+    await page.goto(then);
+    return page;
+  }
+
+  const datasetIn = (page: Page, state: string) => page.locator(`[data-testid=dataset-${A}][data-state=${state}]`).waitFor();
+  async function fire(page: Page, event: string, then: string): Promise<void> {
+    await page.getByTestId(`ds-event-${event}`).click();
+    await datasetIn(page, then);
+  }
+
+  it('goes from a catalogue hand-over to a granted, concluded request', async () => {
+    // The catalogue's call, anonymous, as the BBMRI-ERIC Negotiator's clients make it.
+    const handedOver = (await (
+      await fetch(`${hub.url}/api/v3/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${hub.url}/search`, humanReadable: 'Prostate MR', resources: [{ id: A }] }) })
+    ).json()) as { redirectUrl: string };
+
+    let page = await logIn('researcher', handedOver.redirectUrl);
+    await page.getByTestId('start-negotiation').click();
+    await page.getByTestId('negotiation').waitFor();
+    const negotiationUrl = page.url();
+    const id = negotiationUrl.split('/').at(-1) ?? '';
+    expect(id).toMatch(/^neg_/);
+    // The answers as a saved draft on the hub (the form's own filling is covered by negotiation-form.test.ts).
+    const client = await hub.client('researcher');
+    expect((await client.api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers() } })).status).toBe(200);
+    await page.reload();
+    for (let step = 1; step < 6; step++) await page.getByTestId('form-next').click();
+    expect(await page.getByTestId('form-overview').locator('[data-answer=use_case_title]').textContent()).toBe('Prostate lesion detection');
+    await page.getByTestId('form-submit').click();
+    await page.locator('[data-testid=negotiation][data-state=SUBMITTED]').waitFor();
+    await page.close();
+
+    page = await logIn('admin', negotiationUrl);
+    await page.getByTestId('neg-event-approve').click();
+    await page.locator('[data-testid=negotiation][data-state=IN_PROGRESS]').waitFor();
+    await fire(page, 'contact_representative', 'REPRESENTATIVE_CONTACTED');
+    await page.close();
+
+    // The representative finds the request under what waits for them.
+    page = await logIn('representative', `${hub.url}/negotiations`);
+    await page.getByTestId(`waiting-${id}`).getByRole('link', { name: id }).click();
+    await fire(page, 'check_availability', 'CHECKING_AVAILABILITY');
+    await fire(page, 'mark_available', 'RESOURCE_AVAILABLE');
+    await fire(page, 'indicate_access_conditions', 'ACCESS_CONDITIONS_INDICATED');
+    // The representative may not accept the conditions for the researcher: no such button.
+    expect(await page.getByTestId('ds-event-accept_access_conditions').count()).toBe(0);
+    await page.close();
+
+    page = await logIn('researcher', negotiationUrl);
+    await fire(page, 'accept_access_conditions', 'ACCESS_CONDITIONS_MET');
+    await page.close();
+
+    page = await logIn('representative', negotiationUrl);
+    await page.getByTestId('ds-event-grant_access').click();
+    await page.getByLabel('Conditions').fill('Results only; no re-identification.');
+    await page.getByTestId('grant-submit').click();
+    await datasetIn(page, 'RESOURCE_MADE_AVAILABLE');
+    await page.close();
+
+    page = await logIn('researcher', `${hub.url}/negotiations`);
+    await page.getByTestId('my-negotiations').getByRole('link', { name: id }).click();
+    await page.locator('[data-testid=negotiation][data-state=CONCLUDED]').waitFor();
+    expect(await page.getByTestId(`grant-${A}`).textContent()).toContain('REMOTE_PROCESSING');
+    if (process.env.KEEP_SCREENSHOTS) await page.screenshot({ path: path.join(dir, 'concluded.png'), fullPage: true });
+    await page.close();
+  });
+});
