@@ -1,0 +1,187 @@
+import { Readable } from 'node:stream';
+import type { RunJobPayload, RunOutcome, RunReasonCode, RunState } from '../../shared/processing/run.ts';
+import { type Logger, describeError } from '../logger.ts';
+import { type AdmissionDeps, type Admitted, admit } from './admission.ts';
+import { type ContainerEngine, RUN_LABEL } from './engine.ts';
+import { materialise } from './materialise.ts';
+import { checkOutputs } from './outputs.ts';
+import type { RunStateStore } from './run-state.ts';
+import { createSandbox, wipeSandbox } from './sandbox.ts';
+import { type OutputSink, uploadOutputs } from './upload.ts';
+
+export interface RunExecutorDeps extends AdmissionDeps {
+  dataDir: string;
+  sandboxDir: string;
+  engine: ContainerEngine;
+  store: RunStateStore;
+  sink: OutputSink;
+  logger: Logger;
+  /** uid:gid the tool runs as; never 0. */
+  toolUser?: string;
+  logCapBytes?: number;
+  now?: () => number;
+}
+
+const MESSAGES: Partial<Record<RunReasonCode, string>> = {
+  memory_limit: 'the tool was killed at its memory limit',
+  exit_nonzero: 'the tool exited with an error',
+  timeout: 'the tool was killed at its timeout',
+  cancelled: 'the run was cancelled',
+  engine_error: 'the container engine failed; the node operator can find details in its log',
+  sandbox_error: 'the inputs could not be prepared; the node operator can find details in its log',
+  upload_failed: 'the results could not be uploaded; the node operator can find details in its log',
+  bridge_restarted: 'the bridge restarted while the tool was running; the run was stopped',
+};
+
+type Partial_ = Omit<RunOutcome, 'runId' | 'nodeId' | 'startedAt' | 'finishedAt'>;
+const empty = (): Partial_ => ({ state: 'completed', exitCode: null, inputFiles: 0, logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false }, outputs: { accepted: [], rejected: [] } });
+
+/**
+ * Runs one node's part of a federated run, at most once per run id: admission checks, a fresh
+ * sandbox, the hardened container, output checks and upload, and the sandbox wiped whatever happens.
+ * It never throws for a run's own failures; the outcome says what happened and why.
+ */
+export class RunExecutor {
+  private readonly inFlight = new Map<string, Promise<RunOutcome>>();
+
+  constructor(private readonly deps: RunExecutorDeps) {
+    if (/^0(:|$)/.test(deps.toolUser ?? '')) throw new Error('tools never run as root');
+  }
+
+  /** A second delivery of a run in hand shares the first one's outcome instead of starting again. */
+  execute(payload: RunJobPayload, signal?: AbortSignal): Promise<RunOutcome> {
+    const current = this.inFlight.get(payload.runId);
+    if (current) return current;
+    const run = this.claimAndRun(payload, signal).finally(() => this.inFlight.delete(payload.runId));
+    this.inFlight.set(payload.runId, run);
+    return run;
+  }
+
+  /**
+   * Closes the runs an earlier process left "running": kills and removes their containers, wipes
+   * their sandboxes and records them failed, so they are reported rather than left open for ever.
+   * Call it once at start, before taking jobs.
+   */
+  async recoverInterrupted(): Promise<RunOutcome[]> {
+    const closed: RunOutcome[] = [];
+    for (const record of await this.deps.store.unfinished()) {
+      if (this.inFlight.has(record.runId)) continue;
+      closed.push(await this.closeInterrupted(record.runId, record.startedAt));
+    }
+    return closed;
+  }
+
+  private async claimAndRun(payload: RunJobPayload, signal?: AbortSignal): Promise<RunOutcome> {
+    const startedAt = this.now();
+    const claim = await this.deps.store.claim(payload.runId, startedAt);
+    if (!claim.claimed) {
+      if (claim.record.state === 'finished') return claim.record.outcome;
+      return this.closeInterrupted(payload.runId, claim.record.startedAt);
+    }
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.run(payload, startedAt, signal);
+    } catch (err) {
+      this.deps.logger.error('run failed in the bridge', { runId: payload.runId, error: describeError(err) });
+      outcome = this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'engine_error') });
+    }
+    await this.deps.store.finish(outcome);
+    this.deps.logger.info('run finished', { runId: payload.runId, state: outcome.state, reason: outcome.reason?.code, exitCode: outcome.exitCode });
+    return outcome;
+  }
+
+  private async run(payload: RunJobPayload, startedAt: number, signal?: AbortSignal): Promise<RunOutcome> {
+    const admitted = await admit(this.deps, payload);
+    if (!admitted.ok) return this.outcome(payload.runId, startedAt, { ...empty(), state: admitted.state, reason: { code: admitted.code, message: admitted.message } });
+    const { deps } = this;
+    try {
+      const box = await createSandbox(deps.sandboxDir, payload.runId, admitted.paramsJson);
+      let inputFiles = 0;
+      try {
+        const m = await materialise(deps.dataDir, box.input, admitted.files);
+        inputFiles = m.linked + m.copied;
+      } catch (err) {
+        deps.logger.error('materialising inputs failed', { runId: payload.runId, error: describeError(err) });
+        return this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'sandbox_error') });
+      }
+      return await this.runContainer(payload, admitted, box, inputFiles, startedAt, signal);
+    } finally {
+      await wipeSandbox(deps.sandboxDir, payload.runId);
+    }
+  }
+
+  private async runContainer(
+    payload: RunJobPayload,
+    admitted: Admitted,
+    box: Awaited<ReturnType<typeof createSandbox>>,
+    inputFiles: number,
+    startedAt: number,
+    signal?: AbortSignal,
+  ): Promise<RunOutcome> {
+    const { deps } = this;
+    const { tool } = admitted;
+    const result = await deps.engine.run(
+      {
+        name: `eucaim-${payload.runId}`,
+        image: tool.image.digest,
+        user: deps.toolUser ?? '65534:65534',
+        env: [...admitted.env, 'PARAMS_FILE=/params.json', 'INPUT_DIR=/input', 'OUTPUT_DIR=/output'],
+        binds: [
+          { source: box.input, target: '/input', readOnly: true },
+          { source: box.paramsFile, target: '/params.json', readOnly: true },
+          { source: box.output, target: '/output', readOnly: false },
+        ],
+        flavour: tool.flavour,
+        labels: { [RUN_LABEL]: payload.runId, 'eu.eucaim.node': deps.nodeId, 'eu.eucaim.tool': tool.id },
+      },
+      { timeoutMs: admitted.timeoutMs, logCapBytes: deps.logCapBytes ?? 1024 * 1024, signal },
+    );
+    const logs = result.logs;
+    const verdict = await checkOutputs(box.output, tool.outputs);
+    const base: Partial_ = {
+      ...empty(),
+      exitCode: result.exitCode,
+      inputFiles,
+      logs: { stdoutBytes: logs.stdoutBytes, stderrBytes: logs.stderrBytes, keptBytes: logs.size, truncated: logs.truncated },
+      outputs: { accepted: [], rejected: verdict.rejected.slice(0, 10_000) },
+    };
+    try {
+      const meta = { runId: payload.runId, nodeId: deps.nodeId };
+      await deps.sink.put({ ...meta, kind: 'log', path: `${tool.id}_${deps.nodeId}.log`, bytes: logs.size, body: Readable.from([logs.text()]) });
+      base.outputs.accepted = await uploadOutputs(box.output, verdict.accepted, deps.sink, meta);
+    } catch (err) {
+      deps.logger.error('uploading results failed', { runId: payload.runId, error: describeError(err) });
+      return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('failed', 'upload_failed') });
+    }
+    if (result.cancelled) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('cancelled', 'cancelled') });
+    if (result.timedOut) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('timed_out', 'timeout') });
+    // 137 is SIGKILL; we did not send it, so the kernel's OOM killer did (Podman never sets OOMKilled).
+    if (result.exitCode === 137) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('failed', 'memory_limit') });
+    if (result.exitCode !== 0) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('failed', 'exit_nonzero') });
+    return this.outcome(payload.runId, startedAt, base);
+  }
+
+  private async closeInterrupted(runId: string, startedAt: number): Promise<RunOutcome> {
+    const removed = await this.deps.engine.removeRun(runId).catch((err) => {
+      this.deps.logger.error('could not remove an interrupted run container', { runId, error: describeError(err) });
+      return 0;
+    });
+    await wipeSandbox(this.deps.sandboxDir, runId);
+    const outcome = this.outcome(runId, startedAt, { ...empty(), ...this.failure('failed', 'bridge_restarted') });
+    await this.deps.store.finish(outcome);
+    this.deps.logger.warn('interrupted run closed', { runId, containersRemoved: removed });
+    return outcome;
+  }
+
+  private failure(state: RunState, code: RunReasonCode): Pick<RunOutcome, 'state' | 'reason'> {
+    return { state, reason: { code, message: MESSAGES[code] ?? code } };
+  }
+
+  private outcome(runId: string, startedAt: number, rest: Partial_): RunOutcome {
+    return { runId, nodeId: this.deps.nodeId, startedAt, finishedAt: this.now(), ...rest };
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+}

@@ -1,0 +1,41 @@
+import type { JSONWebKeySet } from 'jose';
+import { type AccessCondition, GrantRefused, verifyGrant } from '../../shared/negotiation/grant.ts';
+
+export interface GrantRequest {
+  user: string;
+  datasets: readonly string[];
+  grants: readonly string[];
+}
+
+/** Decides whether the signed grants a run carries cover every dataset it reads, for its user. */
+export type GrantCheck = (req: GrantRequest) => Promise<{ ok: true } | { ok: false; problem: string }>;
+
+/**
+ * The node's own check of the hub's grant statements, offline with the hub's public grant keys: a
+ * run is allowed only if every dataset has a valid, unexpired grant to this user for processing.
+ * Federated runs are the seed's remote processing; other access models do not cover them.
+ */
+export function signedGrantCheck(opts: { keys: JSONWebKeySet; issuer: string; access?: readonly AccessCondition[]; now?: () => number }): GrantCheck {
+  const access = opts.access ?? ['REMOTE_PROCESSING'];
+  return async ({ user, datasets, grants }) => {
+    for (const dataset of datasets) {
+      let last = 'no grant for it';
+      let covered = false;
+      for (const jws of grants) {
+        try {
+          const claims = await verifyGrant(jws, opts.keys, { issuer: opts.issuer, user, dataset, nowMs: opts.now?.() ?? Date.now() });
+          if (access.includes(claims.access)) {
+            covered = true;
+            break;
+          }
+          last = `a grant for ${claims.access}, which does not cover processing`;
+        } catch (err) {
+          // Other datasets' grants fail with wrong_dataset; only a problem with a grant for this one is worth naming.
+          if (err instanceof GrantRefused && err.reason !== 'wrong_dataset') last = `grant refused: ${err.reason}`;
+        }
+      }
+      if (!covered) return { ok: false, problem: `dataset ${dataset}: ${last}` };
+    }
+    return { ok: true };
+  };
+}
