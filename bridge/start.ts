@@ -4,6 +4,7 @@ import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 import type { BridgeConfig } from './config.ts';
 import { HandledJobStore } from './handled-jobs.ts';
 import { HubClient } from './hub-client.ts';
+import { SafeJobError } from './job-handler.ts';
 import { type NodeData, openNodeData } from './node-data.ts';
 import { HubJobSource, type JobSource, SqsJobSource } from './job-source.ts';
 import { loadNodeKey } from './keys.ts';
@@ -85,7 +86,11 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     trust,
     store,
     logger,
-    execute: (job) => data.answer(job.body.payload.query),
+    execute: (job) => {
+      // Processing jobs are handled once the bridge runs tools; until then they get a clear error.
+      if (job.body.kind !== 'search.count') throw new SafeJobError('unsupported_job', `this node does not handle ${job.body.kind} jobs`);
+      return data.answer(job.body.payload.query);
+    },
     heartbeat: () => ({ version: BRIDGE_VERSION, datasets: data.datasets(), capabilities: data.capabilities() }),
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     minPollIntervalMs: opts.minPollIntervalMs,

@@ -2,13 +2,22 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../shared/errors.ts';
 import type { HubEnv } from './env.ts';
+import { fdpRoutes } from './fdp/routes.ts';
+import { harvestRoutes } from './harvest/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { interestRoutes } from './helpdesk/interest-routes.ts';
+import { outboxRoutes } from './helpdesk/outbox-routes.ts';
+import { helpdeskRoutes } from './helpdesk/routes.ts';
 import { bridgeRoutes } from './jobs/bridge-routes.ts';
 import { meRoutes, webConfigRoutes } from './me/routes.ts';
+import { catalogueRoutes } from './catalogue/routes.ts';
 import { authenticate } from './middleware/authenticate.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
+import { negotiationRoutes } from './negotiation/routes.ts';
 import { nodeRoutes } from './nodes/routes.ts';
+import { pidRoutes } from './pid/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import type { Services } from './services.ts';
 import { tracerBodyLimit, tracerRoutes } from './tracer/routes.ts';
@@ -35,9 +44,18 @@ export function buildApp(services: Services) {
     .route('/api/v1/nodes', nodeRoutes)
     .route('/api/v1/bridge', bridgeRoutes)
     .route('/api/v1/search', searchRoutes)
+    .route('/api/v1/catalogue/harvest-sources', harvestRoutes)
+    .route('/api/v1/catalogue', catalogueRoutes)
+    .route('/api/v1/me/notifications', notificationRoutes)
+    .route('/api/v1/helpdesk', helpdeskRoutes)
+    .route('/api/v1/expressions-of-interest', interestRoutes)
+    .route('/api/v1/outbox', outboxRoutes)
+    .route('/api', negotiationRoutes)
     .use('/tracer/*', tracerBodyLimit)
     .use('/tracer/*', authenticate)
-    .route('/tracer/api/v1', tracerRoutes);
+    .route('/tracer/api/v1', tracerRoutes)
+    .route('/fdp', fdpRoutes)
+    .route('/pid', pidRoutes);
   app.onError(onError);
   app.notFound(notFound);
   return app;

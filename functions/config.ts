@@ -34,6 +34,17 @@ export const hubConfigSchema = z.object({
   JOB_SIGNING_KEY: privateJwkJson.optional(),
   /** The tracer's own Ed25519 checkpoint key as a private JWK (JSON); separate from the job key. Generated into DATA_DIR on Node if absent. */
   TRACER_SIGNING_KEY: privateJwkJson.optional(),
+  /** The Ed25519 key signing access grants as a private JWK (JSON); separate from the job and tracer keys. Generated into DATA_DIR on Node if absent. */
+  GRANT_SIGNING_KEY: privateJwkJson.optional(),
+  /** Space-separated origins of catalogues allowed to hand requests over (POST /api/v3/requests); the hub's own origin always is. */
+  NEGOTIATION_DISCOVERY_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const origins = s.split(/[\s,]+/).filter(Boolean);
+      for (const o of origins) if (!URL.canParse(o) || new URL(o).origin !== o) ctx.addIssue({ code: 'custom', message: `${o} is not an origin like https://catalogue.example.org` });
+      return origins;
+    }),
   /** A signed checkpoint is published at least every this many entries... */
   TRACER_CHECKPOINT_EVERY: z.coerce.number().int().positive().default(1000),
   /** ...or after this many seconds, whichever comes first. */
@@ -52,7 +63,34 @@ export const hubConfigSchema = z.object({
   SEARCH_DEADLINE_SECONDS: seconds(10).pipe(z.number().max(60, 'at most 60')),
   NODE_OFFLINE_AFTER_SECONDS: seconds(90),
   LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
+  /** The `foaf:name` of the publisher of the hub's FAIR Data Point repository and catalog records. */
+  FDP_PUBLISHER: z.string().min(1).max(300).default('EUCAIM - Cancer Image Europe'),
+  /** Harvest bounds (functions/harvest): per request, per response, per run; a source over any of them is reported, the catalogue untouched. */
+  HARVEST_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(30_000),
+  HARVEST_DEADLINE_SECONDS: seconds(300),
+  HARVEST_MAX_RESPONSE_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+  HARVEST_MAX_RUN_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+  HARVEST_MAX_DOCUMENTS: z.coerce.number().int().positive().default(5000),
+  /** Where tickets go: `embedded` (tables in this database, agent view for admins) or `zammad`. */
+  HELPDESK: z.enum(['embedded', 'zammad']).default('embedded'),
+  ZAMMAD_URL: url.transform((u) => u.replace(/\/+$/, '')).optional(),
+  /** A Zammad access token (agent and customer permissions); a secret. */
+  ZAMMAD_TOKEN: z.string().min(16, 'must be a Zammad access token').optional(),
+  /** The "HMAC SHA1 Signature Token" of the Zammad webhook that posts replies back; a secret. */
+  ZAMMAD_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Every Zammad call gives up after this long; the request stays queued and is retried. */
+  ZAMMAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  /** `outbox` (rows in this database, listed to admins) or `smtp` (Node and Lambda only). */
+  MAILER: z.enum(['outbox', 'smtp']).default('outbox'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('EUCAIM <no-reply@eucaim.invalid>'),
+  /** A node silent this long gets one helpdesk ticket per outage. */
+  NODE_OFFLINE_TICKET_MINUTES: z.coerce.number().int().positive().default(30),
 }).superRefine((c, ctx) => {
+  if (c.HELPDESK === 'zammad')
+    for (const k of ['ZAMMAD_URL', 'ZAMMAD_TOKEN', 'ZAMMAD_WEBHOOK_SECRET'] as const)
+      if (!c[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'required when HELPDESK=zammad' });
+  if (c.MAILER === 'smtp' && !c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'required when MAILER=smtp' });
   if (c.JOB_QUEUE === 'sqs' && !c.SQS_QUEUE_URL_TEMPLATE)
     ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL_TEMPLATE'], message: 'required when JOB_QUEUE=sqs' });
   if (c.TASK_QUEUE === 'sqs' && !c.TASK_QUEUE_URL)

@@ -1,6 +1,8 @@
 import { lt } from 'drizzle-orm';
 import { jobQueue } from './adapters/queue-postgres.sql.ts';
 import { drainPostgresTasks } from './adapters/task-queue-postgres.ts';
+import { runDueHarvest } from './harvest/run.ts';
+import { runHelpdeskSweep } from './helpdesk/sweep.ts';
 import { pruneUsedTokens } from './nodes/node-repo.ts';
 import type { Services } from './services.ts';
 import { publishDueCheckpoint } from './tracer/append.ts';
@@ -20,5 +22,9 @@ export async function runMaintenance(s: Services) {
   await pruneUsedTokens(s);
   await publishDueCheckpoint(s.tracer.deps);
   const expiredJobs = await s.db.delete(jobQueue).where(lt(jobQueue.expiresAt, s.clock.now())).returning({ id: jobQueue.jobId });
+  // Queued helpdesk requests, offline-node tickets; failures are logged there, never stop the sweep.
+  await runHelpdeskSweep(s);
+  // At most one due harvest source per sweep; the run records its own failures, bounded by HARVEST_DEADLINE_SECONDS.
+  await runDueHarvest(s).catch((e) => s.logger.error('scheduled harvest failed', { error: (e as Error).message }));
   return { tasksDone: tasks.done, tasksFailed: tasks.failed, expiredJobsRemoved: expiredJobs.length };
 }

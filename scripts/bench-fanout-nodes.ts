@@ -38,6 +38,7 @@ async function simulate(n: Awaited<ReturnType<typeof nodeClient>>, keys: never[]
       const subjects = 1 + (n.nodeId.length % 7);
       const result = { collections: [{ id: `${n.nodeId}-ds`, name: n.nodeId, subjects_count: subjects, studies_count: subjects }], total: { subjects_count: subjects, studies_count: subjects }, unsupported_keys: [] };
       await n.call('POST', `/api/v1/bridge/jobs/${job.jobId}/result`, { status: 'answered', receipt: j.receipt, result });
+      if (job.body.kind !== 'search.count') continue;
       const timing: NodeTiming = { searchId: job.body.payload.searchId, nodeId: n.nodeId, received, accepted: now() };
       send(timing);
     }

@@ -7,7 +7,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './oidc/accounts.ts';
 import { startOidcProvider } from './oidc/provider.ts';
 import { fetchDemoToken } from './oidc/token-client.ts';
 import { buildWeb } from '../web/build.ts';
-import { DEMO_NODES, prepareDemoNode, seedDemoRoles } from './demo-nodes.ts';
+import { seedDemoCatalogue } from './demo-catalogue.ts';
+import { DEMO_NODES, prepareDemoNode } from './demo-nodes.ts';
 
 /**
  * `npm start`: the whole federation on one machine — OIDC provider, hub (API + web app) and two
@@ -40,9 +41,11 @@ async function main() {
   const hubKeys = JSON.stringify(hub.services.jobSigner.publicKeys());
   for (const node of DEMO_NODES) {
     const prepared = await prepareDemoNode(node, { dataDir, hubUrl: publicUrl, adminToken });
-    await seedDemoRoles(hub.services.db, prepared.datasetIds);
     children.push(startBridge(node.id, prepared, hubKeys));
   }
+  // The nodes' datasets enter the catalogue as a data holder registers them: through its API.
+  const holderToken = await fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dataDir, 'oidc'), username: 'dataholder' });
+  await seedDemoCatalogue({ hubUrl: publicUrl, adminToken, holderToken, nodes: DEMO_NODES });
 
   const stop = async () => {
     log('stopping');

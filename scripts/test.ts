@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { podmanMissing } from '../test/support/podman.ts';
 
 /**
  * `npm test`: runs every vitest project this machine can run and says which it skipped and why.
@@ -36,14 +37,16 @@ async function plan(): Promise<Suite[]> {
   const pg = await findPostgres();
   const noPg = pg ? undefined : 'no PostgreSQL reachable (set TEST_DATABASE_URL)';
   const noChromium = existsSync(chromium) ? undefined : `no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`;
+  const noPodman = podmanMissing();
   return [
     { name: 'node (PGlite)', project: 'node', env: { TEST_DATABASE_URL: undefined } },
-    { name: 'node integration (PostgreSQL)', project: 'node', files: ['test/integration/hub-', 'test/integration/maintenance', 'test/integration/queue-postgres', 'test/integration/search-', 'test/integration/tracer-'], env: { TEST_DATABASE_URL: pg }, skip: noPg },
+    { name: 'node integration (PostgreSQL)', project: 'node', files: ['test/integration/hub-', 'test/integration/helpdesk-', 'test/integration/maintenance', 'test/integration/queue-postgres', 'test/integration/search-', 'test/integration/tracer-', 'test/integration/catalogue-', 'test/integration/fdp-', 'test/integration/pid-', 'test/integration/harvest-'], env: { TEST_DATABASE_URL: pg }, skip: noPg },
     { name: 'adapters (SQS, S3 on loopback)', project: 'adapters' },
     { name: 'lambda', project: 'lambda', env: { TEST_DATABASE_URL: pg } },
     { name: 'workers (workerd + PostgreSQL)', project: 'workers', env: { TEST_DATABASE_URL: pg }, skip: noPg },
     { name: 'e2e (npm start federation)', project: 'e2e' },
     { name: 'browser (Chromium)', project: 'browser', env: { TEST_DATABASE_URL: pg }, skip: noChromium },
+    { name: 'processing (real containers through Podman)', project: 'processing', skip: noPodman },
   ];
 }
 

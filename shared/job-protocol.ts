@@ -1,5 +1,7 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { cancelRunPayloadSchema } from './processing/bridge-api.ts';
+import { runJobPayloadSchema } from './processing/run.ts';
 import { nodeSchema } from './query.ts';
 import { type PrivateJwk, type PublicJwk, importPrivateKey, importPublicKey } from './node-auth.ts';
 
@@ -13,6 +15,9 @@ export const searchCountPayloadSchema = z.object({ searchId: z.string(), query: 
 
 export const jobBodySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('search.count'), payload: searchCountPayloadSchema }),
+  /** Run an approved tool on granted data (shared/processing/bridge-api.ts has the rest of the contract). */
+  z.object({ kind: z.literal('processing.run'), payload: runJobPayloadSchema }),
+  z.object({ kind: z.literal('processing.cancel'), payload: cancelRunPayloadSchema }),
 ]);
 export type JobBody = z.infer<typeof jobBodySchema>;
 

@@ -12,6 +12,17 @@ export const publicApiRoutes: ReadonlyArray<{ method: string; path: RegExp }> = 
   { method: 'GET', path: /^\/tracer\/api\/v1\/keys$/ },
   { method: 'GET', path: /^\/tracer\/api\/v1\/proofs\/(inclusion|consistency)$/ },
   { method: 'GET', path: /^\/api\/v1\/search\/catalogue$/ },
+  // The catalogue: browsing, datasets (drafts only for their editors), hierarchy and dashboard.
+  { method: 'GET', path: /^\/api\/v1\/catalogue\/(datasets|networks|series|dashboard)$/ },
+  { method: 'GET', path: /^\/api\/v1\/catalogue\/(datasets|networks|series)\/[^/]+$/ },
+  // Seed 5.1: anyone may express interest (size- and rate-limited); Zammad signs its webhook instead of logging in.
+  { method: 'POST', path: /^\/api\/v1\/expressions-of-interest$/ },
+  { method: 'POST', path: /^\/api\/v1\/helpdesk\/webhooks\/zammad$/ },
+  // The negotiation rules anyone may read, and the grant key nodes verify grants with, offline.
+  { method: 'GET', path: /^\/api\/v1\/negotiation-lifecycle$/ },
+  { method: 'GET', path: /^\/api\/v1\/negotiation\/keys$/ },
+  // Catalogues hand a selection over before the user logs in (the BBMRI-ERIC Negotiator's contract).
+  { method: 'POST', path: /^\/api\/v3\/requests$/ },
 ];
 
 export function isPublicApiRoute(method: string, path: string): boolean {

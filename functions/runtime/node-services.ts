@@ -6,6 +6,10 @@ import { openPglite } from '../adapters/db-pglite.ts';
 import { openPostgres } from '../adapters/db-postgres.ts';
 import { createPostgresJobQueue } from '../adapters/queue-postgres.ts';
 import { createSqsJobQueue, queueUrlTemplate } from '../adapters/queue-sqs.ts';
+import { createEmbeddedHelpdesk } from '../adapters/helpdesk-embedded.ts';
+import { createZammadHelpdesk } from '../adapters/helpdesk-zammad.ts';
+import { createOutboxMailer } from '../adapters/mailer-outbox.ts';
+import { createSmtpMailer } from '../adapters/mailer-smtp.ts';
 import { createFsObjectStore } from '../adapters/store-fs.ts';
 import { createS3ObjectStore } from '../adapters/store-s3.ts';
 import { createPostgresTaskQueue } from '../adapters/task-queue-postgres.ts';
@@ -20,6 +24,7 @@ import { type Logger, jsonLogger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
 import { type CheckpointSigner, createCheckpointSigner, refusingCheckpointSigner } from '../tracer/checkpoint-signer.ts';
 import { createTracer } from '../tracer/tracer-service.ts';
+import { createGrantSigner, type GrantSigner, refusingGrantSigner } from '../negotiation/grant-signer.ts';
 
 /**
  * Builds the hub's services for a Node process (local `npm start`, Lambda, tests): embedded
@@ -60,6 +65,7 @@ export async function createNodeServices(
     logger,
     users: createOidcVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL }),
     jobSigner: await createJobSigner(config.JOB_SIGNING_KEY ?? (await localJobKey(config.DATA_DIR)), config.PUBLIC_URL),
+    grantSigner: await grantSigner(config, opts.generateTracerKey ?? true),
     tracer: createTracer({
       db: database.db,
       clock,
@@ -68,12 +74,24 @@ export async function createNodeServices(
       checkpointSeconds: config.TRACER_CHECKPOINT_SECONDS,
       sequencer: config.TRACER_SEQUENCER,
     }),
+    helpdesk:
+      config.HELPDESK === 'zammad'
+        ? createZammadHelpdesk({ url: config.ZAMMAD_URL as string, token: config.ZAMMAD_TOKEN as string, timeoutMs: config.ZAMMAD_TIMEOUT_MS })
+        : createEmbeddedHelpdesk(database.db, clock),
+    mailer: config.MAILER === 'smtp' ? createSmtpMailer({ url: config.SMTP_URL as string, from: config.MAIL_FROM }) : createOutboxMailer(database.db, clock, config.MAIL_FROM),
   };
   // A database handed in belongs to the caller, who closes it.
   return { services, database, close: () => (opts.database ? Promise.resolve() : database.close()) };
 }
 
 /** Where no key is configured and none may be generated (Lambda), the tracer cannot publish checkpoints and says so. */
+/** Like the tracer key: generated beside the data where there is a disk to keep it on, refused by name where not (Lambda). */
+async function grantSigner(config: HubConfig, generate: boolean): Promise<GrantSigner> {
+  if (config.GRANT_SIGNING_KEY) return createGrantSigner(config.GRANT_SIGNING_KEY, config.PUBLIC_URL);
+  if (!generate) return refusingGrantSigner(config.PUBLIC_URL);
+  return createGrantSigner(await localJobKey(config.DATA_DIR, 'grant-key.json'), config.PUBLIC_URL);
+}
+
 async function tracerSigner(config: HubConfig, generate: boolean): Promise<CheckpointSigner> {
   if (config.TRACER_SIGNING_KEY) return createCheckpointSigner(config.TRACER_SIGNING_KEY, config.PUBLIC_URL);
   if (!generate) return refusingCheckpointSigner(config.PUBLIC_URL);

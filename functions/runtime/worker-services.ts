@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { AwsStaticCredentials } from '../adapters/aws-clients.ts';
 import { AppError, type ErrorBody } from '../../shared/errors.ts';
 import { openPostgres } from '../adapters/db-postgres.ts';
+import { createEmbeddedHelpdesk } from '../adapters/helpdesk-embedded.ts';
+import { createZammadHelpdesk } from '../adapters/helpdesk-zammad.ts';
+import { createOutboxMailer } from '../adapters/mailer-outbox.ts';
 import { createPostgresJobQueue } from '../adapters/queue-postgres.ts';
 import { createPostgresTaskQueue } from '../adapters/task-queue-postgres.ts';
 import { ConfigError, type HubConfig, loadHubConfig } from '../config.ts';
@@ -14,6 +17,7 @@ import type { ObjectStore } from '../ports/object-store.ts';
 import type { Services } from '../services.ts';
 import { type CheckpointSigner, createCheckpointSigner, refusingCheckpointSigner } from '../tracer/checkpoint-signer.ts';
 import { createTracer } from '../tracer/tracer-service.ts';
+import { grantSignerFor } from '../negotiation/grant-signer.ts';
 
 /**
  * The Worker's bindings: the hub's settings as [vars] and secrets, plus Hyperdrive. Typed here, by
@@ -54,6 +58,8 @@ export function loadWorkerConfig(env: WorkerEnv) {
   // Both queues are tables in the Hyperdrive database: the bridge long-polls the hub, the cron drains tasks.
   if (config.JOB_QUEUE !== 'postgres') throw issue('JOB_QUEUE', 'only postgres is supported on Workers');
   if (config.TASK_QUEUE !== 'postgres') throw issue('TASK_QUEUE', 'only postgres is supported on Workers');
+  // nodemailer needs Node's sockets: on Workers mail goes to the outbox table (or a relay reading it).
+  if (config.MAILER !== 'outbox') throw issue('MAILER', 'only outbox is supported on Workers (nodemailer cannot run there)');
   const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = bindings.data;
   if (config.OBJECT_STORE === 's3' && !(AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY))
     throw issue('AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required when OBJECT_STORE=s3 on Workers');
@@ -140,6 +146,8 @@ export async function createWorkerServices(env: WorkerEnv): Promise<{ services: 
     logger: jsonLogger({ service: 'hub', runtime: 'workers' }, undefined, config.LOG_LEVEL),
     users: verifierFor(config),
     jobSigner: await signerFor(jobKey, config.PUBLIC_URL),
+    // Without GRANT_SIGNING_KEY no grant can be issued here, and the key route lists none.
+    grantSigner: await grantSignerFor(config.GRANT_SIGNING_KEY, config.PUBLIC_URL),
     // Per request like the database client: batching happens across requests only through the advisory lock.
     tracer: createTracer({
       db: database.db,
@@ -149,6 +157,11 @@ export async function createWorkerServices(env: WorkerEnv): Promise<{ services: 
       checkpointSeconds: config.TRACER_CHECKPOINT_SECONDS,
       sequencer: 'direct',
     }),
+    helpdesk:
+      config.HELPDESK === 'zammad'
+        ? createZammadHelpdesk({ url: config.ZAMMAD_URL as string, token: config.ZAMMAD_TOKEN as string, timeoutMs: config.ZAMMAD_TIMEOUT_MS })
+        : createEmbeddedHelpdesk(database.db, clock),
+    mailer: createOutboxMailer(database.db, clock, config.MAIL_FROM),
   };
   return { services, close: () => database.close() };
 }

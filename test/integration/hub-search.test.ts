@@ -78,7 +78,7 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
       const jobs = await lease(n);
       expect(jobs).toHaveLength(1);
       const job = await verifyJob(jobs[0]!.jws, { hubKeys, issuer, nodeId: n.nodeId, seen: () => false, nowMs: clock.ms() });
-      expect(job.body.payload.searchId).toBe(search.id);
+      expect(job.body).toMatchObject({ kind: 'search.count', payload: { searchId: search.id } });
       const posted = await n.call('POST', `/api/v1/bridge/jobs/${job.jobId}/result`, { status: 'answered', receipt: jobs[0]!.receipt, result: counts(n.nodeId, subjects, studies) }, { nowMs: clock.ms() });
       expect(posted.status, JSON.stringify(posted.body)).toBe(200);
       expect(posted.body).toEqual({ recorded: true });

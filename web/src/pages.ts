@@ -4,7 +4,14 @@ import type { Catalogue, HubClient, Me } from './api.ts';
 import { okJson } from './api.ts';
 import { h } from './dom.ts';
 import { accessHistoryLink, accessHistoryView, canReadHistory } from './views/access-history.ts';
+import { cataloguePages } from './views/catalogue-pages.ts';
 import { explorerPage } from './views/explorer-page.ts';
+import { helpdeskPages } from './views/helpdesk-pages.ts';
+import { negotiationFormPage } from './views/negotiation-form.ts';
+import { negotiationLifecyclePage } from './views/negotiation-lifecycle.ts';
+import { myNegotiationsPage } from './views/negotiation-list.ts';
+import { negotiationPage } from './views/negotiation-page.ts';
+import { negotiationRequestPage } from './views/negotiation-request.ts';
 
 /** Who may open a page: anyone, any logged-in user, federation members, or platform admins. */
 export type PageAccess = 'public' | 'user' | 'member' | 'admin';
@@ -53,7 +60,7 @@ async function searchPage(ctx: PageContext): Promise<Node> {
 }
 
 export const pages: Page[] = [
-  { path: '/', title: 'Federated search', access: 'member', render: searchPage },
+  ...cataloguePages,
   { path: '/search', title: 'Federated search', access: 'member', nav: { label: 'Search', order: 20 }, render: searchPage },
   {
     path: '/access-history',
@@ -61,4 +68,15 @@ export const pages: Page[] = [
     access: 'user',
     render: (ctx) => (ctx.me && canReadHistory(ctx.me) ? accessHistoryView(ctx.client, ctx.me) : h('p', { 'data-testid': 'forbidden' }, 'Only dataset representatives and admins read access histories.')),
   },
+  { path: '/negotiation/lifecycle', title: 'How access requests move', access: 'public', nav: { label: 'Access process', order: 80 }, render: (ctx) => negotiationLifecyclePage(ctx.client) },
+  { path: '/negotiation/form-preview', title: 'Application form', access: 'member', render: (ctx) => negotiationFormPage(ctx.client) },
+  { path: '/negotiations', title: 'My access requests', access: 'member', nav: { label: 'Requests', order: 70 }, render: (ctx) => myNegotiationsPage(ctx.client) },
+  { path: '/negotiation/requests/:id', title: 'Start an access request', access: 'member', render: (ctx) => negotiationRequestPage(ctx.client, ctx.params.id ?? '', ctx.navigate) },
+  {
+    path: '/negotiations/:id',
+    title: 'Access request',
+    access: 'user',
+    render: (ctx) => (ctx.me ? negotiationPage(ctx.client, ctx.me, ctx.params.id ?? '', () => ctx.navigate(location.pathname)) : h('p', {}, 'Log in to see this request.')),
+  },
+  ...helpdeskPages,
 ];
