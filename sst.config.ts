@@ -27,15 +27,15 @@ export default $config({
   async run() {
     const { vpc, databaseUrl } = await import('./infra/database');
     const { bucket } = await import('./infra/storage');
-    const { jobSigningKey } = await import('./infra/secrets');
+    const { jobSigningKey, tracerSigningKey, grantSigningKey } = await import('./infra/secrets');
     const { taskQueue, nodeQueues, nodeQueueUrlTemplate } = await import('./infra/queues');
     const { createApi } = await import('./infra/api');
     const { createWeb } = await import('./infra/web');
     const { createCron } = await import('./infra/cron');
 
-    const { router, api } = createApi({ vpc, databaseUrl, bucket, jobSigningKey, taskQueue, nodeQueues, nodeQueueUrlTemplate });
+    const { router, api } = createApi({ vpc, databaseUrl, bucket, jobSigningKey, tracerSigningKey, grantSigningKey, taskQueue, nodeQueues, nodeQueueUrlTemplate });
     createWeb(router);
-    createCron({ vpc, databaseUrl, jobSigningKey });
+    createCron({ vpc, databaseUrl, jobSigningKey, tracerSigningKey, grantSigningKey });
     return { url: router.url, api: api.url, nodes: nodeQueues.map((q) => q.nodeId).join(',') };
   },
 });

@@ -1,5 +1,6 @@
 // The hub API: one Lambda behind API Gateway (HTTP API, payload 2.0) running functions/entries/lambda.ts,
-// and the task consumer on the same code. A CloudFront router puts the API under /api on the web
+// a streaming one behind a function URL for the search routes (live event streams), and the task
+// consumer on the same code. A CloudFront router puts the API under /api on the web
 // app's domain, so the browser app calls it same-origin (no CORS) and PUBLIC_URL is that domain.
 
 interface HubResources {
@@ -7,6 +8,8 @@ interface HubResources {
   databaseUrl: $util.Output<string>;
   bucket: sst.aws.Bucket;
   jobSigningKey: sst.Secret;
+  tracerSigningKey: sst.Secret;
+  grantSigningKey: sst.Secret;
   taskQueue: sst.aws.Queue;
   nodeQueues: { nodeId: string; queue: sst.aws.Queue }[];
   nodeQueueUrlTemplate: $util.Output<string>;
@@ -31,6 +34,8 @@ export function createApi(r: HubResources) {
       OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'https://login.aai.lifescience-ri.eu/oidc/',
       DATABASE_URL: r.databaseUrl,
       JOB_SIGNING_KEY: r.jobSigningKey.value,
+      TRACER_SIGNING_KEY: r.tracerSigningKey.value,
+      GRANT_SIGNING_KEY: r.grantSigningKey.value,
       JOB_QUEUE: 'sqs',
       SQS_QUEUE_URL_TEMPLATE: r.nodeQueueUrlTemplate,
       TASK_QUEUE: 'sqs',
@@ -50,10 +55,24 @@ export function createApi(r: HubResources) {
   // of the domain is the static web app.
   for (const prefix of ['/api', '/tracer', '/fdp', '/pid']) router.route(prefix, api.url);
 
+  // Live search events: API Gateway buffers a response until it ends, so the event stream of
+  // GET /api/v1/search/{id}/events is served by a second function (functions/entries/lambda-stream.ts,
+  // same app, hono's streamHandle) behind a function URL in RESPONSE_STREAM mode. The router matches
+  // path prefixes (longest wins), so the whole /api/v1/search prefix goes there; the other search
+  // routes answer there exactly as through API Gateway. A stream lasts the search's deadline (at most
+  // 60 s) plus 3 s; a function URL allows up to 15 min, API Gateway's 30 s cut does not apply.
+  // The URL is public (authorization "none"): the hub checks every caller's token itself.
+  const streamFunction = new sst.aws.Function('HubStreamFunction', {
+    ...hubFunction('functions/entries/lambda-stream.handler', '75 seconds'),
+    streaming: true,
+    url: true,
+  });
+  router.route('/api/v1/search', streamFunction.url);
+
   r.taskQueue.subscribe(hubFunction('functions/entries/lambda-sqs.handler', '60 seconds'), {
     // Only the records the handler reports in batchItemFailures come back (then to the DLQ).
     batch: { size: 10, window: '1 second', partialResponses: true },
   });
 
-  return { router, api };
+  return { router, api, streamFunction };
 }

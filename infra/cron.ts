@@ -5,6 +5,8 @@ interface CronResources {
   vpc: sst.aws.Vpc;
   databaseUrl: $util.Output<string>;
   jobSigningKey: sst.Secret;
+  tracerSigningKey: sst.Secret;
+  grantSigningKey: sst.Secret;
 }
 
 export function createCron(r: CronResources) {
@@ -19,6 +21,8 @@ export function createCron(r: CronResources) {
       environment: {
         DATABASE_URL: r.databaseUrl,
         JOB_SIGNING_KEY: r.jobSigningKey.value,
+        TRACER_SIGNING_KEY: r.tracerSigningKey.value,
+        GRANT_SIGNING_KEY: r.grantSigningKey.value,
         // The sweep touches only Postgres; these keep the config valid without the API's queues.
         JOB_QUEUE: 'postgres',
         TASK_QUEUE: 'postgres',

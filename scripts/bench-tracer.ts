@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { buildApp } from '../functions/app.ts';
 import { loadHubConfig } from '../functions/config.ts';
@@ -13,6 +14,7 @@ import { listCheckpoints } from '../functions/tracer/proofs.ts';
 import { createTracer } from '../functions/tracer/tracer-service.ts';
 import type { TraceInput } from '../shared/tracer/actions.ts';
 import { LogVerifier } from '../shared/tracer/verify-log.ts';
+import { HashPool, addEntriesThreaded, feedPages } from './tracer-verify-threads.ts';
 
 /**
  * `npm run bench:tracer`: the tracer on real PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, a
@@ -24,6 +26,16 @@ const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const PROOFS = Number(process.env.BENCH_PROOFS ?? 500);
+const APPENDS = process.env.BENCH_APPENDS !== '0';
+const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number).filter((k) => k > 0);
+const COMPARE_WITH = process.env.BENCH_COMPARE_WITH;
+
+/** Another checkout's verifier, its own module instances (its SHA-256 switched to node:crypto). */
+async function compareTree(root: string): Promise<{ LogVerifier: typeof LogVerifier }> {
+  const at = (file: string) => pathToFileURL(path.resolve(root, file)).href;
+  (await import(at('functions/tracer/node-sha256.ts'))).useNodeSha256();
+  return import(at('shared/tracer/verify-log.ts'));
+}
 
 const input = (i: number): TraceInput => ({
   userId: `user-${i % 997}`,
@@ -45,6 +57,7 @@ async function scratchHub(name: string) {
   const hub = await createNodeServices(config, { logger: silentLogger });
   return {
     ...hub,
+    url: url.toString(),
     async drop() {
       await hub.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -73,8 +86,8 @@ async function appendRun(services: Awaited<ReturnType<typeof scratchHub>>['servi
 const rows: string[] = ['| measurement | value | note |', '|---|---|---|'];
 const suffix = `${Date.now().toString(36)}`;
 
-const a = await scratchHub(`bench_tracer_a_${suffix}`);
-try {
+const a = APPENDS ? await scratchHub(`bench_tracer_a_${suffix}`) : undefined;
+if (a) try {
   for (const sequencer of ['direct', 'batch'] as const) {
     for (const writers of [1, 4, 16]) {
       const rate = await appendRun(a.services, sequencer, writers);
@@ -93,27 +106,56 @@ try {
   rows.push(`| generate + load ${ENTRIES.toLocaleString('en')} entries | ${((performance.now() - t) / 1000).toFixed(1)} s | chained, hashed, subtrees stored, one checkpoint |`);
   console.error('loaded');
 
-  // Two passes over the stored log: the JavaScript SHA-256 every runtime has, then node:crypto's.
-  for (const impl of ['JavaScript SHA-256', 'node:crypto SHA-256'] as const) {
+  // Passes over the stored log: the JavaScript SHA-256 every runtime has, node:crypto's, then worker
+  // threads (node:crypto in each) hashing pages the main thread read, then workers reading their own.
+  const checkpoints = await listCheckpoints(b.services.db, 0, 1_000_000);
+  const n = ENTRIES.toLocaleString('en');
+  // BENCH_COMPARE_WITH=<another checkout> adds passes of that tree's verifier (node:crypto) on the same
+  // loaded log, alternating with this tree's, so before and after share the run and the machine's load.
+  const other = COMPARE_WITH ? await compareTree(COMPARE_WITH) : undefined;
+  const threadPasses = THREADS.map((k) => `${k} worker thread${k > 1 ? 's' : ''}`);
+  const passes = other
+    ? ['JavaScript SHA-256', 'before: node:crypto SHA-256', 'node:crypto SHA-256', ...threadPasses, 'before: node:crypto SHA-256', 'node:crypto SHA-256']
+    : ['JavaScript SHA-256', 'node:crypto SHA-256', ...threadPasses];
+  for (const impl of passes) {
     if (impl === 'node:crypto SHA-256') useNodeSha256();
-    const verifier = new LogVerifier(await listCheckpoints(b.services.db, 0, 1_000_000));
+    const threads = THREADS.find((k) => impl.startsWith(`${k} worker`));
+    const pool = threads ? new HashPool(threads) : undefined;
+    await pool?.ready();
+    const verifier = impl.startsWith('before:') && other ? new other.LogVerifier(checkpoints) : new LogVerifier(checkpoints);
     let computeMs = 0;
     t = performance.now();
     for (let from = 0; ; ) {
       const page = await entryPage(b.services.db, from, 20_000);
       const c = performance.now();
-      for (const e of page) verifier.add(e);
+      if (pool) await addEntriesThreaded(verifier, page, pool);
+      else for (const e of page) verifier.add(e);
       computeMs += performance.now() - c;
       if (page.length < 20_000) break;
       from = page[page.length - 1]!.seq + 1;
     }
     const totalMs = performance.now() - t;
+    await pool?.close();
     const report = verifier.report();
     if (!report.consistent) throw new Error(`bench log does not verify: ${JSON.stringify(report.firstBad)}`);
-    const n = ENTRIES.toLocaleString('en');
     rows.push(`| verify ${n} entries, recompute only (${impl}) | ${Math.round(ENTRIES / (computeMs / 1000)).toLocaleString('en')} entries/s | hashes, links, Merkle root vs signed checkpoint |`);
     rows.push(`| verify ${n} entries incl. reading them from PostgreSQL (${impl}) | ${Math.round(ENTRIES / (totalMs / 1000)).toLocaleString('en')} entries/s | ${(totalMs / 1000).toFixed(1)} s, pages of 20,000 |`);
-    console.error(`verified (${impl})`);
+    console.error(`verified (${impl}): ${Math.round(ENTRIES / (computeMs / 1000))}/s recompute`);
+  }
+  rows.push(`| machine load average after these passes (1 / 5 / 15 min) | ${loadavg().map((l) => l.toFixed(1)).join(' / ')} | 2 cores shared with other work |`);
+  for (const threads of THREADS) {
+    // Each worker reads its own pages (by seq range) from PostgreSQL and hashes them; the main thread links and builds the tree.
+    const pool = new HashPool(threads);
+    await pool.ready();
+    const verifier = new LogVerifier(checkpoints);
+    t = performance.now();
+    await feedPages(verifier, pool, { task: (k) => ({ kind: 'postgres', databaseUrl: b.url, from: k * 5000, limit: 5000 }), pageSize: 5000, pages: Math.ceil(ENTRIES / 5000) });
+    const totalMs = performance.now() - t;
+    await pool.close();
+    const report = verifier.report();
+    if (!report.consistent) throw new Error(`bench log does not verify: ${JSON.stringify(report.firstBad)}`);
+    rows.push(`| verify ${n} entries, ${threads} worker thread${threads > 1 ? 's' : ''} each reading its pages from PostgreSQL | ${Math.round(ENTRIES / (totalMs / 1000)).toLocaleString('en')} entries/s | ${(totalMs / 1000).toFixed(1)} s end to end, pages of 5,000 |`);
+    console.error(`verified (${threads} threads reading)`);
   }
 
   const app = buildApp(b.services);

@@ -12,12 +12,22 @@ export default {
     } catch (err) {
       return startupErrorResponse(err);
     }
+    let res: Response;
     try {
-      return await buildApp(hub.services).fetch(request);
-    } finally {
-      // The response is complete by now (JSON bodies); the socket closes after it is sent.
+      res = await buildApp(hub.services).fetch(request);
+    } catch (err) {
       ctx.waitUntil(hub.close());
+      throw err;
     }
+    // JSON bodies are complete by now: the socket closes after the response is sent. An event stream
+    // keeps reading the database after this returns, so it closes when the stream ends (or the client goes).
+    if (!res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      ctx.waitUntil(hub.close());
+      return res;
+    }
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    ctx.waitUntil(res.body.pipeTo(writable).catch(() => {}).finally(() => hub.close()));
+    return new Response(readable, res);
   },
 
   async scheduled(_controller: unknown, env: WorkerEnv): Promise<void> {

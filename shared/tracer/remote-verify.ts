@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { type Checkpoint, checkpointSchema, type TracerPublicKey, tracerPublicKeySchema } from './checkpoint.ts';
-import { type TraceEntry, traceEntrySchema } from './entry.ts';
+import { traceEntrySchema } from './entry.ts';
 import { fromHex } from './hex.ts';
 import { verifyConsistency } from './merkle-verify.ts';
-import { type LogReport, verifyLog } from './verify-log.ts';
+import { type LogReport, LogVerifier, badSignature } from './verify-log.ts';
 
 export interface RemoteVerifyOptions {
   /** The hub's origin, e.g. https://hub.example.org */
@@ -14,7 +14,22 @@ export interface RemoteVerifyOptions {
   publicKey?: TracerPublicKey;
   pageSize?: number;
   fetch?: typeof fetch;
+  /** How the entries are downloaded and checked; by default page by page in this thread. */
+  entryVerifier?: EntryVerifier;
 }
+
+/**
+ * The entry pass of the remote verifier, after the checkpoints' signatures have been checked: reads
+ * the pages at `pageUrl(skip, limit)` (until a short page) and checks them against the checkpoints.
+ * A Node process may run it on worker threads (scripts/tracer-verify-threads.ts).
+ */
+export type EntryVerifier = (input: {
+  checkpoints: Checkpoint[];
+  pageUrl: (skip: number, limit: number) => string;
+  token?: string;
+  pageSize: number;
+  fetch: typeof fetch;
+}) => Promise<LogReport>;
 
 export interface RemoteReport extends LogReport {
   keyPinned: boolean;
@@ -50,14 +65,21 @@ export async function verifyRemoteLog(opts: RemoteVerifyOptions): Promise<Remote
     checkpoints.push(...got);
     if (got.length < 10000) break;
   }
-  const entries: TraceEntry[] = [];
-  const size = opts.pageSize ?? 5000;
-  for (;;) {
-    const got = (await get(`/traces?skip=${entries.length}&limit=${size}`, page)).traces;
-    entries.push(...got);
-    if (got.length < size) break;
-  }
-  const report = await verifyLog({ entries, checkpoints, publicKey });
+  const bad = await badSignature(checkpoints, publicKey);
+  const report: LogReport = bad
+    ? {
+        consistent: false,
+        entries: 0,
+        checkpoints: 0,
+        firstBad: { seq: bad.treeSize, reason: 'bad_checkpoint_signature', message: `checkpoint ${bad.treeSize} is not signed by key ${publicKey.kid}` },
+      }
+    : await (opts.entryVerifier ?? verifyEntriesHere)({
+        checkpoints,
+        pageUrl: (skip, limit) => `${base}/traces?skip=${skip}&limit=${limit}`,
+        token: opts.token,
+        pageSize: opts.pageSize ?? 5000,
+        fetch: doFetch,
+      });
   let proofState: RemoteReport['consistencyProof'] = 'not_applicable';
   const first = checkpoints[0];
   const last = checkpoints.at(-1);
@@ -69,3 +91,18 @@ export async function verifyRemoteLog(opts: RemoteVerifyOptions): Promise<Remote
   const consistent = report.consistent && proofState !== 'failed';
   return { ...report, consistent, keyPinned: !!opts.publicKey, keyId: publicKey.kid, consistencyProof: proofState };
 }
+
+/** The default entry pass: each page validated and fed to the verifier as it arrives. */
+const verifyEntriesHere: EntryVerifier = async ({ checkpoints, pageUrl, token, pageSize, fetch: doFetch }) => {
+  const verifier = new LogVerifier(checkpoints);
+  for (let skip = 0; ; skip += pageSize) {
+    const url = pageUrl(skip, pageSize);
+    const res = await doFetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(`GET ${new URL(url).pathname}: ${res.status} ${JSON.stringify(body)}`);
+    const got = page.parse(body).traces;
+    for (const e of got) verifier.add(e);
+    if (got.length < pageSize) break;
+  }
+  return verifier.report();
+};

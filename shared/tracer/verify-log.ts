@@ -44,17 +44,26 @@ export class LogVerifier {
 
   /** Feeds the next entry in position order. */
   add(entry: TraceEntry): void {
-    const at = this.position;
     const bytes = entryHashBytes(entry);
-    if (!this.chainFailure) {
-      if (entry.seq !== at) this.chainFailure = { seq: at, reason: 'missing_entry', message: `position ${at} holds entry ${entry.seq}` };
-      else if (entry.prevHash !== this.prev)
-        this.chainFailure = { seq: at, reason: 'broken_link', message: `entry ${at}: prevHash does not match the hash of entry ${at - 1}` };
-      else if (!hexEquals(bytes, entry.hash)) this.chainFailure = { seq: at, reason: 'hash_mismatch', message: `entry ${at}: hash does not match its content` };
-    }
-    this.prev = entry.hash;
     // The leaf is what the content hashes to, so an entry edited with its stored hash left alone still changes the root.
-    this.tree.push(leafHash(bytes));
+    this.addHashed(entry.seq, entry.prevHash, entry.hash, hexEquals(bytes, entry.hash), leafHash(bytes));
+  }
+
+  /**
+   * Feeds the next entry whose content was hashed elsewhere (a worker thread): whether its content
+   * hashes to its stored `hash`, and the Merkle leaf of what it hashes to. Links and roots are
+   * checked here, in position order, exactly as `add` does.
+   */
+  addHashed(seq: number, prevHash: string, hash: string, hashMatches: boolean, leaf: Uint8Array): void {
+    const at = this.position;
+    if (!this.chainFailure) {
+      if (seq !== at) this.chainFailure = { seq: at, reason: 'missing_entry', message: `position ${at} holds entry ${seq}` };
+      else if (prevHash !== this.prev)
+        this.chainFailure = { seq: at, reason: 'broken_link', message: `entry ${at}: prevHash does not match the hash of entry ${at - 1}` };
+      else if (!hashMatches) this.chainFailure = { seq: at, reason: 'hash_mismatch', message: `entry ${at}: hash does not match its content` };
+    }
+    this.prev = hash;
+    this.tree.push(leaf);
     this.position += 1;
     while (this.pending[0] && this.pending[0].treeSize === this.position) this.checkRoot(this.pending.shift()!);
   }

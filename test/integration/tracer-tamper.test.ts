@@ -8,6 +8,7 @@ import { verifyRemoteLog } from '../../shared/tracer/remote-verify.ts';
 import type { LogReport } from '../../shared/tracer/verify-log.ts';
 import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
+import { threadedEntryVerifier } from '../../scripts/tracer-verify-threads.ts';
 import { asSuperuser, getJson, useDatasets } from './tracer-support.ts';
 
 const T = '/tracer/api/v1';
@@ -41,10 +42,13 @@ describe(`tracer tamper evidence (${databaseKind()})`, () => {
 
   const audit = async () => (await getJson<LogReport>(`${hub.url}${T}/audit`, admin)).body;
   const verify = () => verifyRemoteLog({ url: hub.url, token: admin, publicKey: key });
+  // Pages of 4 on two worker threads: chain links and Merkle roots must also hold across page boundaries.
+  const verifyThreaded = () => verifyRemoteLog({ url: hub.url, token: admin, publicKey: key, pageSize: 4, entryVerifier: threadedEntryVerifier(2) });
 
   it('verifies while untouched', async () => {
     expect((await verify()).consistent).toBe(true);
     expect(await audit()).toMatchObject({ consistent: true, entries: 12 });
+    expect(await verifyThreaded()).toMatchObject({ consistent: true, entries: 12, checkpoints: 12 });
   });
 
   const forgedAt5 = () => {
@@ -76,6 +80,8 @@ describe(`tracer tamper evidence (${databaseKind()})`, () => {
 
   describe.each([
     ['a row edited', () => [`update tracer_entries set user_id = 'mallory' where seq = 5`], () => [`update tracer_entries set user_id = '${rows[5]!.user_id}' where seq = 5`], 5],
+    ['a dataset id edited', () => [`update tracer_entries set dataset_ids = ARRAY['ds-9'] where seq = 6`], () => [`update tracer_entries set dataset_ids = ARRAY['${(rows[6]!.dataset_ids as string[]).join("','")}'] where seq = 6`], 6],
+    ['an action edited', () => [`update tracer_entries set user_action = 'DOWNLOAD_RESULT' where seq = 8`], () => [`update tracer_entries set user_action = '${rows[8]!.user_action}' where seq = 8`], 8],
     ['a row deleted', () => ['delete from tracer_entries where seq = 5'], () => [insertRow(rows[5]!)], 5],
     [
       'two rows swapped',
@@ -101,6 +107,7 @@ describe(`tracer tamper evidence (${databaseKind()})`, () => {
         const report = await verify();
         expect(report.consistent, JSON.stringify(report)).toBe(false);
         expect(report.firstBad?.seq, JSON.stringify(report.firstBad)).toBe(firstBad);
+        expect((await verifyThreaded()).firstBad, 'threaded verifier').toEqual(report.firstBad);
         const api = await audit();
         expect(api.consistent).toBe(false);
         expect(api.firstBad?.seq, JSON.stringify(api.firstBad)).toBe(firstBad);

@@ -2,11 +2,13 @@ import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { loadHubConfig } from '../../functions/config.ts';
 import { hubTasks, nodes, searchNodes, searches } from '../../functions/db/schema.ts';
 import { generateNodeKeyPair } from '../../shared/node-auth.ts';
 import { newId } from '../../shared/ids.ts';
 import { startS3Server } from '../support/aws-servers.ts';
 import { freshDatabase } from '../support/database.ts';
+import { startJwksIssuer } from './test-issuer.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +21,13 @@ declare module 'vitest' {
     /** s3rver on loopback, for the object store inside workerd. */
     s3Endpoint: string;
     s3Bucket: string;
+    /** The loopback issuer the Worker verifies user tokens against, and a member's token from it. */
+    oidcIssuer: string;
+    oidcJwksUrl: string;
+    memberToken: string;
+    /** A node with a real key pair, so a test can act as its bridge inside workerd. */
+    streamNodeId: string;
+    streamNodePrivateJwk: string;
   }
 }
 
@@ -70,6 +79,17 @@ export default async function setup(project: TestProject) {
   project.provide('seededNodeId', seededNodeId);
   project.provide('overdueSearchId', overdueSearchId);
 
+  const oidc = await startJwksIssuer();
+  const hubConfig = loadHubConfig({ PUBLIC_URL: 'https://hub.eucaim.example', OIDC_ISSUER: oidc.issuer });
+  project.provide('oidcIssuer', oidc.issuer);
+  project.provide('oidcJwksUrl', oidc.jwksUrl);
+  project.provide('memberToken', await oidc.sign(hubConfig.OIDC_AUDIENCE, 'workers-streamer', [hubConfig.MEMBER_ENTITLEMENT]));
+  const streamNode = await generateNodeKeyPair();
+  const streamNodeId = `node-${crypto.randomUUID().slice(0, 8)}`;
+  await db.insert(nodes).values({ id: streamNodeId, name: 'Workers streaming node', publicJwk: streamNode.publicJwk, lastSeenAt: now });
+  project.provide('streamNodeId', streamNodeId);
+  project.provide('streamNodePrivateJwk', JSON.stringify(streamNode.privateJwk));
+
   const s3Dir = await mkdtemp(path.join(tmpdir(), 'hub-workers-s3-'));
   const s3 = await startS3Server(s3Dir);
   project.provide('s3Endpoint', s3.endpoint);
@@ -77,6 +97,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await s3.close();
+    await oidc.close();
     await rm(s3Dir, { recursive: true, force: true });
     await database.drop();
   };
