@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
-import { eucaimApplicationForm, validateAnswers } from '../../shared/negotiation/form-template.ts';
+import { validateAnswers } from '../../shared/negotiation/form-template.ts';
 import { accessConditions } from '../../shared/negotiation/grant.ts';
 import { type DatasetEvent, type NegotiationEvent, negotiationChart, settleNegotiation, transitionDataset } from '../../shared/negotiation/lifecycle.ts';
 import { type LifecycleRole, transition, type TransitionResult } from '../../shared/negotiation/state-chart.ts';
@@ -14,6 +14,9 @@ import type { Database } from '../db/client.ts';
 import type { UserPrincipal } from '../middleware/guards.ts';
 import type { Services } from '../services.ts';
 import { recordTrace } from '../tracer/record-trace.ts';
+import { attachmentProblems } from './attachments.ts';
+import { formVersion } from './forms.ts';
+import { type Audience, dispatchPending, recordHappening } from './happenings.ts';
 import { accessGrants, negotiationDatasets, negotiationEvents, negotiations } from './negotiation.sql.ts';
 import { type NegotiationRow, readableNegotiation, rolesIn } from './negotiation-store.ts';
 
@@ -48,9 +51,33 @@ async function lockNegotiation(tx: Tx, id: string): Promise<NegotiationRow> {
   return row;
 }
 
-async function record(tx: Tx, e: { negotiationId: string; datasetId?: string; event: string; from: string; to: string; actor: string; role: string }) {
-  await tx.insert(negotiationEvents).values({ id: newId('evt'), negotiationId: e.negotiationId, datasetId: e.datasetId ?? null, event: e.event, fromState: e.from, toState: e.to, actor: e.actor, role: e.role });
+/** Who hears of a transition: admins of a submission; the author and the representatives concerned of anything else. */
+function audienceOf(e: { datasetId?: string; event: string }): Audience {
+  if (e.event === 'submit') return { admins: true };
+  return { author: true, representatives: e.datasetId ? [e.datasetId] : 'all' };
 }
+
+// Timeline ids sort in the order events were recorded, even several in one millisecond (an event
+// and the automatic conclusion it causes): the id's time part never repeats within this process.
+let lastEventMs = 0;
+const eventId = (nowMs: number) => {
+  lastEventMs = Math.max(nowMs, lastEventMs + 1);
+  return newId('evt', lastEventMs);
+};
+
+/** Appends the transition to the timeline and, in the same transaction, the happening that tells people about it. */
+export async function record(tx: Tx, e: { negotiationId: string; datasetId?: string; event: string; from: string; to: string; actor: string; role: string }, now: Date) {
+  await tx.insert(negotiationEvents).values({ id: eventId(now.getTime()), negotiationId: e.negotiationId, datasetId: e.datasetId ?? null, event: e.event, fromState: e.from, toState: e.to, actor: e.actor, role: e.role, at: now });
+  const what = e.datasetId ? `dataset ${e.datasetId} of access request ${e.negotiationId}` : `access request ${e.negotiationId}`;
+  await recordHappening(
+    tx,
+    { negotiationId: e.negotiationId, datasetId: e.datasetId, type: `${e.datasetId ? 'dataset' : 'negotiation'}.${e.event}`, actor: e.actor, title: `${e.event.replaceAll('_', ' ')}: ${what} is now ${e.to}`, audience: audienceOf(e), data: { event: e.event, from: e.from, to: e.to, role: e.role } },
+    now,
+  );
+}
+
+/** Tells what the transaction recorded; a failure here is logged and left to the sweep, never undoes the event. */
+export const dispatchSoon = (s: Services) => dispatchPending(s).catch((err) => s.logger.error('negotiation dispatch failed', { error: (err as Error).message }));
 
 export async function fireNegotiationEvent(s: Services, user: UserPrincipal, id: string, event: NegotiationEvent): Promise<void> {
   await readableNegotiation(s.db, user, id);
@@ -59,12 +86,16 @@ export async function fireNegotiationEvent(s: Services, user: UserPrincipal, id:
     const roles = await rolesIn(tx, user, row);
     const moved = pick(roles, (role) => transition(negotiationChart, row.state, event, role), event);
     if (event === 'submit') {
-      const problems = validateAnswers(eucaimApplicationForm, row.answers);
+      // Against the version the negotiation started with, whatever the admins stored since.
+      const form = await formVersion(tx, row.formId, row.formVersion);
+      const problems = [...validateAnswers(form, row.answers), ...(await attachmentProblems(tx, form, id, row.answers))];
       if (problems.length > 0) throw new AppError('unprocessable', `the application has ${problems.length} problem(s)`, problems);
     }
-    await tx.update(negotiations).set({ state: moved.to, updatedAt: s.clock.now() }).where(eq(negotiations.id, id));
-    await record(tx, { negotiationId: id, event, from: moved.from, to: moved.to, actor: user.user.sub, role: moved.role });
+    const now = s.clock.now();
+    await tx.update(negotiations).set({ state: moved.to, updatedAt: now }).where(eq(negotiations.id, id));
+    await record(tx, { negotiationId: id, event, from: moved.from, to: moved.to, actor: user.user.sub, role: moved.role }, now);
   });
+  await dispatchSoon(s);
 }
 
 export async function fireDatasetEvent(s: Services, user: UserPrincipal, id: string, datasetId: string, event: DatasetEvent, terms?: GrantTerms): Promise<void> {
@@ -81,15 +112,18 @@ export async function fireDatasetEvent(s: Services, user: UserPrincipal, id: str
     if (event === 'grant_access' && !terms) throw new AppError('bad_request', 'grant_access needs the grant: { access, conditions, validDays }');
     const now = s.clock.now();
     await tx.update(negotiationDatasets).set({ state: moved.to, updatedAt: now }).where(and(eq(negotiationDatasets.negotiationId, id), eq(negotiationDatasets.datasetId, datasetId)));
-    await record(tx, { negotiationId: id, datasetId, event, from: moved.from, to: moved.to, actor: user.user.sub, role: moved.role });
+    // Activity on any dataset keeps the whole negotiation from reminders and auto-close.
+    await tx.update(negotiations).set({ updatedAt: now }).where(eq(negotiations.id, id));
+    await record(tx, { negotiationId: id, datasetId, event, from: moved.from, to: moved.to, actor: user.user.sub, role: moved.role }, now);
     if (event === 'grant_access' && terms) await issueGrant(s, tx, row, datasetId, terms, now);
     const states = await tx.select({ state: negotiationDatasets.state }).from(negotiationDatasets).where(eq(negotiationDatasets.negotiationId, id));
     const settled = settleNegotiation(row.state, states.map((r) => r.state));
     if (settled !== row.state) {
       await tx.update(negotiations).set({ state: settled, updatedAt: now }).where(eq(negotiations.id, id));
-      await record(tx, { negotiationId: id, event: 'conclude', from: row.state, to: settled, actor: 'hub', role: 'hub' });
+      await record(tx, { negotiationId: id, event: 'conclude', from: row.state, to: settled, actor: 'hub', role: 'hub' }, now);
     }
   });
+  await dispatchSoon(s);
   // After the commit: the tracer serialises appends with its own lock, and a grant that was rolled back must leave no trace.
   if (event === 'grant_access') await recordTrace(s, { userAction: 'ACCESS_GRANTED', userId: negotiation.author, datasetIds: [datasetId], requestId: id });
 }
@@ -108,4 +142,5 @@ async function issueGrant(s: Services, tx: Tx, row: NegotiationRow, datasetId: s
     expiresAt: new Date(exp * 1000),
     jws,
   });
+  await recordHappening(tx, { negotiationId: row.id, datasetId, type: 'grant.issued', actor: 'hub', title: `Access granted to dataset ${datasetId} (${terms.access})`, audience: { author: true }, data: { grantId, access: terms.access, expiresAt: new Date(exp * 1000).toISOString() } }, now);
 }

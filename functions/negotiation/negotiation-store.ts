@@ -6,7 +6,7 @@ import { catalogueDatasets } from '../catalogue/catalogue.sql.ts';
 import type { Database } from '../db/client.ts';
 import type { UserPrincipal } from '../middleware/guards.ts';
 import { datasetRepresentatives } from '../identity/roles.sql.ts';
-import { negotiationDatasets, negotiationEvents, negotiations } from './negotiation.sql.ts';
+import { accessGrants, negotiationDatasets, negotiationEvents, negotiations } from './negotiation.sql.ts';
 
 export type NegotiationRow = typeof negotiations.$inferSelect;
 
@@ -66,6 +66,12 @@ export async function negotiationView(db: Database, row: NegotiationRow) {
     .from(negotiationEvents)
     .where(eq(negotiationEvents.negotiationId, row.id))
     .orderBy(asc(negotiationEvents.id));
+  // Who may read the negotiation sees which grants it produced; the signed statement only its holder (GET /grants).
+  const grants = await db
+    .select({ id: accessGrants.id, datasetId: accessGrants.datasetId, access: accessGrants.access, expiresAt: accessGrants.expiresAt, revokedAt: accessGrants.revokedAt })
+    .from(accessGrants)
+    .where(eq(accessGrants.negotiationId, row.id))
+    .orderBy(asc(accessGrants.id));
   return {
     id: row.id,
     author: row.author,
@@ -73,9 +79,11 @@ export async function negotiationView(db: Database, row: NegotiationRow) {
     form: { id: row.formId, version: row.formVersion },
     answers: row.answers,
     humanReadable: row.humanReadable,
+    query: row.query ?? null,
     createdAt: row.createdAt.toISOString(),
     datasets,
     timeline: timeline.map((t) => ({ ...t, at: t.at.toISOString() })),
+    grants: grants.map((g) => ({ id: g.id, datasetId: g.datasetId, access: g.access, expiresAt: g.expiresAt.toISOString(), revoked: g.revokedAt !== null })),
   };
 }
 export type NegotiationView = Awaited<ReturnType<typeof negotiationView>>;

@@ -18,8 +18,13 @@ export const negotiations = pgTable(
     answers: jsonb('answers').$type<FormAnswers>().notNull(),
     /** What the user searched for, in words, as the catalogue handed it over. */
     humanReadable: text('human_readable').notNull().default(''),
+    /** The federated search query (AST) the datasets were found with, when there was one. */
+    query: jsonb('query').$type<unknown>(),
     createdAt: createdAt(),
+    /** The last activity (a transition, a post, an attachment): reminders and auto-close count from it. */
     updatedAt: tstz('updated_at').notNull().defaultNow(),
+    /** When the sweep last reminded about this negotiation standing still; once per quiet spell. */
+    remindedAt: tstz('reminded_at'),
   },
   (t) => [index('negotiations_author').on(t.author, t.createdAt)],
 );

@@ -1,17 +1,19 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { idPattern, newId } from '../../shared/ids.ts';
-import { eucaimApplicationForm, formAnswersSchema, validateAnswers } from '../../shared/negotiation/form-template.ts';
+import { formAnswersSchema, validateAnswers } from '../../shared/negotiation/form-template.ts';
+import { nodeSchema } from '../../shared/query.ts';
 import { datasetEventSchema, negotiationEventSchema } from '../../shared/negotiation/lifecycle.ts';
 import type { HubEnv } from '../env.ts';
-import { callingUser, requireAdmin, requireMember } from '../middleware/guards.ts';
+import { callingUser, requireMember } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
+import { conversationRoutes } from './conversation-routes.ts';
+import { currentForm, formVersion } from './forms.ts';
 import { fireDatasetEvent, fireNegotiationEvent, grantTermsSchema } from './lifecycle-service.ts';
 import type { Database } from '../db/client.ts';
-import { recordTrace } from '../tracer/record-trace.ts';
-import { accessGrants, negotiationDatasets, negotiationRequests, negotiations } from './negotiation.sql.ts';
+import { negotiationDatasets, negotiationRequests, negotiations } from './negotiation.sql.ts';
 import { negotiationView, readableNegotiation, unknownDatasets } from './negotiation-store.ts';
 import { waitingFor } from './waiting.ts';
 
@@ -25,6 +27,8 @@ export const createNegotiationSchema = z.union([
         .max(50)
         .refine((rs) => new Set(rs.map((r) => r.id)).size === rs.length, 'a dataset is listed twice'),
       humanReadable: z.string().max(5000).default(''),
+      /** The federated search the datasets were found with (our own explorer's cart). */
+      query: nodeSchema.optional(),
     })
     .strict(),
   z.object({ request: z.string().regex(idPattern('req'), 'not a request id') }).strict(),
@@ -53,8 +57,11 @@ export const negotiationsRoutes = new Hono<HubEnv>()
     if (unknown.length > 0) throw new AppError('bad_request', 'unknown datasets', unknown.map((id) => ({ path: 'resources', message: `no published dataset ${id}` })));
     const id = newId('neg', s.clock.now().getTime());
     const humanReadable = handedOver?.humanReadable ?? ('humanReadable' in body ? body.humanReadable : '');
+    const query = handedOver ? handedOver.query : 'query' in body ? body.query : undefined;
     await s.db.transaction(async (tx) => {
-      await tx.insert(negotiations).values({ id, author: user.user.sub, state: 'DRAFT', formId: eucaimApplicationForm.id, formVersion: eucaimApplicationForm.version, answers: {}, humanReadable });
+      // The newest form version; the negotiation keeps it even when admins store another one.
+      const form = await currentForm(tx);
+      await tx.insert(negotiations).values({ id, author: user.user.sub, state: 'DRAFT', formId: form.id, formVersion: form.version, answers: {}, humanReadable, query: query ?? null });
       await tx.insert(negotiationDatasets).values(datasets.map((d) => ({ negotiationId: id, datasetId: d, state: 'SUBMITTED' as const })));
       if (!handedOver) return;
       // A hand-over starts one negotiation only, even when two tabs try at once.
@@ -78,6 +85,12 @@ export const negotiationsRoutes = new Hono<HubEnv>()
   })
   /** What waits for the caller as a representative or admin, with the events they may fire now. */
   .get('/waiting', async (c) => c.json({ negotiations: await waitingFor(c.get('services').db, callingUser(c)) }))
+  /** The form version this negotiation was started with, which its answers are checked against. */
+  .get('/:id/form', validate('param', idParam), async (c) => {
+    const s = c.get('services');
+    const row = await readableNegotiation(s.db, callingUser(c), c.req.valid('param').id);
+    return c.json(await formVersion(s.db, row.formId, row.formVersion));
+  })
   .get('/:id', validate('param', idParam), async (c) => {
     const s = c.get('services');
     return c.json(await negotiationView(s.db, await readableNegotiation(s.db, callingUser(c), c.req.valid('param').id)));
@@ -89,7 +102,7 @@ export const negotiationsRoutes = new Hono<HubEnv>()
     const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
     if (row.author !== user.user.sub) throw new AppError('forbidden', 'only the researcher who wrote it edits an application');
     const { answers } = c.req.valid('json');
-    const strangers = validateAnswers(eucaimApplicationForm, answers).filter((p) => !p.path.includes('.'));
+    const strangers = validateAnswers(await formVersion(s.db, row.formId, row.formVersion), answers).filter((p) => !p.path.includes('.'));
     if (strangers.length > 0) throw new AppError('unprocessable', 'answers to fields the form does not have', strangers);
     const [saved] = await s.db
       .update(negotiations)
@@ -118,36 +131,5 @@ export const negotiationsRoutes = new Hono<HubEnv>()
       await fireDatasetEvent(s, user, id, datasetId, event, grant);
       return c.json(await negotiationView(s.db, await readableNegotiation(s.db, user, id)));
     },
-  );
-
-/** The caller's access grants with their signed statements, mounted at /api/v1/grants; admins revoke. */
-export const grantsRoutes = new Hono<HubEnv>()
-  .post('/:id/revoke', requireAdmin, validate('param', z.object({ id: z.string().regex(idPattern('grt'), 'not a grant id') })), async (c) => {
-    const s = c.get('services');
-    const { id } = c.req.valid('param');
-    // Revoking twice keeps the first time: the moment access ended is evidence.
-    const [row] = await s.db
-      .update(accessGrants)
-      .set({ revokedAt: sql`coalesce(${accessGrants.revokedAt}, ${s.clock.now().toISOString()}::timestamptz)` })
-      .where(eq(accessGrants.id, id))
-      .returning({ id: accessGrants.id, revokedAt: accessGrants.revokedAt, userSub: accessGrants.userSub, datasetId: accessGrants.datasetId, negotiationId: accessGrants.negotiationId });
-    if (!row?.revokedAt) throw new AppError('not_found', 'no such grant');
-    await recordTrace(s, { userAction: 'ACCESS_REVOKED', userId: row.userSub, datasetIds: [row.datasetId], requestId: row.negotiationId });
-    return c.json({ id: row.id, revokedAt: row.revokedAt.toISOString() });
-  })
-  .get('/', async (c) => {
-    const s = c.get('services');
-    const rows = await s.db.select().from(accessGrants).where(eq(accessGrants.userSub, callingUser(c).user.sub)).orderBy(desc(accessGrants.id));
-    return c.json({
-      grants: rows.map((g) => ({
-        id: g.id,
-        negotiationId: g.negotiationId,
-        datasetId: g.datasetId,
-        access: g.access,
-        conditions: g.conditions,
-        expiresAt: g.expiresAt.toISOString(),
-        revoked: g.revokedAt !== null,
-        jws: g.jws,
-      })),
-    });
-  });
+  )
+  .route('/', conversationRoutes);

@@ -141,7 +141,7 @@ describe('the explorer in Chromium', () => {
     const download = page.waitForEvent('download');
     await page.getByTestId('download-report').click();
     const file = await (await download).path();
-    const report = JSON.parse(await readFile(file, 'utf8')) as { query: { words: string }; search: { id: string }; nodes: { nodeId: string; status: string }[] };
+    const report = JSON.parse(await readFile(file, 'utf8')) as { query: { words: string; tree: unknown }; search: { id: string }; nodes: { nodeId: string; status: string }[] };
     expect(report.search.id).toBe(created.id);
     expect(report.query.words).toBe('Gender is Female AND Modality is MR');
     expect(report.nodes.map((n) => [n.nodeId, n.status])).toEqual([
@@ -155,7 +155,8 @@ describe('the explorer in Chromium', () => {
     expect(await shown(page.getByTestId('cart-count'))).toBe('Request: 1 dataset');
     expect(await breast.getByTestId('add-to-cart').isDisabled()).toBe(true);
     const cart = await page.evaluate(() => JSON.parse(localStorage.getItem('eucaim.access-request-cart') ?? '[]'));
-    expect(cart).toEqual([{ datasetId: 'ds-breast-mr', name: 'Breast MR cohort', nodeId: 'node-a', searchId: created.id }]);
+    // The cart keeps the search's query tree, so the access request can carry it.
+    expect(cart).toEqual([{ datasetId: 'ds-breast-mr', name: 'Breast MR cohort', nodeId: 'node-a', searchId: created.id, from: 'explorer', query: report.query.tree }]);
     // The cart outlives a reload.
     await page.reload();
     await page.getByTestId('explorer-form').waitFor();

@@ -1,7 +1,8 @@
-// The whole access journey in Chromium, each person in their own login: a catalogue hands a
-// selection over, the researcher starts and submits the application, the admin approves and
-// contacts the representative, the representative walks the dataset to "made available" with a
-// grant, and the researcher sees the request concluded and the grant.
+// The whole access journey in Chromium, each person in their own login: the researcher sends the
+// catalogue cart, attaches a file, submits the application and writes to the representatives, the
+// admin approves and contacts the representative, the representative walks the dataset to "made
+// available" with a grant, and the researcher sees the request concluded and the grant under
+// "My datasets" with a signed statement that verifies.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { sampleMetadata } from '../../functions/catalogue/sample.ts';
 import { createCatalogueStore } from '../../functions/catalogue/store.ts';
 import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
 import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
+import { verifyGrant } from '../../shared/negotiation/grant.ts';
 import { sampleAnswers } from '../../shared/negotiation/sample-answers.ts';
 import { buildWeb } from '../../web/build.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
@@ -64,26 +66,39 @@ describe('an access request from hand-over to grant, in Chromium', () => {
     await datasetIn(page, then);
   }
 
-  it('goes from a catalogue hand-over to a granted, concluded request', async () => {
-    // The catalogue's call, anonymous, as the BBMRI-ERIC Negotiator's clients make it.
-    const handedOver = (await (
-      await fetch(`${hub.url}/api/v3/requests`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${hub.url}/search`, humanReadable: 'Prostate MR', resources: [{ id: A }] }) })
-    ).json()) as { redirectUrl: string };
-
-    let page = await logIn('researcher', handedOver.redirectUrl);
-    await page.getByTestId('start-negotiation').click();
+  it('goes from the catalogue cart to a granted, concluded request listed under My datasets', async () => {
+    // The researcher collects the dataset from a catalogue search and sends the cart.
+    let page = await logIn('researcher', `${hub.url}/catalogue?q=prostate`);
+    await page.getByTestId(`catalogue-item-${A}`).getByTestId('add-to-cart').click();
+    await page.goto(`${hub.url}/cart`);
+    await page.getByTestId(`cart-item-${A}`).waitFor();
+    await page.getByTestId('request-access').click();
     await page.getByTestId('negotiation').waitFor();
     const negotiationUrl = page.url();
     const id = negotiationUrl.split('/').at(-1) ?? '';
     expect(id).toMatch(/^neg_/);
-    // The answers as a saved draft on the hub (the form's own filling is covered by negotiation-form.test.ts).
+    // The cart emptied once the negotiation existed, and the request carries the search it came from.
+    expect(await page.evaluate(() => localStorage.getItem('eucaim.access-request-cart'))).toBe('[]');
+    expect(await page.getByTestId('negotiation').textContent()).toContain('catalogue search q=prostate');
+    // An ethics approval attached by content, offered to the form's attachment element.
+    await page.getByTestId('attachment-file').setInputFiles({ name: 'ethics.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nethics approval\n') });
+    await page.getByTestId('attachments').getByText('ethics.pdf').waitFor();
     const client = await hub.client('researcher');
     expect((await client.api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers() } })).status).toBe(200);
     await page.reload();
-    for (let step = 1; step < 6; step++) await page.getByTestId('form-next').click();
+    for (let step = 1; step < 4; step++) await page.getByTestId('form-next').click();
+    // Section 4 offers the attached PDF for the ethics certificate; the hub checks the reference on submit.
+    await page.locator('#f-ethics_certificate').selectOption({ label: 'ethics.pdf' });
+    for (let step = 4; step < 6; step++) await page.getByTestId('form-next').click();
     expect(await page.getByTestId('form-overview').locator('[data-answer=use_case_title]').textContent()).toBe('Prostate lesion detection');
+    expect(await page.getByTestId('form-overview').locator('[data-answer=ethics_certificate]').textContent()).toMatch(/^att_/);
     await page.getByTestId('form-submit').click();
     await page.locator('[data-testid=negotiation][data-state=SUBMITTED]').waitFor();
+    // A message to the representatives, on the timeline with the submission.
+    await page.getByTestId('post-body').fill('We can start in January.');
+    await page.getByTestId('post-send').click();
+    await page.getByTestId('posts').getByText('We can start in January.').waitFor();
+    expect(await page.getByTestId('timeline').locator('[data-kind=post]').count()).toBe(1);
     await page.close();
 
     page = await logIn('admin', negotiationUrl);
@@ -118,6 +133,25 @@ describe('an access request from hand-over to grant, in Chromium', () => {
     await page.locator('[data-testid=negotiation][data-state=CONCLUDED]').waitFor();
     expect(await page.getByTestId(`grant-${A}`).textContent()).toContain('REMOTE_PROCESSING');
     if (process.env.KEEP_SCREENSHOTS) await page.screenshot({ path: path.join(dir, 'concluded.png'), fullPage: true });
+    // My datasets: the grant with its conditions and the signed statement, which verifies with the hub's key.
+    await page.goto(`${hub.url}/my-datasets`);
+    const grant = page.getByTestId(`my-grant-${A}`);
+    await grant.waitFor();
+    expect(await grant.getAttribute('data-status')).toBe('active');
+    expect(await grant.getByTestId('grant-conditions').textContent()).toBe('Results only; no re-identification.');
+    const jws = await grant.getByTestId('grant-jws').inputValue();
+    const keys = await (await (await hub.client()).api.v1.negotiation.keys.$get()).json();
+    expect(await verifyGrant(jws, keys, { issuer: hub.url, user: 'researcher', dataset: A })).toMatchObject({ access: 'REMOTE_PROCESSING', negotiation: id });
+    await page.close();
+  });
+
+  it('tells a logged-in non-member why the cart cannot be sent', async () => {
+    const page = await logIn('outsider', `${hub.url}/catalogue`);
+    await page.getByTestId(`catalogue-item-${A}`).getByTestId('add-to-cart').click();
+    await page.goto(`${hub.url}/cart`);
+    await page.getByTestId(`cart-item-${A}`).waitFor();
+    expect(await page.getByTestId('request-access').isDisabled()).toBe(true);
+    expect(await page.getByTestId('enrol-instructions').textContent()).toContain('members of the EUCAIM group');
     await page.close();
   });
 });

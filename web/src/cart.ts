@@ -1,5 +1,7 @@
 // The access-request cart: datasets a researcher wants to ask for, kept in localStorage so it
-// survives reloads and logins. The negotiation pages will read the same key.
+// survives reloads and logins. Entries written before a field existed stay valid: every field but
+// `datasetId` and `nodeId` is optional.
+import type { QueryBranch } from '../../shared/query.ts';
 
 export const CART_KEY = 'eucaim.access-request-cart';
 const CHANGED = 'eucaim-cart-changed';
@@ -14,6 +16,8 @@ export interface CartItem {
   /** Where it was added, and the catalogue query (`q=…&modality=…`) when it came from a catalogue search. */
   from?: 'explorer' | 'catalogue';
   catalogueQuery?: string;
+  /** The federated search's query tree when it came from the explorer: the access request carries it. */
+  query?: QueryBranch;
 }
 
 export function readCart(): CartItem[] {
@@ -64,3 +68,23 @@ export function onCartChange(cb: (items: CartItem[]) => void): () => void {
     window.removeEventListener('storage', other);
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The body of `POST /api/v1/negotiations` for the cart: each dataset once (the same dataset may be
+ * in the cart from two nodes), the searches in words, and the explorer's query when there is one.
+ */
+export function accessRequestFor(items: readonly CartItem[]): { resources: { id: string }[]; humanReadable: string; query?: QueryBranch } {
+  const ids = [...new Set(items.map((i) => i.datasetId))];
+  const words = [
+    ...new Set(
+      items.map((i) => (i.catalogueQuery ? `catalogue search ${decodeURIComponent(i.catalogueQuery.replaceAll('+', ' '))}` : i.searchId ? `federated search ${i.searchId}` : 'chosen in the catalogue')),
+    ),
+  ];
+  const query = items.find((i) => i.query)?.query;
+  return { resources: ids.map((id) => ({ id })), humanReadable: words.join('; ').slice(0, 5000), ...(query ? { query } : {}) };
+}
+
+/** Datasets the hub cannot take (not catalogue identifiers), so the page can say which before sending. */
+export const unrequestable = (items: readonly CartItem[]) => items.filter((i) => !UUID.test(i.datasetId));

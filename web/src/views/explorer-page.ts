@@ -51,7 +51,8 @@ export function explorerPage(client: HubClient, catalogue: Catalogue): HTMLEleme
     replace(results, h('p', { class: 'muted', role: 'status' }, 'Sending the query to every online node…'));
     try {
       const deadlineSeconds = Number(deadline.value) || undefined;
-      const created = await okJson(await client.api.v1.search.$post({ json: { ast: lensQuery(filters.criteria()), deadlineSeconds } }));
+      const ast = lensQuery(filters.criteria());
+      const created = await okJson(await client.api.v1.search.$post({ json: { ast, deadlineSeconds } }));
       // Disabled only while posting (no double submits); a newer search may replace this one.
       submit.disabled = false;
       let last = created;
@@ -59,10 +60,10 @@ export function explorerPage(client: HubClient, catalogue: Catalogue): HTMLEleme
         signal: controller.signal,
         onUpdate: (view) => {
           last = view;
-          replace(results, resultsView(view, catalogue, 'live', onReport(view)));
+          replace(results, resultsView(view, catalogue, 'live', onReport(view), ast));
         },
       });
-      if (outcome === 'gave_up') replace(results, resultsView(last, catalogue, outcome, onReport(last)));
+      if (outcome === 'gave_up') replace(results, resultsView(last, catalogue, outcome, onReport(last), ast));
     } catch (err) {
       if (!controller.signal.aborted) replace(results, errorBox(err, 'The search failed'));
       submit.disabled = false;

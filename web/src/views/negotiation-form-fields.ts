@@ -10,6 +10,8 @@ export interface FieldContext {
   set(value: unknown): void;
   /** The datasets the request is for, shown by the request summary. */
   datasets: CartItem[];
+  /** Files attached to the stored request; absent in the preview, where nothing can be attached yet. */
+  attachments?: { id: string; name: string; contentType: string }[];
 }
 
 const errorId = (el: FormElement) => `err-${el.id}`;
@@ -118,9 +120,18 @@ function control(el: FormElement, ctx: FieldContext): HTMLElement {
           el.statement,
         ),
       );
-    case 'attachment':
+    case 'attachment': {
       // Uploads need a negotiation to belong to; until it exists the form says so instead of pretending.
-      return h('div', { class: 'field' }, h('p', { class: 'field-title' }, el.label), h('p', { class: 'muted' }, `Attach it (${el.accept.join(', ')}) once the request is created.`));
+      if (!ctx.attachments) return h('div', { class: 'field' }, h('p', { class: 'field-title' }, el.label), h('p', { class: 'muted' }, `Attach it (${el.accept.join(', ')}) once the request is created.`));
+      const fitting = ctx.attachments.filter((a) => el.accept.includes(a.contentType));
+      const select = h(
+        'select',
+        { ...common, onchange: (ev) => ctx.set((ev.target as HTMLSelectElement).value || undefined) },
+        h('option', { value: '' }, fitting.length ? '— choose an attached file —' : `— attach a file (${el.accept.join(', ')}) under Attachments first —`),
+        ...fitting.map((a) => h('option', { value: a.id, selected: ctx.value === a.id }, a.name)),
+      );
+      return labelled(el, select);
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import { type HubClient, okJson } from '../api.ts';
 import { readCart } from '../cart.ts';
 import { h, replace } from '../dom.ts';
 import { errorBox } from './error-box.ts';
-import { formField, showFieldError } from './negotiation-form-fields.ts';
+import { type FieldContext, formField, showFieldError } from './negotiation-form-fields.ts';
 
 type ServedForm = InferResponseType<HubClient['api']['v1']['negotiation']['form']['$get']>;
 
@@ -45,7 +45,10 @@ function shown(form: FormDefinition, id: string, value: unknown): string {
 }
 
 /** `onSubmit` runs once the shared validator finds nothing; it answers what to tell the applicant. */
-export function negotiationForm(form: FormDefinition, opts: { store: DraftStore; onSubmit(answers: FormAnswers): Promise<string> }): HTMLElement {
+export function negotiationForm(
+  form: FormDefinition,
+  opts: { store: DraftStore; onSubmit(answers: FormAnswers): Promise<string>; datasets?: FieldContext['datasets']; attachments?: FieldContext['attachments'] },
+): HTMLElement {
   const answers = opts.store.load();
   const root = h('div', { class: 'negotiation-form', 'data-testid': 'negotiation-form' });
   const status = h('p', { class: 'muted', role: 'status', 'data-testid': 'form-status' });
@@ -129,7 +132,7 @@ export function negotiationForm(form: FormDefinition, opts: { store: DraftStore;
     const body =
       section.kind === 'overview'
         ? overview()
-        : h('div', {}, ...section.elements.map((el) => formField(el, { value: answers[el.id], set: set(el.id), datasets: readCart() })));
+        : h('div', {}, ...section.elements.map((el) => formField(el, { value: answers[el.id], set: set(el.id), datasets: opts.datasets ?? readCart(), attachments: opts.attachments })));
     replace(
       root,
       progress(),

@@ -1,6 +1,6 @@
 // One negotiation as its researcher, a representative of one of its datasets or an admin sees it:
 // the states, the buttons for exactly the events the shared chart lets this viewer fire now, the
-// application (editable while a draft), and the timeline. The hub re-checks every event.
+// application (editable while a draft), attachments, messages and the timeline. The hub re-checks every event.
 import type { InferResponseType } from 'hono/client';
 import type { FormAnswers, FormDefinition } from '../../../shared/negotiation/form-template.ts';
 import { type DatasetEvent, datasetChart, DATASETS_MOVE_WHILE, type NegotiationEvent, negotiationChart } from '../../../shared/negotiation/lifecycle.ts';
@@ -8,6 +8,7 @@ import { allowedEvents, type LifecycleRole } from '../../../shared/negotiation/s
 import { type HubClient, type Me, okJson } from '../api.ts';
 import { h } from '../dom.ts';
 import { errorBox } from './error-box.ts';
+import { attachmentsSection, postsSection, timelineSection } from './negotiation-conversation.ts';
 import { negotiationForm } from './negotiation-form.ts';
 
 type View = InferResponseType<HubClient['api']['v1']['negotiations'][':id']['$get'], 200>;
@@ -88,8 +89,13 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
     ),
   );
 
+  const ctx = { client, me, id, author: view.author, datasets: view.datasets, reload };
+  // The author changes the application while it is a draft, and attachments also while a dataset is returned.
+  const editable = view.state === 'DRAFT' || view.datasets.some((d) => d.state === 'RETURNED_FOR_RESUBMISSION');
+  const files = await attachmentsSection({ ...ctx, editable });
   if (view.state === 'DRAFT' && me.sub === view.author) {
-    const form = (await okJson(await client.api.v1.negotiation.form.$get())) as FormDefinition;
+    // The version this request started with, not necessarily the newest one.
+    const form = (await okJson(await client.api.v1.negotiations[':id'].form.$get({ param: { id } }))) as FormDefinition;
     const store = {
       load: () => ({ ...(view.answers as FormAnswers) }),
       save: async (answers: FormAnswers) => {
@@ -101,8 +107,10 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
       reload();
       return 'Submitted.';
     };
-    root.append(h('section', { class: 'card' }, h('h2', {}, form.title), negotiationForm(form, { store, onSubmit: submit })));
+    const datasets = view.datasets.map((d) => ({ datasetId: d.id, name: d.id, nodeId: '' }));
+    root.append(h('section', { class: 'card' }, h('h2', {}, form.title), negotiationForm(form, { store, onSubmit: submit, datasets, attachments: files.attachments })));
   }
+  root.append(files.section);
 
   if (me.sub === view.author) {
     const grants = (await okJson(await client.api.v1.grants.$get())).grants.filter((g) => g.negotiationId === id);
@@ -112,19 +120,28 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
           'section',
           { class: 'card', 'data-testid': 'grants' },
           h('h2', {}, 'Your grants'),
-          h('p', { class: 'muted' }, 'Signed statements the nodes check before they let you process the data.'),
-          h('ul', {}, ...grants.map((g) => h('li', { 'data-testid': `grant-${g.datasetId}` }, `${g.datasetId}: ${g.access} until ${g.expiresAt.slice(0, 10)}`, g.revoked ? ' (revoked)' : '', g.conditions ? ` · ${g.conditions}` : ''))),
+          h('p', { class: 'muted' }, 'Signed statements the nodes check before they let you process the data; all of them are under ', h('a', { href: '/my-datasets' }, 'My datasets'), '.'),
+          h('ul', {}, ...grants.map((g) => h('li', { 'data-testid': `grant-${g.datasetId}` }, `${g.datasetTitle}: ${g.access} until ${g.expiresAt.slice(0, 10)}`, g.revoked ? ' (revoked)' : '', g.conditions ? ` · ${g.conditions}` : ''))),
         ),
       );
   }
-
-  root.append(
-    h(
-      'section',
-      { class: 'card' },
-      h('h2', {}, 'Timeline'),
-      h('ol', { 'data-testid': 'timeline' }, ...view.timeline.map((t) => h('li', {}, `${new Date(t.at).toLocaleString()} · ${t.role} · ${t.event}${t.datasetId ? ` (${t.datasetId})` : ''}: ${t.from} → ${t.to}`))),
-    ),
-  );
+  if (me.roles.includes('platform_admin') && view.grants.length)
+    root.append(
+      h(
+        'section',
+        { class: 'card', 'data-testid': 'issued-grants' },
+        h('h2', {}, 'Grants issued'),
+        h(
+          'ul',
+          {},
+          ...view.grants.map((g) => {
+            const revoke = h('button', { type: 'button', class: 'small', 'data-testid': `revoke-${g.id}`, disabled: g.revoked }, g.revoked ? 'Revoked' : 'Revoke');
+            revoke.addEventListener('click', () => run(revoke, () => client.api.v1.grants[':id'].revoke.$post({ param: { id: g.id } })));
+            return h('li', {}, `${g.datasetId}: ${g.access} until ${g.expiresAt.slice(0, 10)} `, revoke);
+          }),
+        ),
+      ),
+    );
+  root.append(await postsSection(ctx), await timelineSection(ctx));
   return root;
 }

@@ -1,6 +1,7 @@
 import type { Catalogue, SearchView } from '../api.ts';
 import { addToCart, inCart } from '../cart.ts';
 import { h } from '../dom.ts';
+import type { QueryBranch } from '../../../shared/query.ts';
 import type { PollOutcome } from '../search-poll.ts';
 import { type NodeRow, nodeNotes, statusLabels } from './node-notes.ts';
 
@@ -9,18 +10,18 @@ function count(n: NodeRow, field: 'subjects_count' | 'studies_count'): string {
   return n.status === 'answered' && n.result ? String(n.result.total[field]) : '—';
 }
 
-function cartButton(view: SearchView, n: NodeRow, d: { id: string; name: string }): HTMLButtonElement {
+function cartButton(view: SearchView, n: NodeRow, d: { id: string; name: string }, query?: QueryBranch): HTMLButtonElement {
   const added = inCart(d.id, n.nodeId);
   const button = h('button', { type: 'button', class: 'small', 'data-testid': 'add-to-cart', disabled: added }, added ? 'In request' : 'Add to request');
   button.addEventListener('click', () => {
-    addToCart({ datasetId: d.id, name: d.name, nodeId: n.nodeId, searchId: view.id });
+    addToCart({ datasetId: d.id, name: d.name, nodeId: n.nodeId, searchId: view.id, from: 'explorer', query });
     button.disabled = true;
     button.textContent = 'In request';
   });
   return button;
 }
 
-function nodeRows(view: SearchView, n: NodeRow, catalogue: Catalogue): HTMLTableRowElement[] {
+function nodeRows(view: SearchView, n: NodeRow, catalogue: Catalogue, query?: QueryBranch): HTMLTableRowElement[] {
   const head = h(
     'tr',
     { class: 'node-row', 'data-testid': `row-${n.nodeId}`, 'data-status': n.status },
@@ -42,7 +43,7 @@ function nodeRows(view: SearchView, n: NodeRow, catalogue: Catalogue): HTMLTable
         h('td', {}, ''),
         h('td', { class: 'num', 'data-testid': 'subjects' }, String(d.subjects_count)),
         h('td', { class: 'num', 'data-testid': 'studies' }, String(d.studies_count)),
-        h('td', {}, cartButton(view, n, d)),
+        h('td', {}, cartButton(view, n, d, query)),
       ),
     ),
   ];
@@ -57,7 +58,8 @@ function summary(view: SearchView, outcome: PollOutcome | 'live'): string {
 }
 
 /** Per provider (node) and dataset, with totals and each node's status; redrawn on every change. */
-export function resultsView(view: SearchView, catalogue: Catalogue, outcome: PollOutcome | 'live', onReport: () => void): HTMLElement {
+/** `query` is the search's tree, carried into the access-request cart with each dataset added. */
+export function resultsView(view: SearchView, catalogue: Catalogue, outcome: PollOutcome | 'live', onReport: () => void, query?: QueryBranch): HTMLElement {
   if (view.nodes.length === 0) {
     return h('p', { class: 'muted', 'data-testid': 'no-nodes' }, 'No node is registered yet, so nobody could be asked.');
   }
@@ -79,7 +81,7 @@ export function resultsView(view: SearchView, catalogue: Catalogue, outcome: Pol
         {},
         h('tr', {}, ...['Provider / dataset', 'Status', 'Subjects', 'Studies', 'Notes'].map((t, i) => h('th', { scope: 'col', class: i === 2 || i === 3 ? 'num' : undefined }, t))),
       ),
-      h('tbody', {}, ...view.nodes.flatMap((n) => nodeRows(view, n, catalogue))),
+      h('tbody', {}, ...view.nodes.flatMap((n) => nodeRows(view, n, catalogue, query))),
       h(
         'tfoot',
         {},

@@ -1,0 +1,58 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import { idPattern } from '../../shared/ids.ts';
+import { catalogueDatasets } from '../catalogue/catalogue.sql.ts';
+import type { HubEnv } from '../env.ts';
+import { callingUser, requireAdmin } from '../middleware/guards.ts';
+import { validate } from '../middleware/validate.ts';
+import { recordTrace } from '../tracer/record-trace.ts';
+import { recordHappening } from './happenings.ts';
+import { dispatchSoon } from './lifecycle-service.ts';
+import { accessGrants } from './negotiation.sql.ts';
+
+/** The caller's access grants with their signed statements ("My datasets"), mounted at /api/v1/grants; admins revoke. */
+export const grantsRoutes = new Hono<HubEnv>()
+  .post('/:id/revoke', requireAdmin, validate('param', z.object({ id: z.string().regex(idPattern('grt'), 'not a grant id') })), async (c) => {
+    const s = c.get('services');
+    const { id } = c.req.valid('param');
+    const now = s.clock.now();
+    // Revoking twice keeps the first time (the moment access ended is evidence) and tells people once.
+    const first = await s.db.transaction(async (tx) => {
+      const [row] = await tx.update(accessGrants).set({ revokedAt: now }).where(and(eq(accessGrants.id, id), isNull(accessGrants.revokedAt))).returning();
+      if (row) await recordHappening(tx, { negotiationId: row.negotiationId, datasetId: row.datasetId, type: 'grant.revoked', actor: callingUser(c).user.sub, title: `Access to dataset ${row.datasetId} was revoked`, audience: { author: true, representatives: [row.datasetId] }, data: { grantId: row.id } }, now);
+      return row;
+    });
+    const [row] = first ? [first] : await s.db.select().from(accessGrants).where(eq(accessGrants.id, id));
+    if (!row?.revokedAt) throw new AppError('not_found', 'no such grant');
+    if (first) {
+      await recordTrace(s, { userAction: 'ACCESS_REVOKED', userId: row.userSub, datasetIds: [row.datasetId], requestId: row.negotiationId });
+      await dispatchSoon(s);
+    }
+    return c.json({ id: row.id, revokedAt: row.revokedAt.toISOString() });
+  })
+  .get('/', async (c) => {
+    const s = c.get('services');
+    const rows = await s.db
+      .select({ g: accessGrants, title: catalogueDatasets.title })
+      .from(accessGrants)
+      .leftJoin(catalogueDatasets, eq(catalogueDatasets.id, accessGrants.datasetId))
+      .where(eq(accessGrants.userSub, callingUser(c).user.sub))
+      .orderBy(desc(accessGrants.id));
+    return c.json({
+      grants: rows.map(({ g, title }) => ({
+        id: g.id,
+        negotiationId: g.negotiationId,
+        datasetId: g.datasetId,
+        datasetTitle: title ?? g.datasetId,
+        access: g.access,
+        conditions: g.conditions,
+        issuedAt: g.createdAt.toISOString(),
+        expiresAt: g.expiresAt.toISOString(),
+        revoked: g.revokedAt !== null,
+        revokedAt: g.revokedAt?.toISOString() ?? null,
+        jws: g.jws,
+      })),
+    });
+  });
