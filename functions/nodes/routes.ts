@@ -5,6 +5,7 @@ import { ed25519PublicJwkSchema, nodeIdSchema } from '../../shared/node-auth.ts'
 import type { HubEnv } from '../env.ts';
 import { requireAdmin, requireMember } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
+import { latestHealth } from '../processing/health-repo.ts';
 import { listNodes } from './node-repo.ts';
 import { nodeAdmins, nodes } from './nodes.sql.ts';
 
@@ -21,8 +22,15 @@ export const registerNodeSchema = z
 export const nodeRoutes = new Hono<HubEnv>()
   .get('/', requireMember, async (c) => {
     const list = await listNodes(c.get('services'));
+    // The latest health report per node (federated processing's network monitor), or null.
+    const health = await latestHealth(c.get('services'), list.map((n) => n.id));
     return c.json({
-      nodes: list.map((n) => ({ ...n, lastSeenAt: n.lastSeenAt?.toISOString() ?? null, capabilitiesAt: n.capabilitiesAt?.toISOString() ?? null })),
+      nodes: list.map((n) => ({
+        ...n,
+        lastSeenAt: n.lastSeenAt?.toISOString() ?? null,
+        capabilitiesAt: n.capabilitiesAt?.toISOString() ?? null,
+        health: health.get(n.id) ?? null,
+      })),
     });
   })
   /** Registers a bridge with the public key its `enrol` printed. Re-registering an id is a conflict. */

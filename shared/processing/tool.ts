@@ -71,6 +71,8 @@ export const toolApprovalSchema = z
       })
       .strict(),
     description: z.string().max(2000).optional(),
+    /** Where people read how to use the tool (the seed's tool pages); shown, never fetched. */
+    docsUrl: z.string().url().max(500).regex(/^https?:\/\//, 'must be an http(s) link').optional(),
     parameters: z.array(parameterSpecSchema).max(100),
     /** Which datasets a run may get: at least one input, at most this many. */
     inputs: z.object({ min: z.number().int().min(0).default(1), max: z.number().int().min(1).max(100).default(10) }).strict(),
