@@ -38,7 +38,28 @@ describe('loadBridgeConfig', () => {
       mappingsFile: undefined,
       reindexIntervalMs: 600_000,
       mediator: undefined,
+      processing: undefined,
+      hubGrantKeys: undefined,
+      healthIntervalMs: 30_000,
     });
+  });
+
+  it('turns processing on with SANDBOX_PATH and names each bad processing setting with the others', () => {
+    const config = loadBridgeConfig({ ...minimal, SANDBOX_PATH: '/sandbox', TOOLS_FILE: '/etc/tools.json', CONTAINER_SOCKET: '/run/podman.sock', HEALTH_INTERVAL_SECONDS: '5' });
+    expect(config.processing).toEqual({ sandboxDir: '/sandbox', socketPath: '/run/podman.sock', toolsFile: '/etc/tools.json', toolUser: '65534:65534', logCapBytes: 1024 * 1024, nvidiaSmi: 'nvidia-smi' });
+    expect(config.healthIntervalMs).toBe(5000);
+    // Processing settings without SANDBOX_PATH are not checked: processing is simply off.
+    expect(loadBridgeConfig({ ...minimal, TOOL_USER: '0:0' }).processing).toBeUndefined();
+    expect(problems({ ...minimal, NODE_ID: undefined, SANDBOX_PATH: '/s', TOOL_USER: '0:0', RUN_LOG_CAP_BYTES: '10' })).toEqual([
+      'NODE_ID is missing',
+      'TOOLS_FILE is missing',
+      'TOOL_USER must be uid:gid, both non-zero',
+      'RUN_LOG_CAP_BYTES Too small: expected number to be >=1024',
+    ]);
+    expect(problems({ ...minimal, SANDBOX_PATH: '/s', TOOLS_FILE: '/t', MEDIATOR_URL: 'http://m', MEDIATOR_SECRET: 'x' })).toEqual([
+      "SANDBOX_PATH cannot be used with MEDIATOR_URL (runs need the bridge's own index)",
+    ]);
+    expect(loadBridgeConfig({ ...minimal, HUB_GRANT_KEYS: JSON.stringify([key]) }).hubGrantKeys).toEqual([key]);
   });
 
   it('reads the obfuscation, re-index and mediator settings', () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ed25519PublicJwkSchema, nodeIdSchema } from '../shared/node-auth.ts';
+import { type ProcessingConfig, parseProcessingEnv } from './processing/config.ts';
 import { DEFAULT_PRIVACY, type PrivacySettings } from './query/obfuscate.ts';
 
 /** A hub job-signing key as pinned in HUB_JOB_KEYS or served by the hub: public, with a key id. */
@@ -61,6 +62,8 @@ const envSchema = z
     HUB_AUDIENCE: z.string().min(1).optional(),
     HUB_JOB_KEYS: jsonKeys.optional(),
     HUB_ISSUER: z.string().min(1).optional(),
+    HUB_GRANT_KEYS: jsonKeys.optional(),
+    HEALTH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     KEY_FILE: z.string().min(1),
     DATA_DIR: z.string().min(1),
     STATE_DIR: z.string().min(1),
@@ -73,10 +76,13 @@ const envSchema = z
     MEDIATOR_URL: httpUrl.optional(),
     MEDIATOR_SECRET: z.string().min(1).optional(),
     MEDIATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    SANDBOX_PATH: z.string().min(1).optional(),
     ...privacyEnv,
   })
   .superRefine((env, ctx) => {
     if (env.MEDIATOR_URL && !env.MEDIATOR_SECRET) ctx.addIssue({ code: 'custom', path: ['MEDIATOR_SECRET'], message: 'is required when MEDIATOR_URL is set' });
+    // Runs read their inputs from the bridge's own index, which a mediator node does not build.
+    if (env.MEDIATOR_URL && env.SANDBOX_PATH) ctx.addIssue({ code: 'custom', path: ['SANDBOX_PATH'], message: 'cannot be used with MEDIATOR_URL (runs need the bridge\'s own index)' });
     if (env.JOB_SOURCE !== 'sqs') return;
     // SQS settings are only required when SQS is the job source; say so by name.
     if (!env.SQS_QUEUE_URL) ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL'], message: 'is required when JOB_SOURCE=sqs' });
@@ -107,6 +113,11 @@ export interface BridgeConfig {
   reindexIntervalMs: number;
   /** Set when the node answers through its own mediator instead of the bridge's index. */
   mediator?: { url: string; secret: string; timeoutMs: number };
+  /** Set when the node runs approved tools (SANDBOX_PATH); undefined: processing off. */
+  processing?: ProcessingConfig;
+  /** Pinned public grant keys of the hub; undefined: read from the hub's public key route. */
+  hubGrantKeys?: HubJobKey[];
+  healthIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -120,13 +131,14 @@ export class ConfigError extends Error {
 export function loadBridgeConfig(env: Record<string, string | undefined>): BridgeConfig {
   const cleaned: Record<string, string | undefined> = cleanEnv(env);
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const processing = parseProcessingEnv(cleaned);
+  if (!parsed.success || processing.problems.length > 0) {
+    const problems = (parsed.success ? [] : parsed.error.issues).map((issue) => {
       const name = issue.path.map(String).join('.') || '(environment)';
       const top = String(issue.path[0] ?? '');
       return `${name} ${cleaned[top] === undefined && issue.code === 'invalid_type' ? 'is missing' : issue.message}`;
     });
-    throw new ConfigError(problems);
+    throw new ConfigError([...problems, ...processing.problems]);
   }
   const e = parsed.data;
   const hubUrl = e.HUB_URL.replace(/\/+$/, '');
@@ -148,6 +160,9 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
     privacy: privacyOf(e),
     mappingsFile: e.MAPPINGS_FILE ? resolve(e.MAPPINGS_FILE) : undefined,
     reindexIntervalMs: e.REINDEX_INTERVAL_SECONDS * 1000,
+    processing: processing.config,
+    hubGrantKeys: e.HUB_GRANT_KEYS,
+    healthIntervalMs: e.HEALTH_INTERVAL_SECONDS * 1000,
     mediator: e.MEDIATOR_URL ? { url: e.MEDIATOR_URL.replace(/\/+$/, ''), secret: e.MEDIATOR_SECRET as string, timeoutMs: e.MEDIATOR_TIMEOUT_MS } : undefined,
   };
 }

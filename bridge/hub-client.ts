@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { type Heartbeat, type JobResult, type LeasedJobs, type NodeReport, leasedJobsSchema } from '../shared/job-protocol.ts';
 import { type PrivateJwk, signNodeRequest } from '../shared/node-auth.ts';
+import { type RunStatusReport, type UploadGrant, type UploadRequest, uploadGrantSchema } from '../shared/processing/bridge-api.ts';
+import type { NodeHealth } from '../shared/processing/health.ts';
 import { hubJobKeySchema } from './config.ts';
 
 export { type Heartbeat, heartbeatSchema } from '../shared/job-protocol.ts';
@@ -60,6 +62,20 @@ export class HubClient {
 
   async heartbeat(body: Heartbeat, signal?: AbortSignal): Promise<void> {
     await this.call('POST', '/api/v1/bridge/heartbeat', body, signal);
+  }
+
+  async postHealth(body: NodeHealth, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', '/api/v1/bridge/health', body, signal);
+  }
+
+  async postRunStatus(runId: string, body: RunStatusReport, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', `/api/v1/bridge/runs/${encodeURIComponent(runId)}/status`, body, signal);
+  }
+
+  /** Where to PUT each file of a run: one URL per file, with the headers the PUT must carry. */
+  async requestUploads(runId: string, body: UploadRequest, signal?: AbortSignal): Promise<UploadGrant> {
+    const path = `/api/v1/bridge/runs/${encodeURIComponent(runId)}/uploads`;
+    return parseAnswer(uploadGrantSchema, await this.call('POST', path, body, signal), path);
   }
 
   async jobKeys(signal?: AbortSignal): Promise<JobKeysResponse> {

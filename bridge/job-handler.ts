@@ -48,6 +48,11 @@ export interface JobHandlerDeps {
   store: HandledJobStore;
   /** Runs a verified job; only ever called after every check has passed. */
   execute: (job: VerifiedJob) => Promise<CountResult | Unsupported>;
+  /**
+   * Takes a verified processing job (run or cancel) and resolves once it is durably taken, before
+   * the run ends: the job is then acknowledged, and the run reports through its own status route.
+   */
+  accept?: (job: VerifiedJob) => Promise<void>;
   logger: Logger;
   backoff?: BackoffOptions;
   now?: () => number;
@@ -78,6 +83,20 @@ export class JobHandler {
       deps.logger.warn('job refused', { jobId, reason: refusal.reason });
       await this.report({ jobId, receipt: envelope.receipt, reason: refusal.reason, message: REFUSAL_MESSAGES[refusal.reason] }, stop);
       await this.ack(envelope);
+      return;
+    }
+    if (job.body.kind !== 'search.count' && deps.accept) {
+      try {
+        await deps.accept(job);
+      } catch (err) {
+        // Not taken (a full disk, say): unacknowledged, so the hub delivers it again later.
+        deps.logger.error('taking a processing job failed', { jobId: job.jobId, kind: job.body.kind, error: describeError(err) });
+        return;
+      }
+      // Delivered from here on: a redelivery is refused as a replay (and that refusal acknowledges it).
+      await deps.store.markDelivered(job.jobId, job.expiresAt);
+      await this.ack(envelope);
+      deps.logger.info('processing job taken', { jobId: job.jobId, kind: job.body.kind, runId: job.body.payload.runId });
       return;
     }
     let result = deps.store.pendingResult(job.jobId);

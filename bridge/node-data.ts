@@ -23,6 +23,8 @@ export interface NodeData {
   /** Re-indexes every REINDEX_INTERVAL_SECONDS until stopped (returns at once with a mediator or 0). */
   reindexLoop(signal: AbortSignal): Promise<void>;
   lastIndex?: IndexRunSummary;
+  /** The bridge's own index (absent when a mediator answers): what runs read their inputs from. */
+  db?: Db;
   close(): void;
 }
 
@@ -62,6 +64,7 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
         await reindex().catch((err: unknown) => logger.error('re-indexing failed; the previous index stays in use', { error: describeError(err) }));
       }
     },
+    db,
     close: () => db.close(),
   };
   const reindex = async () => {

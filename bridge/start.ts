@@ -9,6 +9,7 @@ import { type NodeData, openNodeData } from './node-data.ts';
 import { HubJobSource, type JobSource, SqsJobSource } from './job-source.ts';
 import { loadNodeKey } from './keys.ts';
 import { type Logger, describeError, jsonLogger } from './logger.ts';
+import { type BridgeProcessing, openProcessing } from './processing/wiring.ts';
 import { BRIDGE_VERSION } from './version.ts';
 import { BridgeWorker } from './worker.ts';
 
@@ -20,6 +21,8 @@ export interface StartOptions {
   /** Used when JOB_SOURCE=sqs; by default one is built from AWS_REGION / SQS_ENDPOINT. */
   sqsClient?: SQSClient;
   heartbeatIntervalMs?: number;
+  /** Default: HEALTH_INTERVAL_SECONDS (30 s). */
+  healthIntervalMs?: number;
   minPollIntervalMs?: number;
   longPollSeconds?: number;
   backoff?: BackoffOptions;
@@ -27,6 +30,7 @@ export interface StartOptions {
 
 export interface RunningBridge {
   data: NodeData;
+  processing: BridgeProcessing;
   /** Resolves when the worker has stopped. */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -71,6 +75,10 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: opts.fetch });
   const trust = await resolveHubTrust(config, hub, logger, controller.signal);
   const store = await HandledJobStore.open(config.stateDir);
+  const processing = await openProcessing({ config, hub, issuer: trust.issuer, db: data.db, logger, fetch: opts.fetch, healthIntervalMs: opts.healthIntervalMs, backoff: opts.backoff }).catch((err: unknown) => {
+    data.close();
+    throw err;
+  });
   const sourceConfig = config.jobSource;
   const source: JobSource =
     sourceConfig.kind === 'sqs'
@@ -87,16 +95,17 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     store,
     logger,
     execute: (job) => {
-      // Processing jobs are handled once the bridge runs tools; until then they get a clear error.
+      // Processing jobs go to `accept`; nothing else reaches here but a count.
       if (job.body.kind !== 'search.count') throw new SafeJobError('unsupported_job', `this node does not handle ${job.body.kind} jobs`);
       return data.answer(job.body.payload.query);
     },
+    accept: (job) => processing.jobs.accept(job),
     heartbeat: () => ({ version: BRIDGE_VERSION, datasets: data.datasets(), capabilities: data.capabilities() }),
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     minPollIntervalMs: opts.minPollIntervalMs,
     backoff: opts.backoff,
   });
-  const done = Promise.all([worker.run(controller.signal), data.reindexLoop(controller.signal)])
+  const done = Promise.all([worker.run(controller.signal), data.reindexLoop(controller.signal), processing.loops(controller.signal)])
     .then(() => undefined)
     .finally(() => {
       data.close();
@@ -104,6 +113,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     });
   return {
     data,
+    processing,
     done,
     stop: async () => {
       controller.abort();

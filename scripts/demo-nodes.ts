@@ -14,6 +14,8 @@ export interface PreparedNode {
   keyFile: string;
   data: string;
   state: string;
+  /** SANDBOX_PATH when the demo has processing: beside the data, so inputs can be hard links. */
+  sandbox: string;
   /** The node's first dataset (kept for callers that seed one dataset), and all of them. */
   datasetIds: string[];
 }
@@ -45,5 +47,5 @@ export async function prepareDemoNode(
   if (res.status !== 201 && res.status !== 409) {
     throw new Error(`registering ${node.id} failed: ${res.status} ${await res.text()}`);
   }
-  return { keyFile, data, state, datasetIds: datasets.map((d) => d.id) };
+  return { keyFile, data, state, sandbox: path.join(root, 'sandbox'), datasetIds: datasets.map((d) => d.id) };
 }

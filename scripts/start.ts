@@ -8,7 +8,9 @@ import { startOidcProvider } from './oidc/provider.ts';
 import { fetchDemoToken } from './oidc/token-client.ts';
 import { buildWeb } from '../web/build.ts';
 import { seedDemoCatalogue } from './demo-catalogue.ts';
-import { DEMO_NODES, prepareDemoNode } from './demo-nodes.ts';
+import { DEMO_NODES, type PreparedNode, prepareDemoNode } from './demo-nodes.ts';
+import { type DemoProcessing, prepareDemoProcessing } from './demo-processing.ts';
+import { seedDemoProcessing } from './demo-processing-seed.ts';
 
 /**
  * `npm start`: the whole federation on one machine — OIDC provider, hub (API + web app) and two
@@ -20,6 +22,7 @@ const port = Number(env.PORT ?? 8080);
 const oidcPort = Number(env.OIDC_PORT ?? 8081);
 const publicUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${port}`;
 const children: ChildProcess[] = [];
+let processing: DemoProcessing | undefined;
 const log = (msg: string) => console.log(`[start] ${msg}`);
 
 async function main() {
@@ -39,18 +42,28 @@ async function main() {
   );
   const adminToken = await fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dataDir, 'oidc'), username: 'admin' });
   const hubKeys = JSON.stringify(hub.services.jobSigner.publicKeys());
+  // Both bridges run the demo tool when this machine has Podman; without it they answer counts only.
+  const prepared = await prepareDemoProcessing(dataDir);
+  if ('missing' in prepared) log(`processing off: ${prepared.missing}`);
+  else processing = prepared;
   for (const node of DEMO_NODES) {
-    const prepared = await prepareDemoNode(node, { dataDir, hubUrl: publicUrl, adminToken });
-    children.push(startBridge(node.id, prepared, hubKeys));
+    const ready = await prepareDemoNode(node, { dataDir, hubUrl: publicUrl, adminToken });
+    children.push(startBridge(node.id, ready, hubKeys));
   }
   // The nodes' datasets enter the catalogue as a data holder registers them: through its API.
   const holderToken = await fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dataDir, 'oidc'), username: 'dataholder' });
   await seedDemoCatalogue({ hubUrl: publicUrl, adminToken, holderToken, nodes: DEMO_NODES });
+  if (processing) {
+    const token = (username: string) => fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dataDir, 'oidc'), username });
+    const tokens = { admin: adminToken, holder: holderToken, researcher: await token('researcher'), representative: await token('representative') };
+    await seedDemoProcessing({ hubUrl: publicUrl, approval: processing.approval, nodes: DEMO_NODES, tokens });
+  }
 
   const stop = async () => {
     log('stopping');
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await processing?.stop();
     await hub.stop();
     await oidc.close();
     process.exit(0);
@@ -60,7 +73,10 @@ async function main() {
   banner(oidc.issuer);
 }
 
-function startBridge(nodeId: string, prepared: { keyFile: string; data: string; state: string }, hubKeys: string) {
+function startBridge(nodeId: string, prepared: PreparedNode, hubKeys: string) {
+  const processingEnv = processing
+    ? { SANDBOX_PATH: prepared.sandbox, TOOLS_FILE: processing.toolsFile, CONTAINER_SOCKET: processing.pm.socketPath }
+    : { SANDBOX_PATH: '' };
   const child = spawn(process.execPath, ['--import', 'tsx', 'bridge/cli.ts', 'start'], {
     env: {
       ...env,
@@ -70,6 +86,7 @@ function startBridge(nodeId: string, prepared: { keyFile: string; data: string; 
       KEY_FILE: prepared.keyFile,
       DATA_DIR: prepared.data,
       STATE_DIR: prepared.state,
+      ...processingEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,6 +107,7 @@ function banner(oidcIssuer: string) {
     `  health            ${publicUrl}/api/v1/health`,
     `  OIDC provider     ${oidcIssuer}`,
     `  bridges           ${DEMO_NODES.map((n) => n.id).join(', ')} (separate processes)`,
+    `  processing        ${processing ? `on: tool ${processing.approval.id}@${processing.approval.version} (${processing.approval.image.digest.slice(0, 19)}…) through a private Podman; researcher holds processing grants (see /workspace)` : 'off (no Podman here)'}`,
     `  demo logins       ${DEMO_ACCOUNTS.map((a) => a.sub).join(', ')} — password "${DEMO_PASSWORD}"`,
     '  a token for curl  npm run token -- researcher',
     `  state kept in     ${path.relative(process.cwd(), dataDir) || '.'}`,
@@ -99,9 +117,10 @@ function banner(oidcIssuer: string) {
   console.log(lines.join('\n'));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err instanceof ConfigError ? err.message : err);
   for (const child of children) child.kill('SIGTERM');
+  await processing?.stop().catch(() => {});
   process.exit(1);
 });
 

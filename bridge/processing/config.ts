@@ -27,12 +27,22 @@ export interface ProcessingConfig {
 
 /** Undefined when processing is off; otherwise the settings, or an error naming each bad one. */
 export function loadProcessingConfig(env: Record<string, string | undefined>): ProcessingConfig | undefined {
+  const parsed = parseProcessingEnv(env);
+  if (parsed.problems.length > 0) throw new Error(`invalid processing configuration: ${parsed.problems.join('; ')}`);
+  return parsed.config;
+}
+
+/** The same, with the problems as a list (one per setting) for the bridge's own configuration error. */
+export function parseProcessingEnv(env: Record<string, string | undefined>): { config?: ProcessingConfig; problems: string[] } {
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  if (set.SANDBOX_PATH === undefined) return undefined;
+  if (set.SANDBOX_PATH === undefined) return { problems: [] };
   const parsed = envSchema.safeParse(set);
-  if (!parsed.success) throw new Error(`invalid processing configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${set[String(i.path[0])] === undefined ? 'is missing' : i.message}`).join('; ')}`);
+  if (!parsed.success) return { problems: parsed.error.issues.map((i) => `${i.path.join('.')} ${set[String(i.path[0])] === undefined ? 'is missing' : i.message}`) };
   const e = parsed.data;
-  return { sandboxDir: resolve(e.SANDBOX_PATH), socketPath: e.CONTAINER_SOCKET, toolsFile: resolve(e.TOOLS_FILE), toolUser: e.TOOL_USER, logCapBytes: e.RUN_LOG_CAP_BYTES, nvidiaSmi: e.NVIDIA_SMI };
+  return {
+    problems: [],
+    config: { sandboxDir: resolve(e.SANDBOX_PATH), socketPath: e.CONTAINER_SOCKET, toolsFile: resolve(e.TOOLS_FILE), toolUser: e.TOOL_USER, logCapBytes: e.RUN_LOG_CAP_BYTES, nvidiaSmi: e.NVIDIA_SMI },
+  };
 }
 
 /** The tools this node's administrator approved: a JSON array of approvals, all checked or none taken. */

@@ -3,6 +3,7 @@ import type { Flavour } from '../../shared/processing/tool.ts';
 import { LogCapture } from './logs.ts';
 
 export const RUN_LABEL = 'eu.eucaim.run';
+export const NODE_LABEL = 'eu.eucaim.node';
 
 export interface ContainerSpec {
   /** Deterministic per run, so a second create for the same run collides in the engine too. */
@@ -30,8 +31,11 @@ export type ImageStatus = 'ready' | 'image_missing' | 'digest_mismatch';
 export interface ContainerEngine {
   imageStatus(digest: string, reference?: string): Promise<ImageStatus>;
   run(spec: ContainerSpec, opts: { timeoutMs: number; logCapBytes: number; signal?: AbortSignal; onStarted?: () => void }): Promise<ContainerResult>;
-  /** Kills and removes every container carrying `RUN_LABEL=<runId>`; returns how many. */
-  removeRun(runId: string): Promise<number>;
+  /**
+   * Kills and removes every container of this node's part of a run (labels `RUN_LABEL=<runId>` and
+   * `NODE_LABEL=<nodeId>`: several bridges may share one engine and one run); returns how many.
+   */
+  removeRun(runId: string, nodeId: string): Promise<number>;
   version(): Promise<{ name: string; version: string; apiVersion: string }>;
 }
 
@@ -123,8 +127,8 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async removeRun(runId: string): Promise<number> {
-    const found = await this.docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+  async removeRun(runId: string, nodeId: string): Promise<number> {
+    const found = await this.docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`, `${NODE_LABEL}=${nodeId}`] } });
     for (const c of found) await this.docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
     return found.length;
   }

@@ -1,13 +1,12 @@
-import { Readable } from 'node:stream';
 import type { RunJobPayload, RunOutcome, RunReasonCode, RunState } from '../../shared/processing/run.ts';
 import { type Logger, describeError } from '../logger.ts';
 import { type AdmissionDeps, type Admitted, admit } from './admission.ts';
-import { type ContainerEngine, RUN_LABEL } from './engine.ts';
+import { type ContainerEngine, NODE_LABEL, RUN_LABEL } from './engine.ts';
 import { materialise } from './materialise.ts';
 import { checkOutputs } from './outputs.ts';
 import type { RunStateStore } from './run-state.ts';
 import { createSandbox, wipeSandbox } from './sandbox.ts';
-import { type OutputSink, uploadOutputs } from './upload.ts';
+import { type OutputSink, memoryBody, uploadOutputs } from './upload.ts';
 
 export interface RunExecutorDeps extends AdmissionDeps {
   dataDir: string;
@@ -33,6 +32,11 @@ const MESSAGES: Partial<Record<RunReasonCode, string>> = {
   bridge_restarted: 'the bridge restarted while the tool was running; the run was stopped',
 };
 
+export interface RunHooks {
+  onClaimed?: () => void;
+  onStarted?: (startedAt: number) => void;
+}
+
 type Partial_ = Omit<RunOutcome, 'runId' | 'nodeId' | 'startedAt' | 'finishedAt'>;
 const empty = (): Partial_ => ({ state: 'completed', exitCode: null, inputFiles: 0, logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false }, outputs: { accepted: [], rejected: [] } });
 
@@ -48,11 +52,15 @@ export class RunExecutor {
     if (/^0(:|$)/.test(deps.toolUser ?? '')) throw new Error('tools never run as root');
   }
 
-  /** A second delivery of a run in hand shares the first one's outcome instead of starting again. */
-  execute(payload: RunJobPayload, signal?: AbortSignal): Promise<RunOutcome> {
+  /**
+   * A second delivery of a run in hand shares the first one's outcome instead of starting again.
+   * `hooks.onClaimed` fires once the run is durably this process's (or known from its record), so
+   * the job can be acknowledged; `hooks.onStarted` when the container runs.
+   */
+  execute(payload: RunJobPayload, signal?: AbortSignal, hooks: RunHooks = {}): Promise<RunOutcome> {
     const current = this.inFlight.get(payload.runId);
     if (current) return current;
-    const run = this.claimAndRun(payload, signal).finally(() => this.inFlight.delete(payload.runId));
+    const run = this.claimAndRun(payload, signal, hooks).finally(() => this.inFlight.delete(payload.runId));
     this.inFlight.set(payload.runId, run);
     return run;
   }
@@ -71,16 +79,17 @@ export class RunExecutor {
     return closed;
   }
 
-  private async claimAndRun(payload: RunJobPayload, signal?: AbortSignal): Promise<RunOutcome> {
+  private async claimAndRun(payload: RunJobPayload, signal: AbortSignal | undefined, hooks: RunHooks): Promise<RunOutcome> {
     const startedAt = this.now();
     const claim = await this.deps.store.claim(payload.runId, startedAt);
+    hooks.onClaimed?.();
     if (!claim.claimed) {
       if (claim.record.state === 'finished') return claim.record.outcome;
       return this.closeInterrupted(payload.runId, claim.record.startedAt);
     }
     let outcome: RunOutcome;
     try {
-      outcome = await this.run(payload, startedAt, signal);
+      outcome = await this.run(payload, startedAt, signal, hooks);
     } catch (err) {
       this.deps.logger.error('run failed in the bridge', { runId: payload.runId, error: describeError(err) });
       outcome = this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'engine_error') });
@@ -90,7 +99,7 @@ export class RunExecutor {
     return outcome;
   }
 
-  private async run(payload: RunJobPayload, startedAt: number, signal?: AbortSignal): Promise<RunOutcome> {
+  private async run(payload: RunJobPayload, startedAt: number, signal: AbortSignal | undefined, hooks: RunHooks): Promise<RunOutcome> {
     const admitted = await admit(this.deps, payload);
     if (!admitted.ok) return this.outcome(payload.runId, startedAt, { ...empty(), state: admitted.state, reason: { code: admitted.code, message: admitted.message } });
     const { deps } = this;
@@ -104,7 +113,9 @@ export class RunExecutor {
         deps.logger.error('materialising inputs failed', { runId: payload.runId, error: describeError(err) });
         return this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'sandbox_error') });
       }
-      return await this.runContainer(payload, admitted, box, inputFiles, startedAt, signal);
+      // Cancelled while the inputs were prepared: no container at all.
+      if (signal?.aborted) return this.outcome(payload.runId, startedAt, { ...empty(), inputFiles, ...this.failure('cancelled', 'cancelled') });
+      return await this.runContainer(payload, admitted, box, inputFiles, startedAt, signal, hooks);
     } finally {
       await wipeSandbox(deps.sandboxDir, payload.runId);
     }
@@ -116,13 +127,15 @@ export class RunExecutor {
     box: Awaited<ReturnType<typeof createSandbox>>,
     inputFiles: number,
     startedAt: number,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    hooks: RunHooks,
   ): Promise<RunOutcome> {
     const { deps } = this;
     const { tool } = admitted;
     const result = await deps.engine.run(
       {
-        name: `eucaim-${payload.runId}`,
+        // One run spans nodes, and nodes may share an engine: the node is part of the name.
+        name: `eucaim-${payload.runId}-${deps.nodeId}`,
         image: tool.image.digest,
         user: deps.toolUser ?? '65534:65534',
         env: [...admitted.env, 'PARAMS_FILE=/params.json', 'INPUT_DIR=/input', 'OUTPUT_DIR=/output'],
@@ -132,9 +145,9 @@ export class RunExecutor {
           { source: box.output, target: '/output', readOnly: false },
         ],
         flavour: tool.flavour,
-        labels: { [RUN_LABEL]: payload.runId, 'eu.eucaim.node': deps.nodeId, 'eu.eucaim.tool': tool.id },
+        labels: { [RUN_LABEL]: payload.runId, [NODE_LABEL]: deps.nodeId, 'eu.eucaim.tool': tool.id },
       },
-      { timeoutMs: admitted.timeoutMs, logCapBytes: deps.logCapBytes ?? 1024 * 1024, signal },
+      { timeoutMs: admitted.timeoutMs, logCapBytes: deps.logCapBytes ?? 1024 * 1024, signal, onStarted: () => hooks.onStarted?.(startedAt) },
     );
     const logs = result.logs;
     const verdict = await checkOutputs(box.output, tool.outputs);
@@ -147,7 +160,7 @@ export class RunExecutor {
     };
     try {
       const meta = { runId: payload.runId, nodeId: deps.nodeId };
-      await deps.sink.put({ ...meta, kind: 'log', path: `${tool.id}_${deps.nodeId}.log`, bytes: logs.size, body: Readable.from([logs.text()]) });
+      await deps.sink.put({ ...meta, kind: 'log', path: `${tool.id}_${deps.nodeId}.log`, ...memoryBody(logs.text()) });
       base.outputs.accepted = await uploadOutputs(box.output, verdict.accepted, deps.sink, meta);
     } catch (err) {
       deps.logger.error('uploading results failed', { runId: payload.runId, error: describeError(err) });
@@ -162,7 +175,7 @@ export class RunExecutor {
   }
 
   private async closeInterrupted(runId: string, startedAt: number): Promise<RunOutcome> {
-    const removed = await this.deps.engine.removeRun(runId).catch((err) => {
+    const removed = await this.deps.engine.removeRun(runId, this.deps.nodeId).catch((err) => {
       this.deps.logger.error('could not remove an interrupted run container', { runId, error: describeError(err) });
       return 0;
     });

@@ -15,15 +15,17 @@ export type GrantCheck = (req: GrantRequest) => Promise<{ ok: true } | { ok: fal
  * run is allowed only if every dataset has a valid, unexpired grant to this user for processing.
  * Federated runs are the seed's remote processing; other access models do not cover them.
  */
-export function signedGrantCheck(opts: { keys: JSONWebKeySet; issuer: string; access?: readonly AccessCondition[]; now?: () => number }): GrantCheck {
+export function signedGrantCheck(opts: { keys: JSONWebKeySet | (() => JSONWebKeySet); issuer: string; access?: readonly AccessCondition[]; now?: () => number }): GrantCheck {
   const access = opts.access ?? ['REMOTE_PROCESSING'];
   return async ({ user, datasets, grants }) => {
+    // A function: the running bridge refreshes the hub's grant keys (rotation) between runs.
+    const keys = typeof opts.keys === 'function' ? opts.keys() : opts.keys;
     for (const dataset of datasets) {
       let last = 'no grant for it';
       let covered = false;
       for (const jws of grants) {
         try {
-          const claims = await verifyGrant(jws, opts.keys, { issuer: opts.issuer, user, dataset, nowMs: opts.now?.() ?? Date.now() });
+          const claims = await verifyGrant(jws, keys, { issuer: opts.issuer, user, dataset, nowMs: opts.now?.() ?? Date.now() });
           if (access.includes(claims.access)) {
             covered = true;
             break;

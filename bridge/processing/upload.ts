@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { constants, createWriteStream } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { OutputFile } from './outputs.ts';
 
@@ -13,7 +13,10 @@ export interface UploadItem {
   /** Relative, `/`-separated, already checked against the allow-list. */
   path: string;
   bytes: number;
-  body: Readable;
+  /** Hex SHA-256 of the bytes, known before sending: the hub binds its upload URL to it. */
+  sha256: string;
+  /** Opens the bytes afresh each call, so a sink can retry without holding the file in memory. */
+  body: () => Readable;
 }
 
 /**
@@ -33,13 +36,14 @@ export class FsOutputSink implements OutputSink {
     const target = resolve(base, item.path);
     if (!target.startsWith(base + sep)) throw new Error('upload path leaves its folder');
     await mkdir(dirname(target), { recursive: true });
-    await pipeline(item.body, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+    await pipeline(item.body(), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
   }
 }
 
 /**
  * Sends accepted outputs to the sink with their SHA-256. Each file is opened without following
- * symlinks and must still be the plain file of the size that was checked.
+ * symlinks and must still be the plain file of the size that was checked; it is read twice (hash,
+ * then send), never held in memory, and each read stops at the checked size.
  */
 export async function uploadOutputs(outputDir: string, files: readonly OutputFile[], sink: OutputSink, meta: { runId: string; nodeId: string }): Promise<{ path: string; bytes: number; sha256: string }[]> {
   const done: { path: string; bytes: number; sha256: string }[] = [];
@@ -48,20 +52,29 @@ export async function uploadOutputs(outputDir: string, files: readonly OutputFil
     try {
       const st = await handle.stat();
       if (!st.isFile() || st.size !== file.bytes) throw new Error('an output changed after it was checked');
-      const hash = createHash('sha256');
-      const hashing = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          hash.update(chunk);
-          cb(null, chunk);
-        },
-      });
       // Bounded by the checked size, so a file cannot grow between the check and the read.
-      const source = file.bytes === 0 ? Readable.from([]) : handle.createReadStream({ autoClose: false, start: 0, end: file.bytes - 1 });
-      await sink.put({ ...meta, kind: 'output', path: file.path, bytes: file.bytes, body: source.pipe(hashing) });
-      done.push({ path: file.path, bytes: file.bytes, sha256: hash.digest('hex') });
+      const read = () => (file.bytes === 0 ? Readable.from([]) : handle.createReadStream({ autoClose: false, start: 0, end: file.bytes - 1 }));
+      const hash = createHash('sha256');
+      await pipeline(
+        read(),
+        new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            hash.update(chunk);
+            cb();
+          },
+        }),
+      );
+      const sha256 = hash.digest('hex');
+      await sink.put({ ...meta, kind: 'output', path: file.path, bytes: file.bytes, sha256, body: read });
+      done.push({ path: file.path, bytes: file.bytes, sha256 });
     } finally {
       await handle.close();
     }
   }
   return done;
+}
+
+/** The sha256 and a re-openable body of bytes already in memory (the capped log). */
+export function memoryBody(bytes: Buffer): { bytes: number; sha256: string; body: () => Readable } {
+  return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), body: () => Readable.from([bytes]) };
 }

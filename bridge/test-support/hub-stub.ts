@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { type JobBody, type JobResult, type NodeReport, jobResultSchema, nodeReportSchema, signJob } from '../../shared/job-protocol.ts';
 import { type PrivateJwk, type PublicJwk, generateNodeKeyPair, verifyNodeRequest } from '../../shared/node-auth.ts';
 import { type Heartbeat, heartbeatSchema } from '../hub-client.ts';
+import { type ProcessingStub, mountProcessingStub } from './hub-stub-processing.ts';
 
 /**
  * A stand-in for the hub's side of the bridge contract, for tests only: it serves signed jobs, checks
@@ -25,6 +26,8 @@ export interface HubStub {
   /** The next `n` result posts answer 503, to exercise the bridge's retries. */
   failResults(n: number): void;
   waitFor(what: () => boolean, timeoutMs?: number): Promise<void>;
+  /** Health, run status and uploads of the processing contract. */
+  processing: ProcessingStub;
   close(): Promise<void>;
 }
 
@@ -88,6 +91,7 @@ export async function startHubStub(opts: { nodes: Record<string, PublicJwk> }): 
     stub.reports.push({ nodeId: c.var.nodeId, body: nodeReportSchema.parse(JSON.parse(c.var.body)) });
     return c.json({ ok: true }, 202);
   });
+  stub.processing = mountProcessingStub(app, () => audience);
   app.post('/api/v1/bridge/heartbeat', (c) => {
     stub.heartbeats.push({ nodeId: c.var.nodeId, body: heartbeatSchema.parse(JSON.parse(c.var.body)) });
     return c.body(null, 204);

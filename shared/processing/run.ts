@@ -71,6 +71,8 @@ export const runReasonCodes = [
   'sandbox_error',
   'upload_failed',
   'bridge_restarted',
+  /** The node runs no tools at all (its bridge has no SANDBOX_PATH). */
+  'processing_disabled',
 ] as const;
 export type RunReasonCode = (typeof runReasonCodes)[number];
 

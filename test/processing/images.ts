@@ -1,38 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { PodmanService } from '../support/podman.ts';
+import { buildToolImage } from '../../scripts/podman-service.ts';
 
-const FIXED_TIME = '2020-01-01 00:00:00Z';
-
-/**
- * A tool image built offline: Debian's static busybox, `/bin/sh` linked to it, and the tool's shell
- * script as `/tool/run.sh`. The tar is reproducible (sorted, numeric owners, fixed times), so the
- * same script always gives the same image id, which is what an approval pins.
- */
-export function buildToolImage(pm: PodmanService, script: string, tag?: string): string {
-  const dir = mkdtempSync(join(pm.root, 'image-'));
-  try {
-    const rootfs = join(dir, 'rootfs');
-    for (const d of ['bin', 'tool', 'input', 'output', 'tmp']) mkdirSync(join(rootfs, d), { recursive: true, mode: 0o755 });
-    // World-writable, as many real images have: only a read-only root keeps a tool from writing here.
-    mkdirSync(join(rootfs, 'var/cache'), { recursive: true });
-    chmodSync(join(rootfs, 'var/cache'), 0o1777);
-    copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-    chmodSync(join(rootfs, 'bin/busybox'), 0o755);
-    symlinkSync('busybox', join(rootfs, 'bin/sh'));
-    writeFileSync(join(rootfs, 'tool/run.sh'), `${script.trim()}\n`, { mode: 0o755 });
-    const tar = join(dir, 'image.tar');
-    execFileSync('tar', ['--sort=name', '--numeric-owner', '--owner=0', '--group=0', `--mtime=${FIXED_TIME}`, '-C', rootfs, '-cf', tar, '.']);
-    execFileSync('touch', ['-d', FIXED_TIME, tar]);
-    const id = pm.podman(['import', '--change', 'CMD ["/bin/sh","/tool/run.sh"]', tar]).split('\n').pop() ?? '';
-    if (!/^sha256:[0-9a-f]{64}$/.test(id)) throw new Error(`podman import printed ${id}`);
-    if (tag) pm.podman(['tag', id, tag]);
-    return id;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+// Built with the reproducible offline recipe in scripts/podman-service.ts.
+export { buildToolImage };
 
 /** The tools of the container tests; each script writes what it saw to /output so tests can read it. */
 export const TOOLS = {

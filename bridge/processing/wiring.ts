@@ -1,0 +1,139 @@
+import { mkdir } from 'node:fs/promises';
+import type { NodeHealth } from '../../shared/processing/health.ts';
+import type { ToolApproval } from '../../shared/processing/tool.ts';
+import { type BackoffOptions, sleep } from '../backoff.ts';
+import { type BridgeConfig, ConfigError } from '../config.ts';
+import type { HubClient } from '../hub-client.ts';
+import type { Db } from '../index/schema.ts';
+import { type Logger, describeError } from '../logger.ts';
+import { BRIDGE_VERSION } from '../version.ts';
+import { loadApprovedTools } from './config.ts';
+import { type ContainerEngine, DockerEngine } from './engine.ts';
+import { RunExecutor } from './executor.ts';
+import { signedGrantCheck } from './grant-check.ts';
+import { GrantKeys } from './grant-keys.ts';
+import { collectNodeHealth } from './health.ts';
+import { HubOutputSink } from './hub-sink.ts';
+import { detectGpus } from './probes.ts';
+import { RunJobs } from './run-jobs.ts';
+import { RunStateStore } from './run-state.ts';
+import { StatusOutbox } from './status-outbox.ts';
+
+export interface BridgeProcessing {
+  enabled: boolean;
+  jobs: RunJobs;
+  outbox: StatusOutbox;
+  collectHealth(): Promise<NodeHealth>;
+  /** Status delivery, health reports and grant-key refresh, until `signal` aborts. */
+  loops(signal: AbortSignal): Promise<void>;
+}
+
+const OFF = 'processing is off on this node (no SANDBOX_PATH)';
+
+/** With processing off there is no engine to ask; the health report says so instead of probing a socket. */
+const offEngine: ContainerEngine = {
+  imageStatus: async () => 'image_missing',
+  run: async () => {
+    throw new Error(OFF);
+  },
+  removeRun: async () => 0,
+  version: async () => {
+    throw new Error(OFF);
+  },
+};
+
+/**
+ * Builds the bridge's side of federated processing from its configuration: approved tools, engine,
+ * executor uploading through the hub, run jobs with their status outbox, and the health report.
+ * Runs left "running" by an earlier process are closed (and queued for the hub) before it returns.
+ */
+export async function openProcessing(input: {
+  config: BridgeConfig;
+  hub: HubClient;
+  /** The hub's issuer (its PUBLIC_URL), which signs grants as it signs jobs. */
+  issuer: string;
+  db?: Db;
+  logger: Logger;
+  fetch?: typeof fetch;
+  healthIntervalMs?: number;
+  backoff?: BackoffOptions;
+}): Promise<BridgeProcessing> {
+  const { config, hub, logger } = input;
+  const p = config.processing;
+  const store = await RunStateStore.open(config.stateDir);
+  const outbox = await StatusOutbox.open(config.stateDir);
+  let approvals: ToolApproval[] = [];
+  let engine: ContainerEngine = offEngine;
+  let executor: RunExecutor | undefined;
+  let grantKeys: GrantKeys | undefined;
+  if (p) {
+    approvals = await loadApprovedTools(p.toolsFile).catch((err: Error) => {
+      throw new ConfigError([`TOOLS_FILE ${err.message}`]);
+    });
+    if (!input.db) throw new ConfigError(['SANDBOX_PATH needs the bridge\'s own index']);
+    await mkdir(p.sandboxDir, { recursive: true, mode: 0o700 });
+    engine = new DockerEngine({ socketPath: p.socketPath });
+    const keys = new GrantKeys({ hubUrl: config.hubUrl, pinned: config.hubGrantKeys, fetch: input.fetch, logger });
+    grantKeys = keys;
+    const check = signedGrantCheck({ keys: () => keys.keys(), issuer: input.issuer });
+    executor = new RunExecutor({
+      nodeId: config.nodeId,
+      db: input.db,
+      dataDir: config.dataDir,
+      sandboxDir: p.sandboxDir,
+      engine,
+      store,
+      sink: new HubOutputSink({ hub, backoff: input.backoff }),
+      approvals: () => approvals,
+      checkGrants: async (req) => {
+        // Keys not fetched yet (hub unreachable at start): one more try before refusing the grants.
+        if (keys.keys().keys.length === 0) await keys.refresh().catch(() => {});
+        return check(req);
+      },
+      gpuCount: async () => (await detectGpus(p.nvidiaSmi)).count,
+      logger,
+      toolUser: p.toolUser,
+      logCapBytes: p.logCapBytes,
+    });
+    logger.info('processing on', { tools: approvals.map((t) => `${t.id}@${t.version}`), sandbox: p.sandboxDir, socket: p.socketPath });
+  } else logger.info(`${OFF}: run jobs are answered not_allowed (processing_disabled)`);
+
+  const jobs = new RunJobs({ nodeId: config.nodeId, executor, store, outbox, logger });
+  await jobs.recover();
+
+  const collectHealth = async (): Promise<NodeHealth> => {
+    const health = await collectNodeHealth({
+      version: BRIDGE_VERSION,
+      hubUrl: config.hubUrl,
+      dataDir: config.dataDir,
+      sandboxDir: p?.sandboxDir ?? config.stateDir,
+      engine,
+      approvals: () => approvals,
+      fetch: input.fetch,
+      nvidiaSmi: p?.nvidiaSmi,
+    });
+    return p ? health : { ...health, paths: { ...health.paths, sandbox: { exists: false, error: OFF } } };
+  };
+
+  const healthLoop = async (signal: AbortSignal) => {
+    const interval = input.healthIntervalMs ?? config.healthIntervalMs;
+    while (!signal.aborted) {
+      try {
+        await hub.postHealth(await collectHealth(), signal);
+      } catch (err) {
+        if (!signal.aborted) logger.warn('health report failed', { error: describeError(err) });
+      }
+      await sleep(interval, signal);
+    }
+  };
+
+  return {
+    enabled: p !== undefined,
+    jobs,
+    outbox,
+    collectHealth,
+    loops: async (signal) => {
+      await Promise.all([outbox.deliver(hub, logger, signal, input.backoff), healthLoop(signal), grantKeys?.loop(signal)]);
+    },
+  };
+}
