@@ -6,8 +6,14 @@ export const errorStatus = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  /** No representation in the types the client accepts; `details.supported` lists those served. */
+  not_acceptable: 406,
   conflict: 409,
+  /** Withdrawn for good; `details` carries the tombstone (title, withdrawal date, reason). */
+  gone: 410,
   payload_too_large: 413,
+  /** The content is not of a type the route accepts, or is not what it claims to be. */
+  unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
   internal: 500,

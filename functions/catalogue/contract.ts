@@ -28,6 +28,8 @@ export interface HarvestedDataset {
   modified: string;
   /** The series to create when missing (harvesters meet series before the catalogue knows them). */
   series?: DatasetSeries;
+  /** The series' network as the source describes it, created when missing with its title and description. */
+  network?: Network;
 }
 
 export interface CatalogueWriter {

@@ -32,14 +32,22 @@ export async function lockDataset(tx: Db, id: string): Promise<DatasetRow | unde
   return row;
 }
 
-/** Creates a missing series (and its network) the way a harvest meets it; an existing one is kept. */
-export async function ensureSeries(tx: Db, seriesId: string, series: DatasetSeries | undefined): Promise<void> {
+/**
+ * Creates a missing series and network the way a harvest meets them, with what the source says
+ * about them (placeholders where it says nothing); existing ones are kept as the catalogue has them.
+ */
+export async function ensureSeries(tx: Db, seriesId: string, series: DatasetSeries | undefined, network?: Network): Promise<void> {
   const [found] = await tx.select({ id: catalogueSeries.id }).from(catalogueSeries).where(eq(catalogueSeries.id, seriesId));
   if (found) return;
-  const networkId = series?.networkId ?? 'unassigned';
+  const networkId = series?.networkId ?? network?.id ?? 'unassigned';
+  const described = network?.id === networkId ? network : undefined;
   await tx
     .insert(catalogueNetworks)
-    .values({ id: networkId, title: networkId === 'unassigned' ? 'Not yet in a network' : networkId, description: 'Created when a harvest met it first.' })
+    .values({
+      id: networkId,
+      title: described?.title ?? (networkId === 'unassigned' ? 'Not yet in a network' : networkId),
+      description: described?.description ?? 'Created when a harvest met it first.',
+    })
     .onConflictDoNothing();
   await tx
     .insert(catalogueSeries)
@@ -92,7 +100,7 @@ export function createCatalogueStore(db: Database, now: () => Date = () => new D
         const existing = await lockDataset(tx, record.id);
         if (existing && existing.sourceId !== sourceId) return 'conflict' as const;
         if (existing?.state === 'published' && existing.sourceModified === record.modified) return 'unchanged' as const;
-        await ensureSeries(tx, record.metadata.seriesId, record.series);
+        await ensureSeries(tx, record.metadata.seriesId, record.series, record.network);
         const at = now();
         const state: DatasetState = 'published';
         await writeVersion(

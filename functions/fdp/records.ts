@@ -1,11 +1,11 @@
 // The FAIR Data Point's records: repository -> catalog -> dataset -> distribution, each with the
 // FDP's own metadata (identifier, issued, modified, profile) and an LDP container of its children.
 import { DataFactory, type NamedNode } from 'n3';
-import type { DatasetRecord, DatasetSeries, Network } from '../../shared/catalogue/profile.ts';
+import { DEFAULT_MEDIA_TYPE, type DatasetRecord, type DatasetSeries, type Network } from '../../shared/catalogue/profile.ts';
 import { datasetToRdf, publisherIri, writeAgent, writeDistribution } from './dataset-to-rdf.ts';
 import { Graph, bool, dateTime, en, str } from './graph.ts';
 import type { FdpIris, FdpLayer } from './iris.ts';
-import { ADMS_WITHDRAWN, adms, datacite, dcat, dct, eucaim, fdp, ldp, owl, r3d, skos } from './namespaces.ts';
+import { ADMS_WITHDRAWN, IANA_MEDIA_TYPES, adms, datacite, dcat, dct, eucaim, fdp, ldp, owl, r3d, skos } from './namespaces.ts';
 
 const { namedNode } = DataFactory;
 
@@ -93,14 +93,16 @@ export function catalogRecord(self: FdpSelf, catalogId: string, datasetIds: stri
 }
 
 /**
- * The reference shapes ask every distribution for a title, a publisher and a version, which the
- * profile does not: the FDP states the dataset's, and a title naming the dataset.
+ * The reference shapes ask every distribution for a title, a publisher, a version and exactly one
+ * media type, which the profile does not: the FDP states the dataset's publisher and version, a
+ * title naming the dataset and, when none is given, the profile's DEFAULT_MEDIA_TYPE.
  */
 function distributionExtras(g: Graph, self: FdpSelf, record: DatasetRecord, n: number) {
   const s = namedNode(self.iris.distribution(record.id, n));
   const d = record.metadata.distributions[n - 1];
   if (!d) return;
   if (!d.title) g.add(s, dct('title'), en(`Distribution ${n} of ${record.metadata.title}`));
+  if (!d.mediaType) g.add(s, dcat('mediaType'), namedNode(IANA_MEDIA_TYPES + DEFAULT_MEDIA_TYPE));
   g.add(s, dcat('version'), str(record.metadata.version));
   writeAgent(g, s, dct('publisher'), record.metadata.publisher, publisherIri(self.iris.dataset(record.id)));
 }

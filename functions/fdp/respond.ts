@@ -2,32 +2,25 @@
 // (304 on a match), Cache-Control and `Vary: Accept`, so an edge cache can hold each representation.
 import type { Context } from 'hono';
 import type { Quad } from 'n3';
-import type { ErrorBody } from '../../shared/errors.ts';
+import { AppError } from '../../shared/errors.ts';
 import type { HubEnv } from '../env.ts';
 import { type RdfFormat, SUPPORTED_RDF_TYPES, negotiateRdf } from './negotiate.ts';
 import { serialize } from './serialize.ts';
 
 export const FDP_CACHE_CONTROL = 'public, max-age=60';
 
-/**
- * 406 in the one error body, listing the types the route offers. shared/errors.ts has no 406 code,
- * so the body says `bad_request` while the status says 406.
- */
-export function notAcceptableResponse(c: Context<HubEnv>, supported: readonly string[]) {
-  const body: ErrorBody = {
-    error: {
-      code: 'bad_request',
-      message: `none of the accepted types can be served; supported: ${supported.join(', ')}`,
-      requestId: c.get('requestId') ?? 'unknown',
-      details: { supported },
-    },
-  };
-  return c.json(body, 406, { vary: 'Accept' });
+/** 406 in the one error body (`not_acceptable`), listing in `details.supported` the types the route offers. */
+export function notAcceptable(c: Context<HubEnv>, supported: readonly string[]): AppError {
+  // The error answer varies by Accept too, or an edge cache would serve it to clients it does not fit.
+  c.header('vary', 'Accept');
+  return new AppError('not_acceptable', `none of the accepted types can be served; supported: ${supported.join(', ')}`, { supported });
 }
 
-/** The format the request asks for, or the 406 response to send instead. */
-export function rdfFormat(c: Context<HubEnv>): RdfFormat | Response {
-  return negotiateRdf(c.req.header('accept'), c.req.query('format')) ?? notAcceptableResponse(c, SUPPORTED_RDF_TYPES);
+/** The format the request asks for; throws the 406 when none can be served. */
+export function rdfFormat(c: Context<HubEnv>): RdfFormat {
+  const format = negotiateRdf(c.req.header('accept'), c.req.query('format'));
+  if (!format) throw notAcceptable(c, SUPPORTED_RDF_TYPES);
+  return format;
 }
 
 export interface RdfAnswer {

@@ -1,6 +1,6 @@
 // The hub's FAIR Data Point, public and read-only: /fdp (repository), /fdp/catalog/{id},
-// /fdp/dataset/{uuid}, /fdp/distribution/{uuid}/{n}. Drafts never appear; withdrawn datasets
-// answer 410 with a tombstone record.
+// /fdp/dataset/{uuid}, /fdp/distribution/{uuid}/{n}, and the SHACL profiles records conform to,
+// /fdp/profile/{layer}. Drafts never appear; withdrawn datasets answer 410 with a tombstone record.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
@@ -9,6 +9,7 @@ import { validate } from '../middleware/validate.ts';
 import type { Services } from '../services.ts';
 import { catalogueOf, fdpSelf } from './catalogue.ts';
 import { CATALOG_ID } from './iris.ts';
+import { FDP_LAYERS, SHAPES_MODIFIED, profileRecord } from './profiles.ts';
 import { catalogRecord, datasetRecord, distributionRecord, repositoryRecord, tombstoneRecord } from './records.ts';
 import { rdfFormat, rdfResponse } from './respond.ts';
 
@@ -45,7 +46,6 @@ async function visibleDataset(s: Services, id: string) {
 export const fdpRoutes = new Hono<HubEnv>()
   .get('/', validate('query', formatQuery), async (c) => {
     const format = rdfFormat(c);
-    if (format instanceof Response) return format;
     const s = c.get('services');
     const modified = (await catalogueOf(s).lastModified()) ?? new Date(0).toISOString();
     const g = repositoryRecord(fdpSelf(s), [CATALOG_ID], { issued: modified, modified });
@@ -53,7 +53,6 @@ export const fdpRoutes = new Hono<HubEnv>()
   })
   .get('/catalog/:id', validate('query', pageQuery), async (c) => {
     const format = rdfFormat(c);
-    if (format instanceof Response) return format;
     if (c.req.param('id') !== CATALOG_ID) throw new AppError('not_found', `no catalog ${c.req.param('id')}`);
     const { page, size } = c.req.valid('query');
     const s = c.get('services');
@@ -71,7 +70,6 @@ export const fdpRoutes = new Hono<HubEnv>()
   })
   .get('/dataset/:id', validate('query', formatQuery), async (c) => {
     const format = rdfFormat(c);
-    if (format instanceof Response) return format;
     const s = c.get('services');
     const record = await visibleDataset(s, c.req.param('id'));
     if (record.state === 'withdrawn') {
@@ -84,9 +82,15 @@ export const fdpRoutes = new Hono<HubEnv>()
     const g = datasetRecord(fdpSelf(s), CATALOG_ID, record, one, network);
     return rdfResponse(c, format, { quads: g.quads, modified: record.modifiedAt });
   })
+  .get('/profile/:layer', validate('query', formatQuery), async (c) => {
+    const format = rdfFormat(c);
+    const layer = FDP_LAYERS.find((l) => l === c.req.param('layer'));
+    if (!layer) throw new AppError('not_found', `no profile ${c.req.param('layer')}; profiles: ${FDP_LAYERS.join(', ')}`);
+    // Shapes change only with a deployment: an hour at the edge is harmless.
+    return rdfResponse(c, format, { quads: profileRecord(fdpSelf(c.get('services')), layer), modified: SHAPES_MODIFIED, cacheControl: 'public, max-age=3600' });
+  })
   .get('/distribution/:id/:n{[0-9]{1,3}}', validate('query', formatQuery), async (c) => {
     const format = rdfFormat(c);
-    if (format instanceof Response) return format;
     const s = c.get('services');
     const record = await visibleDataset(s, c.req.param('id'));
     if (record.state === 'withdrawn') {

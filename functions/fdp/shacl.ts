@@ -1,20 +1,12 @@
-// Validates FDP output against the shapes in ./shapes with rdf-validate-shacl. Node only (reads the
-// shape files): the tests use it; the hub itself never validates its own answers at run time.
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Validates FDP output against the shapes in ./shapes with rdf-validate-shacl: the tests use it;
+// the hub itself never validates its own answers at run time.
 import rdf from '@zazuko/env';
-import { Parser, type Quad } from 'n3';
+import type { Quad } from 'n3';
 import SHACLValidator from 'rdf-validate-shacl';
+import { shapeQuads } from './profiles.ts';
+import { SHAPES, type ShapeName } from './shapes/index.ts';
 
-const shapesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'shapes');
-
-export const SHAPE_FILES = readdirSync(shapesDir).filter((f) => f.endsWith('.ttl'));
-
-function shapes() {
-  const quads = SHAPE_FILES.flatMap((f) => new Parser({ format: 'text/turtle' }).parse(readFileSync(path.join(shapesDir, f), 'utf8')));
-  return rdf.dataset(quads);
-}
+export const SHAPE_NAMES = Object.keys(SHAPES) as ShapeName[];
 
 export interface ShaclProblem {
   focus: string;
@@ -22,8 +14,9 @@ export interface ShaclProblem {
   message: string;
 }
 
-export async function validateFdp(quads: Quad[]): Promise<{ conforms: boolean; problems: ShaclProblem[] }> {
-  const validator = new SHACLValidator(shapes(), { factory: rdf });
+/** Checks data against shapes (by default every shape document of the FDP). */
+export async function validateFdp(quads: Quad[], shapes: Quad[] = shapeQuads()): Promise<{ conforms: boolean; problems: ShaclProblem[] }> {
+  const validator = new SHACLValidator(rdf.dataset(shapes), { factory: rdf });
   const report = await validator.validate(rdf.dataset(quads));
   return {
     conforms: report.conforms,

@@ -1,7 +1,7 @@
 // From the walked graph to what the catalogue stores: every dcat:Dataset mapped to the profile and
 // checked by it. A dataset the profile refuses is reported and kept as the catalogue has it.
 import type { Quad_Subject, Store } from 'n3';
-import { datasetMetadataSchema, seriesSchema } from '../../shared/catalogue/profile.ts';
+import { type DatasetSeries, type Network, datasetMetadataSchema, networkSchema, seriesSchema } from '../../shared/catalogue/profile.ts';
 import { datasetIdSchema } from '../../shared/catalogue/registration.ts';
 import { issuesToDetails } from '../../shared/errors.ts';
 import type { HarvestedDataset } from '../catalogue/contract.ts';
@@ -16,18 +16,26 @@ export interface SourceContent {
   present: string[];
 }
 
-function readSeries(r: RdfReader, node: Quad_Subject | undefined) {
-  if (!node) return undefined;
-  const network = r.nodes(node, dct('isPartOf'))[0];
-  const parsed = seriesSchema.safeParse({
+/** The series a dataset is in, and its network, as far as the source describes them. */
+function readSeries(r: RdfReader, node: Quad_Subject | undefined): { series?: DatasetSeries; network?: Network } {
+  if (!node) return {};
+  const networkNode = r.nodes(node, dct('isPartOf'))[0];
+  const networkId = seriesIdOf(r, networkNode);
+  const series = seriesSchema.safeParse({
     id: seriesIdOf(r, node),
     title: r.text(node, dct('title')),
     description: r.text(node, dct('description')),
     publisher: readAgent(r, r.nodes(node, dct('publisher'))[0]),
-    networkId: seriesIdOf(r, network),
+    networkId,
   });
-  // An incomplete series description still names the series; the catalogue then creates a placeholder.
-  return parsed.success ? parsed.data : undefined;
+  const network = networkSchema.safeParse({ id: networkId, title: networkNode && r.text(networkNode, dct('title')), description: networkNode && r.text(networkNode, dct('description')) });
+  // An incomplete description still names the series and network; the catalogue then creates
+  // placeholders for what it lacks (an id alone is enough to keep the network link).
+  const named = networkSchema.shape.id.safeParse(networkId);
+  return {
+    ...(series.success ? { series: series.data } : {}),
+    ...(network.success ? { network: network.data } : named.success ? { network: { id: named.data, title: named.data, description: 'Created when a harvest met it first.' } } : {}),
+  };
 }
 
 export function readSource(store: Store): SourceContent {
@@ -49,8 +57,8 @@ export function readSource(store: Store): SourceContent {
       out.rejected.push({ id: id.data, subject: subject.value, problems });
       continue;
     }
-    const series = readSeries(r, r.nodes(subject, dcat('inSeries'))[0]);
-    out.datasets.push({ id: id.data, metadata: metadata.data, modified, ...(series ? { series } : {}) });
+    const { series, network } = readSeries(r, r.nodes(subject, dcat('inSeries'))[0]);
+    out.datasets.push({ id: id.data, metadata: metadata.data, modified, ...(series ? { series } : {}), ...(network ? { network } : {}) });
   }
   return out;
 }

@@ -4,7 +4,8 @@ import { AppError } from '../../shared/errors.ts';
 import type { HubEnv } from '../env.ts';
 import { validate } from '../middleware/validate.ts';
 import { expressionOfInterestSchema, submitInterest } from './interest.ts';
-import { clientAddress, enforceLimits } from './rate-limit.ts';
+import { clientAddress } from './client-address.ts';
+import { enforceLimits } from './rate-limit.ts';
 
 /** A full form is a few KiB: anything far bigger is abuse, refused before it is read. */
 export const MAX_INTEREST_BYTES = 32 * 1024;
@@ -21,7 +22,8 @@ export const interestRoutes = new Hono<HubEnv>().post(
   }),
   async (c, next) => {
     // Per client before the body is even validated, so a flood of junk is refused cheaply too.
-    await enforceLimits(c.get('services'), [{ key: `eoi:client:${clientAddress((n) => c.req.header(n))}`, max: INTEREST_LIMITS.perClientPerHour, windowMs: 3_600_000 }]);
+    const s = c.get('services');
+    await enforceLimits(s, [{ key: `eoi:client:${clientAddress(c, s.config.TRUSTED_PROXIES)}`, max: INTEREST_LIMITS.perClientPerHour, windowMs: 3_600_000 }]);
     return next();
   },
   validate('json', expressionOfInterestSchema),

@@ -38,15 +38,3 @@ export async function pruneRateLimits(s: Pick<Services, 'db' | 'clock'>): Promis
   const cutoff = new Date(s.clock.now().getTime() - 86_400_000 * 2);
   await s.db.delete(helpdeskRateLimits).where(lt(helpdeskRateLimits.windowStart, cutoff));
 }
-
-/**
- * The client's address as the platform's edge reports it: Cloudflare's header on Workers, the last
- * X-Forwarded-For hop (added by API Gateway or the operator's proxy, not by the client) elsewhere.
- * Without either, all such clients share one bucket, which errs on the side of refusing.
- */
-export function clientAddress(header: (name: string) => string | undefined): string {
-  const cf = header('cf-connecting-ip');
-  if (cf) return cf.trim();
-  const hops = header('x-forwarded-for')?.split(',').map((h) => h.trim()).filter(Boolean);
-  return hops?.at(-1) ?? 'direct';
-}

@@ -1,14 +1,16 @@
 // The PID resolver, GET /pid/{uuid}: the way doi.org and w3id answer, a 303 chosen by Accept (the
-// web page for people, the FDP record for machines), 410 with a tombstone once withdrawn, and 404
+// web page for people, the FDP record for machines), 410 with a tombstone once withdrawn (an HTML
+// page, the FDP's RDF tombstone, or for JSON clients the one error body `gone` carrying it), and 404
 // only for what was never published. Every answer varies by Accept and may sit in an edge cache.
 import { Hono } from 'hono';
-import { html } from 'hono/html';
 import { AppError } from '../../shared/errors.ts';
 import type { HubEnv } from '../env.ts';
-import { catalogueOf } from '../fdp/catalogue.ts';
+import { catalogueOf, fdpSelf } from '../fdp/catalogue.ts';
 import { fdpIris } from '../fdp/iris.ts';
-import { pickType } from '../fdp/negotiate.ts';
-import { notAcceptableResponse } from '../fdp/respond.ts';
+import { type RdfFormat, pickType } from '../fdp/negotiate.ts';
+import { tombstoneRecord } from '../fdp/records.ts';
+import { notAcceptable, rdfResponse } from '../fdp/respond.ts';
+import { type Tombstone, tombstonePage } from './tombstone-page.ts';
 
 /** What the resolver offers, in order of preference when the client does not say (`*\/*`: people). */
 export const PID_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples', 'application/json'] as const;
@@ -21,6 +23,8 @@ export const PID_CACHE = {
   notFound: 'public, max-age=60',
 } as const;
 
+const RDF_FORMAT_OF: Partial<Record<(typeof PID_TYPES)[number], RdfFormat>> = { 'text/turtle': 'ttl', 'application/ld+json': 'jsonld', 'application/n-triples': 'nt' };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const pidRoutes = new Hono<HubEnv>().get('/:id', async (c) => {
@@ -28,7 +32,7 @@ export const pidRoutes = new Hono<HubEnv>().get('/:id', async (c) => {
   c.header('vary', 'Accept');
   if (!UUID.test(id)) throw new AppError('bad_request', 'a dataset PID is a UUID', { id });
   const type = pickType(c.req.header('accept'), PID_TYPES);
-  if (!type) return notAcceptableResponse(c, PID_TYPES);
+  if (!type) throw notAcceptable(c, PID_TYPES);
   const s = c.get('services');
   const record = await catalogueOf(s).dataset(id.toLowerCase());
   if (!record || record.state === 'draft') {
@@ -38,19 +42,13 @@ export const pidRoutes = new Hono<HubEnv>().get('/:id', async (c) => {
   const base = s.config.PUBLIC_URL;
   if (record.state === 'withdrawn') {
     c.header('cache-control', PID_CACHE.gone);
-    const tombstone = { id: record.id, pid: `${base}/pid/${record.id}`, state: 'withdrawn' as const, title: record.metadata.title, withdrawnAt: record.withdrawnAt, reason: record.withdrawnReason };
-    if (type !== 'text/html') return c.json(tombstone, 410);
-    return c.html(
-      html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Withdrawn: ${tombstone.title}</title></head>
-<body><main>
-<h1>${tombstone.title}</h1>
-<p>This dataset was withdrawn from the EUCAIM catalogue on <time datetime="${tombstone.withdrawnAt ?? ''}">${tombstone.withdrawnAt ?? 'an unknown date'}</time>.</p>
-<p>Reason: ${tombstone.reason ?? 'not given'}</p>
-<p>Identifier: <code>${tombstone.pid}</code></p>
-</main></body></html>`,
-      410,
-    );
+    const tombstone: Tombstone = { id: record.id, pid: `${base}/pid/${record.id}`, state: 'withdrawn', title: record.metadata.title, withdrawnAt: record.withdrawnAt, reason: record.withdrawnReason };
+    // RDF clients get the FDP's own tombstone record (owl:deprecated, adms:status, date, reason) in
+    // their format, so the PID and the record it used to lead to say the same thing.
+    const rdf = RDF_FORMAT_OF[type];
+    if (rdf) return rdfResponse(c, rdf, { quads: tombstoneRecord(fdpSelf(s), record).quads, modified: record.withdrawnAt, status: 410, cacheControl: PID_CACHE.gone });
+    if (type === 'application/json') throw new AppError('gone', `dataset ${record.id} was withdrawn`, tombstone);
+    return c.html(tombstonePage(tombstone), 410);
   }
   c.header('cache-control', PID_CACHE.redirect);
   const location =

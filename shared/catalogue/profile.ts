@@ -36,13 +36,20 @@ export const contactPointSchema = z
   .object({ name: text(300).optional(), email: z.email().max(320).optional(), url: url.optional() })
   .refine((c) => c.email || c.url, { message: 'a contact point needs an e-mail address or a web page' });
 
+/**
+ * The media type a distribution is described with when its record gives none: EUCAIM distributions
+ * are DICOM images. The profile keeps `mediaType` optional (harvested sources often omit it), the
+ * FAIR Data Point states this default (its shapes want exactly one), the web form proposes it.
+ */
+export const DEFAULT_MEDIA_TYPE = 'application/dicom';
+
 /** `dcat:Distribution`: how the data is reached; the access URL should lead to the negotiation service. */
 export const distributionSchema = z.object({
   title: text(300).optional(), // dct:title
   accessUrl: url, // dcat:accessURL
   accessCondition: codes(ACCESS_CONDITIONS), // dct:rights
   license: url.optional(), // dct:license
-  mediaType: text(200).optional(), // dcat:mediaType (IANA type)
+  mediaType: text(200).optional(), // dcat:mediaType (IANA type); the FDP states DEFAULT_MEDIA_TYPE when absent
   checksum: z.object({ algorithm: z.enum(['sha256', 'sha3-256']), value: z.string().regex(/^[0-9a-f]{64}$/) }).optional(), // spdx:checksum
 });
 

@@ -83,6 +83,13 @@ describe('the catalogue in Chromium', () => {
     const modalityRows = await page.getByTestId('chart-per-modality-data').locator('tbody tr').allTextContents();
     expect(modalityRows.map((r) => r.replace(/(\D)(\d)/, '$1 $2').replace(/\s+/g, ' ').trim()).sort()).toEqual(['CT 400', 'MR 340']);
     expect(await page.getByText('Unpublished draft').count()).toBe(0);
+    // The seed's home page ends in its four "Become a ..." links.
+    const becomeA = page.getByTestId('become-a').getByRole('link');
+    expect(await becomeA.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['/join/user', '/join/software-provider', '/join/data-holder', '/join/stakeholder']);
+    await page.getByTestId('become-data_holder').click();
+    await page.getByTestId('join-data_holder-page').waitFor();
+    await page.goBack();
+    await page.getByTestId('dashboard').waitFor();
 
     await page.getByTestId('browse-catalogue').click();
     await page.getByTestId('catalogue').waitFor();
@@ -138,6 +145,8 @@ describe('the catalogue in Chromium', () => {
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('register-form').waitFor();
+    // The FAIR Data Point's shapes want a media type per distribution: the form proposes DICOM's.
+    expect(await page.getByLabel('Media type').inputValue()).toBe('application/dicom');
     let posts = 0;
     page.on('request', (r) => {
       if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/catalogue/datasets') posts++;

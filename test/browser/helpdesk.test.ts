@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { mailOutbox } from '../../functions/adapters/mailer-outbox.sql.ts';
+import { helpdeskTickets } from '../../functions/helpdesk/helpdesk.sql.ts';
 import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
 import { buildWeb } from '../../web/build.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
@@ -59,13 +61,22 @@ describe('the helpdesk in Chromium', () => {
 
   it('opens a ticket from the Help page and follows it until the answer arrives', async () => {
     const user = await logIn('researcher');
+    // Help from a catalogue page: the form carries that page and the ticket keeps it as its context.
+    await user.getByTestId('site-nav').getByRole('link', { name: 'Catalogue' }).click();
+    await user.waitForURL((url) => url.pathname === '/catalogue');
     await user.getByTestId('site-nav').getByRole('link', { name: 'Help' }).click();
+    await user.waitForURL((url) => url.pathname === '/help');
+    expect(new URL(user.url()).searchParams.get('from')).toBe('/catalogue');
+    expect(await user.getByLabel('About the page').inputValue()).toBe('/catalogue');
     await user.getByLabel('Title').fill('Cannot download the report');
     await user.getByLabel('What do you need?').fill('The download button does nothing in my browser.');
     await user.getByRole('button', { name: 'Open ticket' }).click();
     await user.locator('[data-testid=ticket-opened][data-delivery=sent]').waitFor();
+    const [stored] = await hub.services.db.select().from(helpdeskTickets).where(eq(helpdeskTickets.title, 'Cannot download the report'));
+    expect(stored?.context).toEqual({ page: '/catalogue' });
     await user.getByTestId('open-ticket-link').click();
     await user.getByTestId('ticket').getByRole('heading', { name: 'Cannot download the report' }).waitFor();
+    expect(await user.getByTestId('unread-count').getAttribute('data-count')).toBe('0');
     expect(await shown(user.getByTestId('ticket-status'))).toBe('new');
     const ticketUrl = user.url();
 
@@ -81,8 +92,14 @@ describe('the helpdesk in Chromium', () => {
     await screenshot(admin, 'agent-view');
     await admin.close();
 
-    // The researcher sees the reply on the ticket and a notification pointing at it.
+    // The researcher sees the reply on the ticket and a notification pointing at it. The header's
+    // unread badge asks the hub once per page load, not on every in-app navigation.
+    const unreadCalls: string[] = [];
+    user.on('request', (r) => {
+      if (r.url().includes('/api/v1/me/notifications?unread=true')) unreadCalls.push(r.url());
+    });
     await user.goto(ticketUrl);
+    await user.locator('[data-testid=unread-count][data-count="1"]').waitFor();
     await user.locator('[data-testid=ticket-articles] [data-from=agent]').getByText('Please allow downloads for this site and try again.').waitFor();
     expect(await shown(user.getByTestId('ticket-status'))).toBe('open');
     await user.getByTestId('site-nav').getByRole('link', { name: 'Notifications' }).click();
@@ -91,8 +108,12 @@ describe('the helpdesk in Chromium', () => {
     await note.first().waitFor();
     expect(await note.count()).toBe(1);
     expect(await note.getByRole('link').getAttribute('href')).toBe(new URL(ticketUrl).pathname);
+    expect(unreadCalls).toHaveLength(1);
     await note.getByTestId('mark-read').click();
     await user.getByTestId('notifications').locator('li[data-read=true]').waitFor();
+    // After reading, one more call, and the badge drops to zero.
+    await user.locator('[data-testid=unread-count][data-count="0"]').waitFor();
+    expect(unreadCalls).toHaveLength(2);
     await user.getByTestId('site-nav').getByRole('link', { name: 'My tickets' }).click();
     expect(await shown(user.getByTestId('my-tickets').getByTestId('ticket-status'))).toBe('open');
     await screenshot(user, 'my-tickets');

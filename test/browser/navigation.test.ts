@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
 import { recordTrace } from '../../functions/tracer/record-trace.ts';
@@ -70,6 +70,26 @@ describe('pages and addresses in Chromium', () => {
     await page.goBack();
     await page.getByTestId('access-history').waitFor();
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await page.close();
+  });
+
+  it("orders the navigation along a researcher's way through, each link once, Help last", async () => {
+    const labels = (page: Page) => page.getByTestId('site-nav').getByRole('link').allTextContents();
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/catalogue`);
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    expect(await labels(page)).toEqual(['Dashboard', 'Catalogue', 'Cart', 'Access process', 'Join', 'Help']);
+    // Help carries the page the visitor is on.
+    expect(await page.getByTestId('site-nav').getByRole('link', { name: 'Help' }).getAttribute('href')).toBe('/help?from=%2Fcatalogue');
+
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
+    await page.getByLabel('Username').fill('researcher');
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('log-out').waitFor();
+    expect(await labels(page)).toEqual(['Dashboard', 'Catalogue', 'Search', 'Cart', 'Requests', 'Access process', 'Workspace', 'Tools', 'Network', 'Register', 'Join', 'My datasets', 'My tickets', 'Notifications', 'Help']);
     await page.close();
   });
 

@@ -123,6 +123,8 @@ describe('content negotiation', () => {
     const res = await fetch(url(), { headers: { accept: 'application/rdf+xml' } });
     const body = errorBodySchema.parse(await res.json());
     expect(res.status).toBe(406);
+    expect(body.error.code).toBe('not_acceptable');
+    expect(res.headers.get('vary')).toBe('Accept');
     expect(body.error.details).toEqual({ supported: ['text/turtle', 'application/ld+json', 'application/n-triples'] });
   });
 

@@ -1,17 +1,19 @@
 import type { Quad } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIXES } from '../../functions/fdp/namespaces.ts';
-import { SHAPE_FILES, validateFdp } from '../../functions/fdp/shacl.ts';
+import { DEFAULT_MEDIA_TYPE } from '../../shared/catalogue/profile.ts';
+import { SHAPE_NAMES, validateFdp } from '../../functions/fdp/shacl.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { getRdf, seedDatasets } from './fdp-support.ts';
 
 let hub: TestHub;
 let output: Quad[];
 let datasetIri: string;
+let seed: Awaited<ReturnType<typeof seedDatasets>>;
 
 beforeAll(async () => {
   hub = await startTestHub();
-  const seed = await seedDatasets(hub);
+  seed = await seedDatasets(hub);
   const d = await seed.make('Validated dataset', 'published');
   datasetIri = `${hub.url}/fdp/dataset/${d.id}`;
   // Every layer of the FDP, as a harvester reads them.
@@ -25,8 +27,8 @@ const without = (subject: string | undefined, predicate: string) =>
   output.filter((q) => !((subject === undefined || q.subject.value === subject) && q.predicate.value === predicate));
 
 describe('the FDP output against the FAIR Data Point reference shapes and the EUCAIM dataset shape', () => {
-  it('loads every shape file', () => {
-    expect(SHAPE_FILES.sort()).toEqual(['catalog.ttl', 'dataset.ttl', 'distribution.ttl', 'eucaim-dataset.ttl', 'repository.ttl', 'resource.ttl']);
+  it('loads every shape document', () => {
+    expect([...SHAPE_NAMES].sort()).toEqual(['catalog', 'dataset', 'distribution', 'eucaim-dataset', 'repository', 'resource']);
   });
 
   it('conforms on every layer', async () => {
@@ -48,5 +50,52 @@ describe('the FDP output against the FAIR Data Point reference shapes and the EU
     const report = await validateFdp(without(subject(), predicate));
     expect(report.conforms).toBe(false);
     expect(report.problems.map((p) => p.path)).toContain(predicate === `${PREFIXES.foaf}name` ? `${PREFIXES.dct}publisher` : predicate);
+  });
+});
+
+describe('a distribution registered without a media type', () => {
+  it('is written with the default media type, so the dataset still conforms to the shapes', async () => {
+    const d = await seed.make('No media type', 'published', {
+      distributions: [{ accessUrl: 'https://hospital.example/request', accessCondition: 'DOWNLOAD' }],
+    });
+    expect(d.metadata.distributions[0]?.mediaType).toBeUndefined();
+    const docs = await Promise.all([`${hub.url}/fdp/dataset/${d.id}`, `${hub.url}/fdp/distribution/${d.id}/1`].map((u) => getRdf(u)));
+    const quads = docs.flatMap((doc) => doc.quads());
+    const media = quads.filter((q) => q.subject.value === `${hub.url}/fdp/distribution/${d.id}/1` && q.predicate.value === `${PREFIXES.dcat}mediaType`);
+    // Once from the dataset record, once from the distribution record: the same single value.
+    expect(new Set(media.map((q) => q.object.value))).toEqual(new Set([`https://www.iana.org/assignments/media-types/${DEFAULT_MEDIA_TYPE}`]));
+    const report = await validateFdp(quads);
+    expect(report.problems).toEqual([]);
+  });
+});
+
+describe('the shapes served at every record\'s dct:conformsTo', () => {
+  const conformsTo = () => [...new Set(output.filter((q) => q.predicate.value === `${PREFIXES.dct}conformsTo`).map((q) => q.object.value))].sort();
+
+  it('names one profile per layer, each under /fdp/profile/', () => {
+    expect(conformsTo()).toEqual(['catalog', 'dataset', 'distribution', 'repository'].map((l) => `${hub.url}/fdp/profile/${l}`));
+  });
+
+  it('serves each profile publicly as Turtle (and by Accept as N-Triples), cacheable', async () => {
+    for (const url of conformsTo()) {
+      const ttl = await getRdf(url);
+      expect(ttl.res.status, `${url} ${ttl.text}`).toBe(200);
+      expect(ttl.res.headers.get('content-type')).toMatch(/^text\/turtle/);
+      expect(ttl.res.headers.get('cache-control')).toMatch(/^public/);
+      expect(ttl.quads().some((q) => q.subject.value === url && q.object.value === 'http://www.w3.org/ns/dx/prof/Profile')).toBe(true);
+      const nt = await getRdf(url, { accept: 'application/n-triples' });
+      expect(nt.res.headers.get('content-type')).toMatch(/^application\/n-triples/);
+    }
+    const missing = await fetch(`${hub.url}/fdp/profile/nothing`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('holds the shapes the output is validated with: the output conforms to the served shapes, and not without a media type', async () => {
+    const served = (await Promise.all(conformsTo().map((u) => getRdf(u)))).flatMap((d) => d.quads());
+    expect((await validateFdp(output, served)).problems).toEqual([]);
+    const noMedia = output.filter((q) => q.predicate.value !== `${PREFIXES.dcat}mediaType`);
+    const report = await validateFdp(noMedia, served);
+    expect(report.conforms).toBe(false);
+    expect(report.problems.map((p) => p.path)).toContain(`${PREFIXES.dcat}mediaType`);
   });
 });

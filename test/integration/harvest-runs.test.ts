@@ -103,6 +103,16 @@ describe('a harvest of a second FAIR Data Point on loopback', () => {
     expect(fdp.status).toBe(200);
   });
 
+  it("carries the source's series and network into the catalogue, described as the source describes them", async () => {
+    const net = await caller(hub)('GET', `/api/v1/catalogue/networks/${network.id}`);
+    expect(net.status, JSON.stringify(net.body)).toBe(200);
+    expect(net.body).toMatchObject({ id: network.id, title: 'Node network', description: 'A network' });
+    const one = await caller(hub)('GET', `/api/v1/catalogue/series/${series.id}`);
+    expect(one.body).toMatchObject({ id: series.id, title: 'Harvested biobank', networkId: network.id, network: { id: network.id, title: 'Node network' } });
+    const page = await caller(hub)('GET', `/api/v1/catalogue/datasets/${kept}`);
+    expect(page.body).toMatchObject({ network: { id: network.id, title: 'Node network' } });
+  });
+
   it('skips unchanged datasets and updates one whose dct:modified moved', async () => {
     const d = source.datasets.get(kept)!;
     source.datasets.set(kept, { ...d, metadata: { ...d.metadata, title: 'Harvested one, revised' }, modified: '2026-02-01T00:00:00.000Z' });

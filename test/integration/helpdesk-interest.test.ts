@@ -29,7 +29,8 @@ describe(`the public expression of interest (${databaseKind()})`, () => {
   let hub: TestHub;
   let client = 0;
   beforeAll(async () => {
-    hub = await startTestHub();
+    // The test plays a reverse proxy on loopback: trusted, so its X-Forwarded-For names the client.
+    hub = await startTestHub({ env: { TRUSTED_PROXIES: '127.0.0.1' } });
   });
   afterAll(async () => hub?.stop());
 

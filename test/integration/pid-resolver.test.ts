@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../../shared/catalogue/profile.ts';
+import { Parser, Store } from 'n3';
+import { PREFIXES } from '../../functions/fdp/namespaces.ts';
+import { PID_CACHE, PID_TYPES } from '../../functions/pid/routes.ts';
 import { errorBodySchema } from '../../shared/errors.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { seedDatasets } from './fdp-support.ts';
@@ -43,19 +46,22 @@ describe('GET /pid/{uuid}', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/ld\+json/);
   });
 
-  it('refuses RDF/XML (not served) with 406 listing what is', async () => {
+  it('refuses RDF/XML (not served) with 406 not_acceptable listing what is, in the one error shape', async () => {
     const res = await resolve(published.id, 'application/rdf+xml');
     const body = errorBodySchema.parse(await res.json());
     expect(res.status).toBe(406);
-    expect((body.error.details as { supported: string[] }).supported).toContain('text/turtle');
+    expect(body.error.code).toBe('not_acceptable');
+    expect(res.headers.get('vary')).toBe('Accept');
+    expect((body.error.details as { supported: string[] }).supported).toEqual([...PID_TYPES]);
   });
 
-  it('answers a withdrawn dataset 410 with a JSON tombstone for machines', async () => {
-    const res = await resolve(withdrawn.id, 'application/ld+json');
-    const body = await res.json();
+  it('answers a withdrawn dataset 410 gone to a JSON client, the tombstone in the one error shape', async () => {
+    const res = await resolve(withdrawn.id, 'application/json');
+    const body = errorBodySchema.parse(await res.json());
     expect(res.status).toBe(410);
-    expect(res.headers.get('cache-control')).toMatch(/^public/);
-    expect(body).toEqual({
+    expect(res.headers.get('cache-control')).toBe(PID_CACHE.gone);
+    expect(body.error.code).toBe('gone');
+    expect(body.error.details).toEqual({
       id: withdrawn.id,
       pid: `${hub.url}/pid/${withdrawn.id}`,
       state: 'withdrawn',
@@ -63,6 +69,32 @@ describe('GET /pid/{uuid}', () => {
       withdrawnAt: withdrawn.withdrawnAt,
       reason: 'consent <revoked> by the hospital',
     });
+  });
+
+  it.each([
+    { accept: 'text/turtle', format: 'text/turtle' },
+    { accept: 'application/n-triples', format: 'application/n-triples' },
+  ])('answers a withdrawn dataset 410 to an RDF client ($accept) with the FDP tombstone record', async ({ accept, format }) => {
+    const res = await resolve(withdrawn.id, accept);
+    const text = await res.text();
+    expect(res.status, text).toBe(410);
+    expect(res.headers.get('content-type')).toMatch(new RegExp(`^${format}`));
+    expect(res.headers.get('cache-control')).toBe(PID_CACHE.gone);
+    const store = new Store(new Parser({ format, baseIRI: hub.url }).parse(text));
+    const s = `${hub.url}/fdp/dataset/${withdrawn.id}`;
+    const one = (p: string) => store.getObjects(s, p, null).map((o) => o.value);
+    expect(one(`${PREFIXES.dct}title`)).toEqual(['Gone <b>bold</b>']);
+    expect(one(`${PREFIXES.dct}modified`)).toEqual([withdrawn.withdrawnAt]);
+    expect(one(`${PREFIXES.skos}changeNote`)).toEqual(['consent <revoked> by the hospital']);
+    expect(one(`${PREFIXES.owl}deprecated`)).toEqual(['true']);
+  });
+
+  it('answers a withdrawn dataset 410 to a JSON-LD client with the tombstone record as JSON-LD', async () => {
+    const res = await resolve(withdrawn.id, 'application/ld+json');
+    const doc = (await res.json()) as Record<string, { '@value': string }[]>[];
+    expect(res.status).toBe(410);
+    const node = doc.find((n) => (n as { '@id'?: unknown })['@id'] === `${hub.url}/fdp/dataset/${withdrawn.id}`);
+    expect(node?.[`${PREFIXES.skos}changeNote`]?.[0]?.['@value']).toBe('consent <revoked> by the hospital');
   });
 
   it('answers a withdrawn dataset 410 with an escaped HTML tombstone for browsers', async () => {

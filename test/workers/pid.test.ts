@@ -39,11 +39,20 @@ describe('the PID resolver and FAIR Data Point in workerd', () => {
 
   it('answers 410 with the tombstone for a withdrawn dataset and 404 for an unknown one', async () => {
     const gone = await exports.default.fetch(`${HUB}/pid/${withdrawn}`, { headers: { accept: 'application/json' } });
-    const body = (await gone.json()) as { title: string; reason: string };
+    const body = (await gone.json()) as { error: { code: string; details: { title: string; reason: string } } };
     expect(gone.status).toBe(410);
-    expect(body).toMatchObject({ title: 'Withdrawn in workerd', reason: 'gone from the source' });
+    expect(body.error.code).toBe('gone');
+    expect(body.error.details).toMatchObject({ title: 'Withdrawn in workerd', reason: 'gone from the source' });
     const unknown = await exports.default.fetch(`${HUB}/pid/${crypto.randomUUID()}`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('serves the SHACL profile a record conforms to from the Worker build (no filesystem there)', async () => {
+    const res = await exports.default.fetch(`${HUB}/fdp/profile/distribution`, { headers: { accept: 'text/turtle' } });
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    expect(text).toContain('DistributionShape');
+    expect(text).toMatch(/dcat:mediaType|<http:\/\/www\.w3\.org\/ns\/dcat#mediaType>/);
   });
 
   it('serves the FDP dataset record as JSON-LD from the Worker build', async () => {

@@ -63,7 +63,7 @@ let me: Me | null = null;
 /** Draws the header and the page at the current address. */
 async function render(auth: Auth): Promise<void> {
   const logIn = () => auth.logIn(location.pathname + location.search).catch((err) => replace(main, errorBox(err, 'Could not reach the identity provider')));
-  if (me) renderHeader(account, { kind: 'user', me, onLogOut: () => void auth.logOut().then(() => start(auth)).catch(showFatal) });
+  if (me) renderHeader(account, { kind: 'user', me, client, onLogOut: () => void auth.logOut().then(() => start(auth)).catch(showFatal) });
   else renderHeader(account, { kind: 'anonymous', onLogIn: logIn });
   renderNav(siteNav, pages, me);
   const found = findPage(location.pathname);

@@ -43,6 +43,7 @@ export const FIELD_GROUPS: { title: string; fields: Field[] }[] = [
       m('distributions[0].accessCondition', 'Access condition', 'one', V.ACCESS_CONDITIONS),
       m('distributions[0].accessUrl', 'Access URL', 'text', undefined, 'where access is requested (the negotiation service)'),
       m('distributions[0].license', 'Licence URL', 'text'),
+      m('distributions[0].mediaType', 'Media type', 'text', undefined, 'IANA media type of the data; DICOM images are application/dicom'),
     ],
   },
 ];

@@ -2,7 +2,7 @@
 // and admins. Every change is checked with the hub's own schema, so each field says at once what
 // is wrong; the hub's 422 answer is shown the same way, field by field.
 import type { z } from 'zod';
-import { datasetMetadataSchema } from '../../../shared/catalogue/profile.ts';
+import { DEFAULT_MEDIA_TYPE, datasetMetadataSchema } from '../../../shared/catalogue/profile.ts';
 import { registrationSchema } from '../../../shared/catalogue/registration.ts';
 import { formatPath } from '../../../shared/errors.ts';
 import { ApiError, okJson } from '../api.ts';
@@ -23,7 +23,7 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
   }
   const { series } = await okJson(await ctx.client.api.v1.catalogue.series.$get());
   const seriesOptions = series.map((s) => ({ code: s.id, label: s.title, iri: '' }));
-  let body: Record<string, unknown> = { metadata: { healthCategory: ['IMAGING'], applicableLegislation: ['EHDS'], distributions: [{}] } };
+  let body: Record<string, unknown> = { metadata: { healthCategory: ['IMAGING'], applicableLegislation: ['EHDS'], distributions: [{ mediaType: DEFAULT_MEDIA_TYPE }] } };
   if (editing) {
     const d = await okJson(await ctx.client.api.v1.catalogue.datasets[':id'].$get({ param: { id: editing } }));
     if (!d.canEdit || !d.metadata) return h('p', { class: 'card', 'data-testid': 'forbidden' }, 'Only the dataset owner, its node admins and platform admins edit it.');

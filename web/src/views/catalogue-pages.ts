@@ -17,5 +17,5 @@ export const cataloguePages: Page[] = [
   { path: '/catalogue/register', title: 'Register a dataset', access: 'user', nav: { label: 'Register', order: 60 }, render: catalogueFormPage },
   { path: '/catalogue/datasets/:id', title: 'Dataset', access: 'public', render: datasetPage },
   { path: '/catalogue/datasets/:id/edit', title: 'Edit dataset', access: 'user', render: catalogueFormPage },
-  { path: '/cart', title: 'Access request', access: 'public', nav: { label: 'Request', order: 70 }, render: () => cartPage() },
+  { path: '/cart', title: 'Access request', access: 'public', nav: { label: 'Cart', order: 30 }, render: (ctx) => cartPage(ctx) },
 ];

@@ -1,10 +1,11 @@
 // The landing page: the catalogue in figures (the seed's figure 4-2), public, read from the hub's
-// dashboard route each time the page is opened.
+// dashboard route each time the page is opened, then the seed's "Become a ..." links (figure 4-4).
 import { okJson } from '../api.ts';
 import { h } from '../dom.ts';
 import type { PageContext } from '../pages.ts';
 import type { Dashboard } from './catalogue-types.ts';
 import { chartFigure } from './dashboard-charts.ts';
+import { JOIN_ROLES } from './join-pages.ts';
 
 function figure(label: string, value: number, testid: string): HTMLElement {
   return h('div', { class: 'figure', 'data-testid': testid }, h('strong', {}, value.toLocaleString('en')), h('span', {}, label));
@@ -34,5 +35,17 @@ export async function dashboardPage(ctx: PageContext): Promise<Node> {
     h('section', { class: 'figures', 'aria-label': 'The catalogue in figures' }, figure('datasets', d.datasets, 'total-datasets'), figure('subjects', d.subjects, 'total-subjects'), figure('imaging studies', d.studies, 'total-studies')),
     h('p', {}, h('a', { href: '/catalogue', class: 'button primary', 'data-testid': 'browse-catalogue' }, 'Browse the catalogue'), ' ', h('a', { href: '/catalogue/networks', class: 'button' }, 'Networks and biobanks')),
     h('div', { class: 'charts' }, ...charts),
+    becomeA(),
+  );
+}
+
+/** The seed's home page ends in its four "Become a ..." sections: one card per role, leading to its page. */
+function becomeA(): HTMLElement {
+  return h(
+    'section',
+    { class: 'become-a', 'aria-label': 'Take part in EUCAIM', 'data-testid': 'become-a' },
+    ...Object.entries(JOIN_ROLES).map(([key, role]) =>
+      h('a', { href: `/join/${key.replace('_', '-')}`, class: 'card become-a-card', 'data-testid': `become-${key}` }, h('strong', {}, role.title), h('span', {}, role.who)),
+    ),
   );
 }

@@ -76,7 +76,9 @@ export function helpPage(ctx: PageContext): HTMLElement {
       h('p', {}, 'Not part of EUCAIM yet? ', h('a', { href: '/join' }, 'See how to join'), '.'),
     );
   }
-  const page = ctx.query.get('from') ?? undefined;
+  // The Help link carries the page the user came from; it goes with the ticket as its context.
+  const from = ctx.query.get('from') ?? '';
+  const cameFrom = from.startsWith('/') && !from.startsWith('/help') ? from.slice(0, 500) : undefined;
   const card = formCard(
     'help',
     'Ask for help',
@@ -84,9 +86,10 @@ export function helpPage(ctx: PageContext): HTMLElement {
     [
       { name: 'title', label: 'Title', required: true, maxLength: 200 },
       { name: 'body', label: 'What do you need?', type: 'textarea', required: true },
+      { name: 'page', label: 'About the page', maxLength: 500, value: cameFrom, hint: 'The page you came from, sent with your ticket so the team sees where you were. Clear it if the question is about something else.' },
     ],
     'Open ticket',
-    async (v) => okJson(await ctx.client.api.v1.helpdesk.tickets.$post({ json: { title: v.title ?? '', body: v.body ?? '', page } })),
+    async (v) => okJson(await ctx.client.api.v1.helpdesk.tickets.$post({ json: { title: v.title ?? '', body: v.body ?? '', page: v.page } })),
   );
   return h('div', {}, card, h('section', { class: 'card' }, h('h2', {}, 'Requests with a form of their own'), flowLinks, h('p', {}, h('a', { href: '/helpdesk/tickets' }, 'My tickets'))));
 }

@@ -10,7 +10,7 @@ import { notificationsPage } from './notifications.ts';
 
 export const helpdeskPages: Page[] = [
   // Public so the Help link shows on every page; anonymous visitors are asked to log in there.
-  { path: '/help', title: 'Help', access: 'public', nav: { label: 'Help', order: 90 }, render: helpPage },
+  { path: '/help', title: 'Help', access: 'public', nav: { label: 'Help', order: 90, from: true }, render: helpPage },
   { path: '/helpdesk/biobank', title: flows.biobank.title, access: 'user', render: flowPage(flows.biobank) },
   { path: '/helpdesk/search-provider', title: flows['search-provider'].title, access: 'user', render: flowPage(flows['search-provider']) },
   { path: '/helpdesk/tool', title: flows.tool.title, access: 'user', render: flowPage(flows.tool) },

@@ -2,6 +2,7 @@
 import { okJson } from '../api.ts';
 import { h } from '../dom.ts';
 import type { PageContext } from '../pages.ts';
+import { refreshUnreadNotifications } from './header.ts';
 
 export async function notificationsPage(ctx: PageContext): Promise<HTMLElement> {
   const { notifications } = await okJson(await ctx.client.api.v1.me.notifications.$get({ query: {} }));
@@ -23,6 +24,7 @@ export async function notificationsPage(ctx: PageContext): Promise<HTMLElement> 
             item.dataset.read = 'true';
             item.classList.add('muted');
             button.remove();
+            refreshUnreadNotifications();
           });
         });
         item.append(' ', button);
