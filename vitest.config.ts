@@ -27,7 +27,7 @@ export default defineConfig({
             remoteBindings: false,
             miniflare: {
               hyperdrives: { HYPERDRIVE: inject('hyperdriveUrl') },
-              bindings: { JOB_SIGNING_KEY: inject('jobSigningKey'), LOG_LEVEL: 'silent' },
+              bindings: { JOB_SIGNING_KEY: inject('jobSigningKey'), LOG_LEVEL: 'silent', OIDC_ISSUER: inject('oidcIssuer'), OIDC_JWKS_URL: inject('oidcJwksUrl') },
             },
           })),
         ],

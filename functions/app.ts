@@ -17,6 +17,11 @@ import { requestContext } from './middleware/request-context.ts';
 import { negotiationRoutes } from './negotiation/routes.ts';
 import { nodeRoutes } from './nodes/routes.ts';
 import { pidRoutes } from './pid/routes.ts';
+import { processingBridgeRoutes } from './processing/bridge-routes.ts';
+import { runRoutes } from './processing/run-routes.ts';
+import { nodeToolRoutes, toolRoutes } from './processing/tool-routes.ts';
+import { UPLOAD_PATH } from './processing/uploads.ts';
+import { isAttachmentUpload } from './negotiation/attachments.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import type { Services } from './services.ts';
@@ -24,18 +29,21 @@ import { tracerBodyLimit, tracerRoutes } from './tracer/routes.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+const apiBodyLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new AppError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  },
+});
+
 /** The whole hub API, built from injected services; runtime entries only adapt it. */
 export function buildApp(services: Services) {
   const app = new Hono<HubEnv>()
     .use('*', requestContext(services))
-    .use(
-      '/api/*',
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new AppError('payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-        },
-      }),
+    .use('/api/*', (c, next) =>
+      // Result uploads are bounded by their own token (exact length and hash), not by this limit.
+      // Negotiation attachments are bounded while streaming by NEGOTIATION_ATTACHMENT_MAX_BYTES.
+      (c.req.method === 'PUT' && c.req.path.startsWith(UPLOAD_PATH)) || isAttachmentUpload(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next),
     )
     .use('/api/*', authenticate)
     .route('/api/v1/health', healthRoutes)
@@ -43,6 +51,10 @@ export function buildApp(services: Services) {
     .route('/api/v1/me', meRoutes)
     .route('/api/v1/nodes', nodeRoutes)
     .route('/api/v1/bridge', bridgeRoutes)
+    .route('/api/v1/bridge', processingBridgeRoutes)
+    .route('/api/v1/nodes', nodeToolRoutes)
+    .route('/api/v1/tools', toolRoutes)
+    .route('/api/v1/runs', runRoutes)
     .route('/api/v1/search', searchRoutes)
     .route('/api/v1/catalogue/harvest-sources', harvestRoutes)
     .route('/api/v1/catalogue', catalogueRoutes)

@@ -84,8 +84,28 @@ export const hubConfigSchema = z.object({
   MAILER: z.enum(['outbox', 'smtp']).default('outbox'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('EUCAIM <no-reply@eucaim.invalid>'),
+  /**
+   * Space- or comma-separated addresses of reverse proxies in front of a Node hub (or of API Gateway)
+   * whose X-Forwarded-For is believed; from anyone else the header is ignored (functions/helpdesk/client-address.ts).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const list = s.split(/[\s,]+/).filter(Boolean);
+      for (const a of list) if (!/^[0-9a-f.:]+$/i.test(a)) ctx.addIssue({ code: 'custom', message: `${a} is not an IP address` });
+      return list;
+    }),
   /** A node silent this long gets one helpdesk ticket per outage. */
   NODE_OFFLINE_TICKET_MINUTES: z.coerce.number().int().positive().default(30),
+  /** Negotiation attachments above this size are refused with 413 while streaming (10 MiB). */
+  NEGOTIATION_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(512 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** An open negotiation untouched this many days gets one reminder to whoever must act (0: never). */
+  NEGOTIATION_REMINDER_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  /** An open negotiation untouched this many days is closed (ABANDONED) by the hub (0: never). */
+  NEGOTIATION_AUTO_CLOSE_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  /** A webhook delivery not validly acknowledged after this many attempts is given up. */
+  NEGOTIATION_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
 }).superRefine((c, ctx) => {
   if (c.HELPDESK === 'zammad')
     for (const k of ['ZAMMAD_URL', 'ZAMMAD_TOKEN', 'ZAMMAD_WEBHOOK_SECRET'] as const)
@@ -95,6 +115,8 @@ export const hubConfigSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL_TEMPLATE'], message: 'required when JOB_QUEUE=sqs' });
   if (c.TASK_QUEUE === 'sqs' && !c.TASK_QUEUE_URL)
     ctx.addIssue({ code: 'custom', path: ['TASK_QUEUE_URL'], message: 'required when TASK_QUEUE=sqs' });
+  if (c.NEGOTIATION_REMINDER_DAYS > 0 && c.NEGOTIATION_AUTO_CLOSE_DAYS > 0 && c.NEGOTIATION_REMINDER_DAYS >= c.NEGOTIATION_AUTO_CLOSE_DAYS)
+    ctx.addIssue({ code: 'custom', path: ['NEGOTIATION_REMINDER_DAYS'], message: 'must be fewer days than NEGOTIATION_AUTO_CLOSE_DAYS' });
   if (c.OBJECT_STORE === 's3' && !c.S3_BUCKET)
     ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when OBJECT_STORE=s3' });
 });

@@ -3,6 +3,7 @@ import { jobQueue } from './adapters/queue-postgres.sql.ts';
 import { drainPostgresTasks } from './adapters/task-queue-postgres.ts';
 import { runDueHarvest } from './harvest/run.ts';
 import { runHelpdeskSweep } from './helpdesk/sweep.ts';
+import { runNegotiationSweep } from './negotiation/sweep.ts';
 import { pruneUsedTokens } from './nodes/node-repo.ts';
 import type { Services } from './services.ts';
 import { publishDueCheckpoint } from './tracer/append.ts';
@@ -26,5 +27,7 @@ export async function runMaintenance(s: Services) {
   await runHelpdeskSweep(s);
   // At most one due harvest source per sweep; the run records its own failures, bounded by HARVEST_DEADLINE_SECONDS.
   await runDueHarvest(s).catch((e) => s.logger.error('scheduled harvest failed', { error: (e as Error).message }));
+  // Negotiation reminders, auto-close, pending notifications and webhook retries; logs its own failures.
+  await runNegotiationSweep(s);
   return { tasksDone: tasks.done, tasksFailed: tasks.failed, expiredJobsRemoved: expiredJobs.length };
 }

@@ -40,7 +40,7 @@ async function plan(): Promise<Suite[]> {
   const noPodman = podmanMissing();
   return [
     { name: 'node (PGlite)', project: 'node', env: { TEST_DATABASE_URL: undefined } },
-    { name: 'node integration (PostgreSQL)', project: 'node', files: ['test/integration/hub-', 'test/integration/helpdesk-', 'test/integration/maintenance', 'test/integration/queue-postgres', 'test/integration/search-', 'test/integration/tracer-', 'test/integration/catalogue-', 'test/integration/fdp-', 'test/integration/pid-', 'test/integration/harvest-'], env: { TEST_DATABASE_URL: pg }, skip: noPg },
+    { name: 'node integration (PostgreSQL)', project: 'node', files: ['test/integration/hub-', 'test/integration/helpdesk-', 'test/integration/maintenance', 'test/integration/queue-postgres', 'test/integration/search-', 'test/integration/tracer-', 'test/integration/catalogue-', 'test/integration/fdp-', 'test/integration/pid-', 'test/integration/harvest-', 'test/integration/negotiation-', 'test/integration/processing-'], env: { TEST_DATABASE_URL: pg }, skip: noPg },
     { name: 'adapters (SQS, S3 on loopback)', project: 'adapters' },
     { name: 'lambda', project: 'lambda', env: { TEST_DATABASE_URL: pg } },
     { name: 'workers (workerd + PostgreSQL)', project: 'workers', env: { TEST_DATABASE_URL: pg }, skip: noPg },

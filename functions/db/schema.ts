@@ -10,4 +10,6 @@ export * from '../helpdesk/helpdesk.sql.ts';
 export * from '../notifications/notifications.sql.ts';
 export * from '../catalogue/catalogue.sql.ts';
 export * from '../negotiation/negotiation.sql.ts';
+export * from '../negotiation/conversation.sql.ts';
 export * from '../harvest/harvest.sql.ts';
+export * from '../processing/processing.sql.ts';

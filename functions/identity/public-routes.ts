@@ -23,6 +23,8 @@ export const publicApiRoutes: ReadonlyArray<{ method: string; path: RegExp }> = 
   { method: 'GET', path: /^\/api\/v1\/negotiation\/keys$/ },
   // Catalogues hand a selection over before the user logs in (the BBMRI-ERIC Negotiator's contract).
   { method: 'POST', path: /^\/api\/v3\/requests$/ },
+  // Federated processing: a bridge PUTs results with a single-use upload token in the URL, like a pre-signed S3 URL.
+  { method: 'PUT', path: /^\/api\/v1\/bridge\/uploads\/[A-Za-z0-9_-]{43}$/ },
 ];
 
 export function isPublicApiRoute(method: string, path: string): boolean {

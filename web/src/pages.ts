@@ -7,11 +7,14 @@ import { accessHistoryLink, accessHistoryView, canReadHistory } from './views/ac
 import { cataloguePages } from './views/catalogue-pages.ts';
 import { explorerPage } from './views/explorer-page.ts';
 import { helpdeskPages } from './views/helpdesk-pages.ts';
+import { myDatasetsPage } from './views/my-datasets.ts';
+import { negotiationAdminPage } from './views/negotiation-admin.ts';
 import { negotiationFormPage } from './views/negotiation-form.ts';
 import { negotiationLifecyclePage } from './views/negotiation-lifecycle.ts';
 import { myNegotiationsPage } from './views/negotiation-list.ts';
 import { negotiationPage } from './views/negotiation-page.ts';
 import { negotiationRequestPage } from './views/negotiation-request.ts';
+import { processingPages } from './views/processing-pages.ts';
 
 /** Who may open a page: anyone, any logged-in user, federation members, or platform admins. */
 export type PageAccess = 'public' | 'user' | 'member' | 'admin';
@@ -33,8 +36,12 @@ export interface Page {
   path: string;
   title: string;
   access: PageAccess;
-  /** Shown in the site navigation when set; lower `order` first. */
-  nav?: { label: string; order: number };
+  /**
+   * Shown in the site navigation when set; lower `order` first (the researcher's way through:
+   * Dashboard, Catalogue, Search, Cart, Requests, ..., Help). `from` makes the link carry
+   * `?from=<the page the visitor is on>`.
+   */
+  nav?: { label: string; order: number; from?: boolean };
   render(ctx: PageContext): Node | Promise<Node>;
 }
 
@@ -68,9 +75,11 @@ export const pages: Page[] = [
     access: 'user',
     render: (ctx) => (ctx.me && canReadHistory(ctx.me) ? accessHistoryView(ctx.client, ctx.me) : h('p', { 'data-testid': 'forbidden' }, 'Only dataset representatives and admins read access histories.')),
   },
-  { path: '/negotiation/lifecycle', title: 'How access requests move', access: 'public', nav: { label: 'Access process', order: 80 }, render: (ctx) => negotiationLifecyclePage(ctx.client) },
+  { path: '/negotiation/lifecycle', title: 'How access requests move', access: 'public', nav: { label: 'Access process', order: 50 }, render: (ctx) => negotiationLifecyclePage(ctx.client) },
   { path: '/negotiation/form-preview', title: 'Application form', access: 'member', render: (ctx) => negotiationFormPage(ctx.client) },
-  { path: '/negotiations', title: 'My access requests', access: 'member', nav: { label: 'Requests', order: 70 }, render: (ctx) => myNegotiationsPage(ctx.client) },
+  { path: '/negotiations', title: 'My access requests', access: 'member', nav: { label: 'Requests', order: 40 }, render: (ctx) => myNegotiationsPage(ctx.client) },
+  { path: '/my-datasets', title: 'My datasets', access: 'user', nav: { label: 'My datasets', order: 75 }, render: (ctx) => myDatasetsPage(ctx.client) },
+  { path: '/negotiation/admin', title: 'Access requests: form and webhooks', access: 'admin', render: (ctx) => negotiationAdminPage(ctx.client, () => ctx.navigate(location.pathname)) },
   { path: '/negotiation/requests/:id', title: 'Start an access request', access: 'member', render: (ctx) => negotiationRequestPage(ctx.client, ctx.params.id ?? '', ctx.navigate) },
   {
     path: '/negotiations/:id',
@@ -79,4 +88,5 @@ export const pages: Page[] = [
     render: (ctx) => (ctx.me ? negotiationPage(ctx.client, ctx.me, ctx.params.id ?? '', () => ctx.navigate(location.pathname)) : h('p', {}, 'Log in to see this request.')),
   },
   ...helpdeskPages,
+  ...processingPages,
 ];
