@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Heartbeat, type JobResult, type LeasedJobs, type NodeReport, leasedJobsSchema } from '../shared/job-protocol.ts';
 import { type PrivateJwk, signNodeRequest } from '../shared/node-auth.ts';
-import { type RunStatusReport, type UploadGrant, type UploadRequest, uploadGrantSchema } from '../shared/processing/bridge-api.ts';
+import { type RunStatusReport, type UploadGrant, type UploadRequest, revokedGrantsSchema, uploadGrantSchema } from '../shared/processing/bridge-api.ts';
 import type { NodeHealth } from '../shared/processing/health.ts';
 import { hubJobKeySchema } from './config.ts';
 
@@ -66,6 +66,12 @@ export class HubClient {
 
   async postHealth(body: NodeHealth, signal?: AbortSignal): Promise<void> {
     await this.call('POST', '/api/v1/bridge/health', body, signal);
+  }
+
+  /** Grants revoked and not yet expired: asked before every run. */
+  async revokedGrants(signal?: AbortSignal): Promise<ReadonlySet<string>> {
+    const path = '/api/v1/bridge/revoked-grants';
+    return new Set(parseAnswer(revokedGrantsSchema, await this.call('GET', path, undefined, signal), path).revoked);
   }
 
   async postRunStatus(runId: string, body: RunStatusReport, signal?: AbortSignal): Promise<void> {

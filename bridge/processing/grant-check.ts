@@ -15,17 +15,34 @@ export type GrantCheck = (req: GrantRequest) => Promise<{ ok: true } | { ok: fal
  * run is allowed only if every dataset has a valid, unexpired grant to this user for processing.
  * Federated runs are the seed's remote processing; other access models do not cover them.
  */
-export function signedGrantCheck(opts: { keys: JSONWebKeySet | (() => JSONWebKeySet); issuer: string; access?: readonly AccessCondition[]; now?: () => number }): GrantCheck {
+export function signedGrantCheck(opts: {
+  keys: JSONWebKeySet | (() => JSONWebKeySet);
+  issuer: string;
+  access?: readonly AccessCondition[];
+  now?: () => number;
+  /** Ids of revoked grants, asked fresh for every run; when it throws, nothing runs. */
+  revoked?: () => Promise<ReadonlySet<string>>;
+}): GrantCheck {
   const access = opts.access ?? ['REMOTE_PROCESSING'];
   return async ({ user, datasets, grants }) => {
     // A function: the running bridge refreshes the hub's grant keys (rotation) between runs.
     const keys = typeof opts.keys === 'function' ? opts.keys() : opts.keys;
+    let revoked: ReadonlySet<string> = new Set();
+    try {
+      if (opts.revoked) revoked = await opts.revoked();
+    } catch {
+      return { ok: false, problem: 'the revocation list could not be read; no grant is trusted without it' };
+    }
     for (const dataset of datasets) {
       let last = 'no grant for it';
       let covered = false;
       for (const jws of grants) {
         try {
           const claims = await verifyGrant(jws, keys, { issuer: opts.issuer, user, dataset, nowMs: opts.now?.() ?? Date.now() });
+          if (revoked.has(claims.jti)) {
+            last = 'the grant was revoked';
+            continue;
+          }
           if (access.includes(claims.access)) {
             covered = true;
             break;

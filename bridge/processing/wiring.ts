@@ -75,7 +75,7 @@ export async function openProcessing(input: {
     engine = new DockerEngine({ socketPath: p.socketPath });
     const keys = new GrantKeys({ hubUrl: config.hubUrl, pinned: config.hubGrantKeys, fetch: input.fetch, logger });
     grantKeys = keys;
-    const check = signedGrantCheck({ keys: () => keys.keys(), issuer: input.issuer });
+    const check = signedGrantCheck({ keys: () => keys.keys(), issuer: input.issuer, revoked: () => hub.revokedGrants() });
     executor = new RunExecutor({
       nodeId: config.nodeId,
       db: input.db,

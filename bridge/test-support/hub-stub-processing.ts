@@ -14,6 +14,9 @@ export interface ProcessingStub {
   failStatuses(n: number): void;
   /** Runs the stand-in answers 404 for, as a hub does for a node with no part in the run. */
   unknownRuns: Set<string>;
+  /** Grant ids the stand-in lists as revoked; `revokedListDown` makes the list answer 503. */
+  revokedGrants: Set<string>;
+  revokedListDown: boolean;
 }
 
 type Env = { Variables: { nodeId: string; body: string } };
@@ -33,10 +36,16 @@ export function mountProcessingStub(app: Hono<Env>, origin: () => string): Proce
     uploads: [],
     uploadRequests: [],
     unknownRuns: new Set(),
+    revokedGrants: new Set(),
+    revokedListDown: false,
     failStatuses: (n) => {
       failing = n;
     },
   };
+  app.get('/api/v1/bridge/revoked-grants', (c) => {
+    if (stub.revokedListDown) return c.json({ error: { code: 'unavailable', message: 'try later', requestId: 'stub' } }, 503);
+    return c.json({ revoked: [...stub.revokedGrants] });
+  });
   app.post('/api/v1/bridge/health', (c) => {
     stub.health.push({ nodeId: c.var.nodeId, body: nodeHealthSchema.parse(JSON.parse(c.var.body)) });
     return c.body(null, 204);

@@ -1,3 +1,4 @@
+import { and, gt, isNotNull } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { runStatusReportSchema, uploadRequestSchema } from '../../shared/processing/bridge-api.ts';
@@ -6,6 +7,7 @@ import { runIdSchema } from '../../shared/processing/run.ts';
 import type { HubEnv } from '../env.ts';
 import { callingNode, requireNode } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
+import { accessGrants } from '../negotiation/negotiation.sql.ts';
 import { touchNode } from '../nodes/node-repo.ts';
 import { storeHealth } from './health-repo.ts';
 import { recordRunStatus } from './run-status.ts';
@@ -27,6 +29,15 @@ export const processingBridgeRoutes = new Hono<HubEnv>()
     await storeHealth(s, nodeId, report);
     await touchNode(s, nodeId, report.version);
     return c.body(null, 204);
+  })
+  // Expired grants fail on their own; only revoked live ones need telling. Ids only: nothing personal.
+  .get('/revoked-grants', requireNode, async (c) => {
+    const s = c.get('services');
+    const rows = await s.db
+      .select({ id: accessGrants.id })
+      .from(accessGrants)
+      .where(and(isNotNull(accessGrants.revokedAt), gt(accessGrants.expiresAt, s.clock.now())));
+    return c.json({ revoked: rows.map((r) => r.id) });
   })
   .post('/runs/:runId/status', requireNode, validate('param', runParam), validate('json', runStatusReportSchema), async (c) => {
     await recordRunStatus(c.get('services'), c.req.valid('param').runId, callingNode(c), c.req.valid('json'));

@@ -7,6 +7,7 @@ import { runIdSchema, runOutcomeSchema } from './run.ts';
  * bridge to the hub with a node token (shared/node-auth.ts), under `/api/v1/bridge`.
  *
  *   POST /api/v1/bridge/health                    body NodeHealth (./health.ts), every 30 s  → 204
+ *   GET  /api/v1/bridge/revoked-grants            → RevokedGrants, asked before every run
  *   POST /api/v1/bridge/runs/{runId}/status       body RunStatusReport                        → 204
  *   POST /api/v1/bridge/runs/{runId}/uploads      body UploadRequest → UploadGrant (one URL per file)
  *   PUT  <url from the grant>                     the file's bytes (a pre-signed S3 URL, or the
@@ -70,3 +71,10 @@ export const uploadGrantSchema = z.object({
 export type UploadGrant = z.infer<typeof uploadGrantSchema>;
 
 export const cancelRunPayloadSchema = z.object({ runId: runIdSchema }).strict();
+
+/**
+ * Grants revoked and not yet expired. A signed grant cannot show its own revocation, and a run job
+ * may wait in a queue while an admin revokes one, so the node asks right before it runs anything.
+ */
+export const revokedGrantsSchema = z.object({ revoked: z.array(z.string().max(100)).max(100_000) });
+export type RevokedGrants = z.infer<typeof revokedGrantsSchema>;

@@ -168,6 +168,20 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     expect(datasets.map((d) => d.datasetId)).toEqual([live.dataset]);
   });
 
+  it('tells nodes which live grants were revoked, and tells no one else', async () => {
+    const live = await f.grant('researcher');
+    const revoked = await f.grant('researcher', { revoked: true });
+    const expired = await f.grant('researcher', { revoked: true, days: -1 });
+    const res = await f.a.call('GET', '/api/v1/bridge/revoked-grants', undefined, { nowMs: f.clock.ms() });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const ids = (res.body as { revoked: string[] }).revoked;
+    expect(ids).toContain(revoked.grantId);
+    expect(ids).not.toContain(live.grantId);
+    // An expired grant fails on its own at the node: the list stays short.
+    expect(ids).not.toContain(expired.grantId);
+    expect((await fetch(`${f.hub.url}/api/v1/bridge/revoked-grants`)).status).toBe(401);
+  });
+
   it('shows a run to its owner and admins only', async () => {
     const g = await f.grant('researcher');
     const created = await post('researcher', { tool, parameters: { threshold: 1 }, inputs: [`node-a:${g.dataset}`] });

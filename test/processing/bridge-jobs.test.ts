@@ -106,6 +106,30 @@ describe('a bridge with processing, given signed run jobs by the hub', () => {
     expect(creates.mock.calls.length - before).toBe(0);
   });
 
+  it('refuses a run whose grant the hub revoked after sending it, and runs nothing while it cannot read the revocations', async () => {
+    const before = creates.mock.calls.length;
+    const payload = await rig.payload('count');
+    const { decodeJwt } = await import('jose');
+    const grantId = decodeJwt(payload.grants[0] as string).jti as string;
+    rig.hub.processing.revokedGrants.add(grantId);
+    try {
+      await rig.send({ kind: 'processing.run', payload });
+      const revoked = await rig.ended(payload.runId);
+      expect([revoked.state, revoked.reason?.code], JSON.stringify(revoked)).toEqual(['not_allowed', 'grant_invalid']);
+    } finally {
+      rig.hub.processing.revokedGrants.delete(grantId);
+    }
+    rig.hub.processing.revokedListDown = true;
+    try {
+      const unchecked = await rig.payload('count');
+      await rig.send({ kind: 'processing.run', payload: unchecked });
+      expect((await rig.ended(unchecked.runId)).reason?.code).toBe('grant_invalid');
+    } finally {
+      rig.hub.processing.revokedListDown = false;
+    }
+    expect(creates.mock.calls.length - before).toBe(0);
+  });
+
   it('keeps reporting through a hub that is briefly down', async () => {
     rig.hub.processing.failStatuses(3);
     const payload = await rig.payload('count');
