@@ -68,6 +68,11 @@ export class HubClient {
     await this.call('POST', '/api/v1/bridge/health', body, signal);
   }
 
+  /** A processing job is taken: its outcome travels through the run's status route from now on. */
+  async jobTaken(jobId: string, receipt: string, signal?: AbortSignal): Promise<void> {
+    await this.call('POST', `/api/v1/bridge/jobs/${encodeURIComponent(jobId)}/taken`, { receipt }, signal);
+  }
+
   /** Grants revoked and not yet expired: asked before every run. */
   async revokedGrants(signal?: AbortSignal): Promise<ReadonlySet<string>> {
     const path = '/api/v1/bridge/revoked-grants';

@@ -95,7 +95,7 @@ export class JobHandler {
       }
       // Delivered from here on: a redelivery is refused as a replay (and that refusal acknowledges it).
       await deps.store.markDelivered(job.jobId, job.expiresAt);
-      await this.ack(envelope);
+      await this.taken(job.jobId, envelope);
       deps.logger.info('processing job taken', { jobId: job.jobId, kind: job.body.kind, runId: job.body.payload.runId });
       return;
     }
@@ -171,6 +171,15 @@ export class JobHandler {
         }
         await sleep(backoff.next(), stop);
       }
+    }
+  }
+
+  private async taken(jobId: string, envelope: LeasedEnvelope): Promise<void> {
+    try {
+      await this.deps.source.taken(jobId, envelope.receipt);
+    } catch (err) {
+      // Not fatal: a redelivered job is refused as a replay, and that refusal acknowledges it.
+      this.deps.logger.warn('acknowledging the job failed', { error: describeError(err) });
     }
   }
 

@@ -16,6 +16,8 @@ export interface JobSource {
   next(signal: AbortSignal): Promise<LeasedEnvelope[]>;
   /** Removes a job from delivery, after it was answered or refused. */
   ack(receipt: string): Promise<void>;
+  /** Removes a job whose outcome travels elsewhere (processing) from delivery once it is taken. */
+  taken(jobId: string, receipt: string): Promise<void>;
 }
 
 /** Long-polls the hub's lease endpoint. The hub acknowledges a job when its result arrives. */
@@ -32,6 +34,10 @@ export class HubJobSource implements JobSource {
 
   async ack(): Promise<void> {
     // Implicit: posting the result (which carries the receipt) is the acknowledgement.
+  }
+
+  async taken(jobId: string, receipt: string): Promise<void> {
+    await this.hub.jobTaken(jobId, receipt);
   }
 }
 
@@ -54,6 +60,10 @@ export class SqsJobSource implements JobSource {
     );
     // An empty body still goes through verification, so it is refused, reported and deleted.
     return (out.Messages ?? []).flatMap((m) => (m.ReceiptHandle ? [{ receipt: m.ReceiptHandle, jws: (m.Body ?? '').trim() }] : []));
+  }
+
+  async taken(_jobId: string, receipt: string): Promise<void> {
+    await this.ack(receipt);
   }
 
   async ack(receipt: string): Promise<void> {

@@ -20,6 +20,8 @@ export interface HubStub {
   signJob(input: { jobId: string; nodeId: string; body?: JobBody; ttlSeconds?: number; nowMs?: number; privateJwk?: PrivateJwk; issuer?: string }): Promise<string>;
   enqueue(nodeId: string, jws: string): void;
   results: { nodeId: string; jobId: string; body: JobResult }[];
+  /** Processing jobs the bridge said it took, with the lease receipt. */
+  taken: { nodeId: string; jobId: string; receipt: string }[];
   reports: { nodeId: string; body: NodeReport }[];
   heartbeats: { nodeId: string; body: Heartbeat }[];
   authFailures: string[];
@@ -39,7 +41,7 @@ export async function startHubStub(opts: { nodes: Record<string, PublicJwk> }): 
   let failingResults = 0;
   let receipts = 0;
   let audience = '';
-  const stub = { results: [], reports: [], heartbeats: [], authFailures: [] } as unknown as HubStub;
+  const stub = { results: [], taken: [], reports: [], heartbeats: [], authFailures: [] } as unknown as HubStub;
 
   const app = new Hono<{ Variables: { nodeId: string; body: string } }>();
   app.use('/api/v1/bridge/*', async (c, next) => {
@@ -77,6 +79,11 @@ export async function startHubStub(opts: { nodes: Record<string, PublicJwk> }): 
     const taken = queue.splice(0, max);
     signal.addEventListener('abort', () => queue.unshift(...taken), { once: true });
     return c.json({ jobs: taken.map((jws) => ({ receipt: `rcpt-${++receipts}`, jws })) });
+  });
+  app.post('/api/v1/bridge/jobs/:jobId/taken', (c) => {
+    const { receipt } = JSON.parse(c.var.body) as { receipt: string };
+    stub.taken.push({ nodeId: c.var.nodeId, jobId: c.req.param('jobId'), receipt });
+    return c.body(null, 204);
   });
   app.post('/api/v1/bridge/jobs/:jobId/result', (c) => {
     if (failingResults > 0) {

@@ -12,6 +12,8 @@ import { nodeDatasets, nodeReports } from '../nodes/nodes.sql.ts';
 import { recordSearchAnswer, type SearchOutcome } from '../search/search-service.ts';
 import { jobs } from './jobs.sql.ts';
 
+const takenSchema = z.object({ receipt: z.string().min(1).max(2000) }).strict();
+
 const leaseQuery = z.object({
   wait: z.coerce.number().int().min(0).max(20).default(20),
   max: z.coerce.number().int().min(1).max(10).default(5),
@@ -50,6 +52,15 @@ export const bridgeRoutes = new Hono<HubEnv>()
     const { recorded } = await recordSearchAnswer(s, nodeId, jobId, outcome);
     if (body.receipt) await s.jobQueue.ack(nodeId, body.receipt).catch(() => false);
     return c.json({ recorded });
+  })
+  // A processing job whose run the node claimed: its outcome travels through the run's status route,
+  // so the job leaves the queue now instead of coming back as a replay at the visibility timeout.
+  .post('/jobs/:jobId/taken', requireNode, validate('json', takenSchema), async (c) => {
+    const s = c.get('services');
+    // The receipt is scoped to the calling node's own leases: a node can only release its own jobs.
+    const acked = await s.jobQueue.ack(callingNode(c), c.req.valid('json').receipt);
+    if (!acked) throw new AppError('not_found', 'no job of this node is leased under that receipt');
+    return c.body(null, 204);
   })
   .post('/reports', requireNode, validate('json', nodeReportSchema), async (c) => {
     const s = c.get('services');

@@ -218,6 +218,33 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     expect(await view(runId)).toMatchObject({ state: 'partial', nodes: [{ state: 'cancelled' }, { state: 'completed' }] });
   });
 
+  it('takes a processing job out of the queue when its node says it took it, for that node only', async () => {
+    const g = await f.grant('researcher');
+    const created = await post('researcher', { tool, parameters: { threshold: 2 }, inputs: [`node-a:${g.dataset}`] });
+    await (await f.hub.client('researcher')).api.v1.runs[':id'].cancel.$post({ param: { id: created.body.id } });
+    const res = await f.a.call('GET', '/api/v1/bridge/jobs?wait=0&max=10', undefined, { nowMs: f.clock.ms() });
+    const leased = (res.body as { jobs: { receipt: string; jws: string }[] }).jobs;
+    expect(leased).toHaveLength(2);
+    const taken = (n: Sim, jobId: string, receipt: string) => n.call('POST', `/api/v1/bridge/jobs/${jobId}/taken`, { receipt }, { nowMs: f.clock.ms() });
+    const { keys, issuer } = await f.keys();
+    for (const j of leased) {
+      const job = await verifyJob(j.jws, { hubKeys: keys, issuer, nodeId: 'node-a', seen: () => false, nowMs: f.clock.ms() });
+      // Another node cannot release node-a's lease, whatever receipt it holds.
+      expect((await taken(f.b, job.jobId, j.receipt)).status).toBe(404);
+      expect((await taken(f.a, job.jobId, j.receipt)).status).toBe(204);
+    }
+    // Past the visibility timeout these jobs do not come back (other tests' unclaimed jobs may): they left the queue.
+    f.clock.advance(120_000);
+    const back: { jws: string }[] = [];
+    for (let round = 0; round < 20; round++) {
+      const page = ((await f.a.call('GET', '/api/v1/bridge/jobs?wait=0&max=10', undefined, { nowMs: f.clock.ms() })).body as { jobs: { jws: string }[] }).jobs;
+      if (page.length === 0) break;
+      back.push(...page);
+    }
+    const mine = new Set(leased.map((j) => j.jws));
+    expect(back.filter((j) => mine.has(j.jws))).toEqual([]);
+  });
+
   it('gives up on a node that never claims its job, and still takes its late word', async () => {
     const g = await f.grant('researcher');
     const created = await post('researcher', { tool, parameters: { threshold: 2 }, inputs: [`node-a:${g.dataset}`] });

@@ -32,6 +32,8 @@ describe('a bridge with processing, given signed run jobs by the hub', () => {
     expect(outcome.inputFiles).toBeGreaterThan(0);
     // Acknowledged without a count result: processing jobs never post to /jobs/{id}/result.
     expect(rig.hub.results.filter((r) => r.jobId === jobId)).toEqual([]);
+    // Taken once claimed, so the hub's queue does not deliver it again.
+    expect(rig.hub.taken.filter((t) => t.jobId === jobId)).toHaveLength(1);
 
     const uploads = rig.hub.processing.uploads.filter((u) => u.runId === payload.runId);
     expect(uploads.map((u) => [u.kind, u.path, u.accepted]).sort()).toEqual([
