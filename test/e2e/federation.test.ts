@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planDemo } from '../../bridge/demo/plan.ts';
 import { fetchDemoToken } from '../../scripts/oidc/token-client.ts';
+import { podmanMissing } from '../support/podman.ts';
 import { freePort } from '../support/ports.ts';
 
 /** Subjects and studies (all datasets of the node) holding at least one series of a modality, computed from the generator's plan. */
@@ -42,8 +43,10 @@ describe('npm start runs the whole federation', () => {
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output.slice(-3000)}`);
       const health = await fetch(`${url()}/api/v1/health`).then((r) => r.json() as Promise<{ nodes: { id: string; online: boolean }[] }>).catch(() => undefined);
-      if (health && health.nodes.filter((n) => n.online).length === 2) return Date.now() - started;
-      if (Date.now() - started > 60_000) throw new Error(`bridges not online within 60 s:\n${output.slice(-3000)}`);
+      // Ready = both bridges online and the banner printed (it comes after the demo data is seeded).
+      const ready = output.includes('Ctrl-C stops everything');
+      if (ready && health && health.nodes.filter((n) => n.online).length === 2) return Date.now() - started;
+      if (Date.now() - started > 60_000) throw new Error(`not ready within 60 s:\n${output.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -101,6 +104,37 @@ describe('npm start runs the whole federation', () => {
     const all = await search(token, { operand: 'OR', children: [] });
     for (const n of all.nodes) expect(n.result?.total, n.nodeId).toEqual(expected(n.nodeId));
     firstSearchId = view.id;
+  });
+
+  it('runs the demo tool on granted data at both bridges when Podman is here, and says processing is off otherwise', async () => {
+    if (podmanMissing()) {
+      expect(output).toContain('processing        off');
+      return;
+    }
+    const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    // The demo researcher holds a processing grant per node, reached through a seeded negotiation.
+    const { datasets } = (await (await fetch(`${url()}/api/v1/runs/datasets`, { headers })).json()) as { datasets: { datasetId: string; nodeId: string }[] };
+    expect(datasets.map((d) => d.nodeId).sort()).toEqual(['node-a', 'node-b']);
+    const body = { tool: { id: 'file-counter', version: '1.0.0' }, parameters: {}, inputs: datasets.map((d) => `${d.nodeId}:${d.datasetId}`) };
+    const created = await fetch(`${url()}/api/v1/runs`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const { id } = (await created.json()) as { id: string };
+    expect(created.status).toBe(201);
+    type RunView = { state: string; nodes: { nodeId: string; state: string; outputs: { path: string }[] }[] };
+    let run: RunView | undefined;
+    for (let i = 0; i < 300 && run?.state !== 'completed'; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      run = (await (await fetch(`${url()}/api/v1/runs/${id}`, { headers })).json()) as RunView;
+      if (run.nodes.some((n) => ['failed', 'not_allowed', 'timed_out'].includes(n.state))) break;
+    }
+    expect(run?.nodes.map((n) => [n.nodeId, n.state, n.outputs.map((o) => o.path)]), JSON.stringify(run)).toEqual([
+      ['node-a', 'completed', ['result.json']],
+      ['node-b', 'completed', ['result.json']],
+    ]);
+    const log = await (await fetch(`${url()}/api/v1/runs/${id}/nodes/node-a/log`, { headers })).text();
+    expect(log).toMatch(/file-counter: \d+ files in 1 dataset/);
+    const result = (await (await fetch(`${url()}/api/v1/runs/${id}/nodes/node-b/outputs/result.json`, { headers })).json()) as { subjects: Record<string, number> };
+    expect(Object.keys(result.subjects).length).toBeGreaterThan(0);
   });
 
   it('stops cleanly on Ctrl-C and keeps earlier searches across a restart', async () => {
