@@ -23,6 +23,20 @@ import { Graph, bool, date, en, int, iri, str } from './graph.ts';
 import type { FdpIris } from './iris.ts';
 import { IANA_MEDIA_TYPES, adms, dcat, dcatap, dct, dpv, dqv, eucaim, foaf, geodcatap, healthdcatap, rdfs, skos, spdx, vcard } from './namespaces.ts';
 
+/**
+ * The profile's lists of codes: the field, the property each code is written with, and the
+ * vocabulary of its codes. rdf-to-dataset.ts reads them back with this same table.
+ */
+export const CODE_LISTS = [
+  ['healthCategory', healthdcatap('healthCategory'), HEALTH_CATEGORIES],
+  ['applicableLegislation', dcatap('applicableLegislation'), LEGISLATION],
+  ['birthSex', eucaim('hasBirthSex'), BIRTH_SEXES],
+  ['collectionMethod', eucaim('collectionMethod'), COLLECTION_METHODS],
+  ['modalities', eucaim('hasImageModality'), MODALITIES],
+  ['manufacturers', eucaim('hasEquipmentManufacturer'), MANUFACTURERS],
+  ['bodyParts', eucaim('hasImageBodyPart'), BODY_PARTS],
+] as const satisfies readonly (readonly [keyof DatasetMetadata, NamedNode, Vocabulary])[];
+
 type Agent = DatasetMetadata['publisher'];
 type Distribution = DatasetMetadata['distributions'][number];
 
@@ -95,13 +109,7 @@ export function datasetToRdf(meta: DatasetMetadata, id: string, iris: FdpIris): 
     .add(s, dcat('landingPage'), iri(meta.landingPage))
     .add(s, dcat('spatialResolutionInMeters'), str(meta.spatialResolution))
     .add(s, dcat('temporalResolution'), str(meta.temporalResolution));
-  many(healthdcatap('healthCategory'), HEALTH_CATEGORIES, meta.healthCategory);
-  many(dcatap('applicableLegislation'), LEGISLATION, meta.applicableLegislation);
-  many(eucaim('hasBirthSex'), BIRTH_SEXES, meta.birthSex);
-  many(eucaim('collectionMethod'), COLLECTION_METHODS, meta.collectionMethod);
-  many(eucaim('hasImageModality'), MODALITIES, meta.modalities);
-  many(eucaim('hasEquipmentManufacturer'), MANUFACTURERS, meta.manufacturers);
-  many(eucaim('hasImageBodyPart'), BODY_PARTS, meta.bodyParts);
+  for (const [field, p, v] of CODE_LISTS) many(p, v, meta[field]);
   for (const k of meta.keywords) g.add(s, dcat('keyword'), en(k));
   for (const v of meta.purpose ?? []) g.add(s, dpv('hasPurpose'), en(v));
   for (const v of meta.legalBasis ?? []) g.add(s, dpv('hasLegalBasis'), en(v));

@@ -6,20 +6,14 @@ import type { DatasetMetadata } from '../../shared/catalogue/profile.ts';
 import {
   ACCESS_CONDITIONS,
   ACCESS_RIGHTS,
-  BIRTH_SEXES,
-  BODY_PARTS,
-  COLLECTION_METHODS,
   CONDITIONS,
   DATASET_TYPES,
-  HEALTH_CATEGORIES,
-  LEGISLATION,
-  MANUFACTURERS,
-  MODALITIES,
   TIERS,
   type Vocabulary,
   byIri,
 } from '../../shared/catalogue/vocabularies.ts';
-import { IANA_MEDIA_TYPES, adms, dcat, dcatap, dct, dpv, dqv, eucaim, foaf, geodcatap, healthdcatap, rdfs, skos, spdx, vcard } from './namespaces.ts';
+import { CODE_LISTS } from './dataset-to-rdf.ts';
+import { IANA_MEDIA_TYPES, adms, dcat, dct, dpv, dqv, eucaim, foaf, geodcatap, healthdcatap, rdfs, skos, spdx, vcard } from './namespaces.ts';
 
 /** What a Turtle document or a harvested record said about a dataset, before profile validation. */
 export type MappedDataset = { [K in keyof DatasetMetadata]?: unknown };
@@ -105,22 +99,15 @@ export function rdfToDataset(r: RdfReader, s: Quad_Subject): MappedDataset {
     description: r.text(s, dct('description')),
     version: r.text(s, dcat('version')),
     tier: one(eucaim('interoperabilityLevel'), TIERS),
-    healthCategory: nonEmpty(r.codes(s, healthdcatap('healthCategory'), HEALTH_CATEGORIES)),
     type: one(dct('type'), DATASET_TYPES),
     accessRights: one(dct('accessRights'), ACCESS_RIGHTS),
-    applicableLegislation: nonEmpty(r.codes(s, dcatap('applicableLegislation'), LEGISLATION)),
     hdab: readAgent(r, r.nodes(s, healthdcatap('hdab'))[0])?.name ?? r.text(s, healthdcatap('hdab')),
     publisher: readAgent(r, r.nodes(s, dct('publisher'))[0]),
     contactPoint: cp && compact({ name: r.text(cp, vcard('fn')), email: mailto(r.iriValue(cp, vcard('hasEmail'))), url: r.iriValue(cp, vcard('hasURL')) }),
     subjects: r.number(s, healthdcatap('numberOfUniqueIndividuals')),
     studies: r.number(s, healthdcatap('numberOfRecords')),
     hasStructuredData: hasStructured === undefined ? undefined : hasStructured === 'true' || hasStructured === '1',
-    birthSex: nonEmpty(r.codes(s, eucaim('hasBirthSex'), BIRTH_SEXES)),
     condition: r.objects(s, eucaim('hasCondition')).length > 1 ? r.codes(s, eucaim('hasCondition'), CONDITIONS) : one(eucaim('hasCondition'), CONDITIONS),
-    collectionMethod: nonEmpty(r.codes(s, eucaim('collectionMethod'), COLLECTION_METHODS)),
-    modalities: nonEmpty(r.codes(s, eucaim('hasImageModality'), MODALITIES)),
-    manufacturers: nonEmpty(r.codes(s, eucaim('hasEquipmentManufacturer'), MANUFACTURERS)),
-    bodyParts: nonEmpty(r.codes(s, eucaim('hasImageBodyPart'), BODY_PARTS)),
     keywords: nonEmpty(r.texts(s, dcat('keyword'))),
     provenance: prov ? r.text(prov, rdfs('label')) : r.text(s, dct('provenance')),
     distributions: nonEmpty(r.nodes(s, dcat('distribution')).map((d) => compact(readDistribution(r, d)))),
@@ -133,6 +120,7 @@ export function rdfToDataset(r: RdfReader, s: Quad_Subject): MappedDataset {
     custodian: readAgent(r, r.nodes(s, geodcatap('custodian'))[0]),
     landingPage: r.iriValue(s, dcat('landingPage')),
     qualityAnnotation: qa ? r.text(qa, rdfs('comment')) : undefined,
+    ...Object.fromEntries(CODE_LISTS.map(([field, p, v]) => [field, nonEmpty(r.codes(s, p, v))])),
     segmentation: defined({
       labels: nonEmpty(r.texts(s, eucaim('segmentationLabel'))),
       method: r.text(s, eucaim('segmentationMethod')),

@@ -1,40 +1,28 @@
 // The public catalogue in a real Chromium against a real hub: dashboard (Chart.js under the page's
 // strict CSP) -> catalogue -> a filter with facet counts -> a dataset page -> the cart; and a data
 // holder's registration form answering field by field before anything is sent.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleMetadata } from '../../functions/catalogue/sample.ts';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
 import type { DatasetMetadata } from '../../shared/catalogue/profile.ts';
-import { buildWeb } from '../../web/build.ts';
 import { caller, seedHierarchy } from '../integration/catalogue-support.ts';
-import { type TestHub, startTestHub } from '../support/hub.ts';
+import { type BrowserSession, shown, signIn, startBrowserSession } from '../support/browser.ts';
+import type { TestHub } from '../support/hub.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const [MR, CT] = ['RID10312', 'RID10321'];
 const LUNG = 'SNOMEDCT39607008';
 
 describe('the catalogue in Chromium', () => {
-  let dir: string;
+  let session: BrowserSession;
   let hub: TestHub;
   let context: BrowserContext;
   let ids: Awaited<ReturnType<typeof seedHierarchy>>;
   const registered: Record<string, string> = {};
   const cspViolations: string[] = [];
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node
-  const shown = (l: Locator) => l.innerText();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-catalogue-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    hub = await startTestHub({ webRoot });
+    session = await startBrowserSession({ name: 'web-catalogue-' });
+    ({ hub, context } = session);
     ids = await seedHierarchy(hub);
     const holder = caller(hub, 'dataholder');
     const datasets: [string, Partial<DatasetMetadata>][] = [
@@ -49,14 +37,9 @@ describe('the catalogue in Chromium', () => {
     }
     const draft = await holder('POST', '/api/v1/catalogue/datasets', { nodeId: ids.nodeId, metadata: sampleMetadata({ title: 'Unpublished draft', seriesId: ids.seriesId }) });
     registered.draft = draft.body.id;
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await hub?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
   async function open(url: string): Promise<Page> {
     const page = await context.newPage();
@@ -139,11 +122,7 @@ describe('the catalogue in Chromium', () => {
 
   it('gives a data holder field-by-field feedback in the registration form, before sending anything', async () => {
     const page = await open('/catalogue/register');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill('dataholder');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, hub, 'dataholder');
     await page.getByTestId('register-form').waitFor();
     // The FAIR Data Point's shapes want a media type per distribution: the form proposes DICOM's.
     expect(await page.getByLabel('Media type').inputValue()).toBe('application/dicom');

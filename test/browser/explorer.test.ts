@@ -1,21 +1,14 @@
 // The researcher app in a real Chromium against a real hub and OIDC provider: the authorization-code
 // + PKCE login through the provider's own page, then a federated search through the explorer,
 // answered live by simulated nodes, with a silent node timing out at the deadline.
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
 import type { CountResult } from '../../shared/job-protocol.ts';
-import { buildWeb } from '../../web/build.ts';
-import { type TestHub, startTestHub } from '../support/hub.ts';
+import { type BrowserSession, shown, startBrowserSession } from '../support/browser.ts';
+import type { TestHub } from '../support/hub.ts';
 import { heartbeat, leaseVerified, postResult, registerNodes, type SimNode } from '../support/sim-node.ts';
 
-// The same override the project's test runner (scripts/test.ts) honours.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MR = 'RID10312';
 const FEMALE = 'SNOMEDCT248152002';
 const DEADLINE_S = 5;
@@ -31,52 +24,20 @@ const twoDatasets: CountResult = {
 };
 
 describe('the explorer in Chromium', () => {
-  let dir: string;
+  let session: BrowserSession;
   let hub: TestHub;
-  let context: BrowserContext;
   let nodes: SimNode[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-browser-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    hub = await startTestHub({ webRoot });
+    session = await startBrowserSession({ name: 'web-browser-', acceptDownloads: true });
+    ({ hub } = session);
     nodes = await registerNodes(hub, ['node-a', 'node-b', 'node-c', 'node-d']);
-    // A fresh profile: no cookies or storage from any earlier run can log anyone in.
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, acceptDownloads: true });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await hub?.stop();
-    if (dir && !process.env.KEEP_SCREENSHOTS) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
-  /** Opens the app and signs in through the provider's login page, as a person would. */
-  async function logIn(username: string): Promise<Page> {
-    await context.clearCookies();
-    const page = await context.newPage();
-    // The explorer lives at /search; the landing page is the public dashboard.
-    await page.goto(`${hub.url}/search`);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('log-out').waitFor();
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const file = path.join(dir, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    if (process.env.KEEP_SCREENSHOTS) console.log(`screenshot: ${file}`);
-  }
-
-  /** The text as the user sees it rendered. */
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node
-  const shown = (l: Locator) => l.innerText();
+  // The explorer lives at /search; the landing page is the public dashboard.
+  const logIn = (username: string) => session.logIn(username, '/search');
   const cell = (page: Page, row: string, name: string) => shown(page.getByTestId(row).getByTestId(name));
 
   it('searches with catalogue filters, shows answers live, times out a silent node, downloads the report and fills the cart', async () => {
@@ -136,7 +97,7 @@ describe('the explorer in Chromium', () => {
     const breast = page.getByTestId('dataset-node-a-ds-breast-mr');
     expect([await cell(page, 'dataset-node-a-ds-breast-mr', 'subjects'), await cell(page, 'dataset-node-a-ds-breast-mr', 'studies')]).toEqual(['20', '31']);
     expect(await breast.getByTestId('dataset-link').getAttribute('href')).toBe('/catalogue/datasets/ds-breast-mr');
-    await screenshot(page, 'explorer');
+    await session.screenshot(page, 'explorer');
 
     const download = page.waitForEvent('download');
     await page.getByTestId('download-report').click();
@@ -179,7 +140,7 @@ describe('the explorer in Chromium', () => {
     expect(await shown(page.getByTestId('error'))).toContain('invalid json (bad_request)');
     expect(await shown(page.getByTestId('error-details'))).toContain('ast.children[0].value');
     expect(await shown(page.getByTestId('request-id'))).toBe(requestId);
-    await screenshot(page, 'error');
+    await session.screenshot(page, 'error');
     await page.close();
   });
 
@@ -190,7 +151,7 @@ describe('the explorer in Chromium', () => {
     expect(await shown(page.getByTestId('enrol-instructions'))).toContain('members of the EUCAIM group');
     expect(await page.getByTestId('enrol-link').getAttribute('href')).toBe(hub.services.config.ENROL_URL);
     expect(await page.getByTestId('explorer-form').count()).toBe(0);
-    await screenshot(page, 'enrol');
+    await session.screenshot(page, 'enrol');
 
     // Local log-out: the tab forgets the tokens and offers the login again.
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -1,66 +1,29 @@
 // The helpdesk in a real Chromium against a real hub and OIDC provider: a researcher opens a ticket
 // from the Help page, an admin answers it in the embedded agent view, and the researcher sees the
 // reply on the ticket and a notification. An anonymous visitor sends an expression of interest.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
+import type { BrowserContext } from 'playwright-core';
 import { mailOutbox } from '../../functions/adapters/mailer-outbox.sql.ts';
 import { helpdeskTickets } from '../../functions/helpdesk/helpdesk.sql.ts';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
-import { buildWeb } from '../../web/build.ts';
-import { type TestHub, startTestHub } from '../support/hub.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { type BrowserSession, shown, startBrowserSession } from '../support/browser.ts';
+import type { TestHub } from '../support/hub.ts';
 
 describe('the helpdesk in Chromium', () => {
-  let dir: string;
+  let session: BrowserSession;
   let hub: TestHub;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-helpdesk-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    hub = await startTestHub({ webRoot });
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    session = await startBrowserSession({ name: 'web-helpdesk-' });
+    ({ hub, context } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await hub?.stop();
-    if (dir && !process.env.KEEP_SCREENSHOTS) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node
-  const shown = (l: Locator) => l.innerText();
-
-  async function logIn(username: string): Promise<Page> {
-    await context.clearCookies();
-    const page = await context.newPage();
-    await page.goto(hub.url);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('log-out').waitFor();
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const file = path.join(dir, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    if (process.env.KEEP_SCREENSHOTS) console.log(`screenshot: ${file}`);
-  }
 
   it('opens a ticket from the Help page and follows it until the answer arrives', async () => {
-    const user = await logIn('researcher');
+    const user = await session.logIn('researcher');
     // Help from a catalogue page: the form carries that page and the ticket keeps it as its context.
     await user.getByTestId('site-nav').getByRole('link', { name: 'Catalogue' }).click();
     await user.waitForURL((url) => url.pathname === '/catalogue');
@@ -81,7 +44,7 @@ describe('the helpdesk in Chromium', () => {
     const ticketUrl = user.url();
 
     // The admin answers in the embedded agent view.
-    const admin = await logIn('admin');
+    const admin = await session.logIn('admin');
     await admin.getByTestId('site-nav').getByRole('link', { name: 'Helpdesk' }).click();
     await admin.getByTestId('agent-queue').getByRole('link', { name: 'Cannot download the report' }).click();
     await admin.getByTestId('agent-articles').getByText('The download button does nothing in my browser.').waitFor();
@@ -89,7 +52,7 @@ describe('the helpdesk in Chromium', () => {
     await admin.getByRole('button', { name: 'Send reply' }).click();
     await admin.getByTestId('agent-articles').getByText('Please allow downloads for this site and try again.').waitFor();
     expect(await admin.getByTestId('agent-state').inputValue()).toBe('open');
-    await screenshot(admin, 'agent-view');
+    await session.screenshot(admin, 'agent-view');
     await admin.close();
 
     // The researcher sees the reply on the ticket and a notification pointing at it. The header's
@@ -116,7 +79,7 @@ describe('the helpdesk in Chromium', () => {
     expect(unreadCalls).toHaveLength(2);
     await user.getByTestId('site-nav').getByRole('link', { name: 'My tickets' }).click();
     expect(await shown(user.getByTestId('my-tickets').getByTestId('ticket-status'))).toBe('open');
-    await screenshot(user, 'my-tickets');
+    await session.screenshot(user, 'my-tickets');
     await user.close();
   });
 
@@ -146,11 +109,11 @@ describe('the helpdesk in Chromium', () => {
     await page.getByTestId('eoi-received').waitFor();
     const mails = await hub.services.db.select().from(mailOutbox);
     expect(mails.map((m) => m.to)).toEqual(['ana@tools.example.org']);
-    await screenshot(page, 'expression-of-interest');
+    await session.screenshot(page, 'expression-of-interest');
     await page.close();
 
     // On the embedded mailer the acknowledgement waits in the outbox, which admins can read.
-    const admin = await logIn('admin');
+    const admin = await session.logIn('admin');
     await admin.goto(`${hub.url}/helpdesk/outbox`);
     await admin.getByTestId('outbox').getByText('To ana@tools.example.org', { exact: false }).waitFor();
     expect(await shown(admin.getByTestId('outbox'))).toContain('EUCAIM: we received your expression of interest');

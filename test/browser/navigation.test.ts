@@ -1,54 +1,35 @@
 // The app's address bar in a real Chromium: every page has its own URL, a deep link survives the
 // login round trip, unknown pages say so, and the access history (tracer) reads a dataset's traces.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
 import { recordTrace } from '../../functions/tracer/record-trace.ts';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
-import { buildWeb } from '../../web/build.ts';
-import { type TestHub, startTestHub } from '../support/hub.ts';
+import { type BrowserSession, signIn, startBrowserSession } from '../support/browser.ts';
+import type { TestHub } from '../support/hub.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DATASET = 'c75d0998-85db-4c94-9d2c-346961f0c6f7';
 
 describe('pages and addresses in Chromium', () => {
-  let dir: string;
+  let session: BrowserSession;
   let hub: TestHub;
   let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-nav-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    hub = await startTestHub({ webRoot });
+    session = await startBrowserSession({ name: 'web-nav-' });
+    ({ hub, context } = session);
     await hub.services.db.insert(datasetRepresentatives).values({ datasetId: DATASET, subject: 'representative' });
     await recordTrace(hub.services, { userId: 'researcher', userAction: 'ACCESS_GRANTED', datasetIds: [DATASET], requestId: 'neg_demo' });
     await recordTrace(hub.services, { userId: 'representative', userAction: 'UPDATE_DATASET', datasetIds: [DATASET], details: 'PUBLISH' });
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await hub?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
   it('opens a deep link, keeps it through the login round trip, shows the access history and navigates in place', async () => {
     const page = await context.newPage();
     const res = await page.goto(`${hub.url}/access-history`);
     expect(res?.status(), 'a page path is served the app').toBe(200);
     await page.getByTestId('welcome').waitFor();
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill('representative');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, hub, 'representative');
     await page.getByTestId('access-history').waitFor();
     expect(new URL(page.url()).pathname).toBe('/access-history');
     expect(new URL(page.url()).search, 'the one-time code is gone from the address bar').toBe('');
@@ -83,11 +64,7 @@ describe('pages and addresses in Chromium', () => {
     expect(await page.getByTestId('site-nav').getByRole('link', { name: 'Help' }).getAttribute('href')).toBe('/help?from=%2Fcatalogue');
 
     await context.clearCookies();
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill('researcher');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, hub, 'researcher');
     await page.getByTestId('log-out').waitFor();
     expect(await labels(page)).toEqual(['Dashboard', 'Catalogue', 'Search', 'Cart', 'Requests', 'Access process', 'Workspace', 'Tools', 'Network', 'Register', 'Join', 'My datasets', 'My tickets', 'Notifications', 'Help']);
     await page.close();

@@ -2,53 +2,23 @@
 // shared schema's problems listed before saving, the hub's 422 listed after, a valid edit stored as
 // the next version that new requests get) and a webhook endpoint registered without its secret
 // ever being shown again. Non-admins do not get the page.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
 import { eucaimApplicationForm } from '../../shared/negotiation/form-template.ts';
-import { buildWeb } from '../../web/build.ts';
-import { type TestHub, startTestHub } from '../support/hub.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { type BrowserSession, startBrowserSession } from '../support/browser.ts';
+import type { TestHub } from '../support/hub.ts';
 
 describe('negotiation administration in Chromium', () => {
-  let dir: string;
+  let session: BrowserSession;
   let hub: TestHub;
-  let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-negotiation-admin-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    hub = await startTestHub({ webRoot });
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    session = await startBrowserSession({ name: 'web-negotiation-admin-' });
+    ({ hub } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await hub?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
-  async function logIn(username: string, then: string): Promise<Page> {
-    await context.clearCookies();
-    const page = await context.newPage();
-    await page.goto(hub.url);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('log-out').waitFor();
-    await page.goto(then);
-    return page;
-  }
+  const logIn = (username: string, then: string) => session.logIn(username, '/', then);
 
   it('edits the form as JSON: problems listed before and after saving, then a new version', async () => {
     const page = await logIn('admin', `${hub.url}/negotiation/admin`);

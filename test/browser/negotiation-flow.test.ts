@@ -3,62 +3,32 @@
 // admin approves and contacts the representative, the representative walks the dataset to "made
 // available" with a grant, and the researcher sees the request concluded and the grant under
 // "My datasets" with a signed statement that verifies.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleMetadata } from '../../functions/catalogue/sample.ts';
 import { createCatalogueStore } from '../../functions/catalogue/store.ts';
 import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
 import { verifyGrant } from '../../shared/negotiation/grant.ts';
 import { sampleAnswers } from '../../shared/negotiation/sample-answers.ts';
-import { buildWeb } from '../../web/build.ts';
-import { type TestHub, startTestHub } from '../support/hub.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { type BrowserSession, startBrowserSession } from '../support/browser.ts';
+import type { TestHub } from '../support/hub.ts';
 
 describe('an access request from hand-over to grant, in Chromium', () => {
-  let dir: string;
+  let session: BrowserSession;
   let hub: TestHub;
-  let context: BrowserContext;
   const A = crypto.randomUUID();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-negotiation-flow-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    hub = await startTestHub({ webRoot });
+    session = await startBrowserSession({ name: 'web-negotiation-flow-' });
+    ({ hub } = session);
     const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Flow biobank', description: 'Test', publisher: { name: 'Node A' }, networkId: 'net-flow' };
     await createCatalogueStore(hub.services.db).upsertHarvested('flow-test', { id: A, modified: 'v1', series, metadata: sampleMetadata({ seriesId: series.id }) });
     await hub.services.db.insert(datasetRepresentatives).values({ datasetId: A, subject: 'representative' });
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await hub?.stop();
-    if (dir && !process.env.KEEP_SCREENSHOTS) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
-  /** A fresh tab and provider session: tokens live in the tab's sessionStorage, the login in cookies. */
-  async function logIn(username: string, then: string): Promise<Page> {
-    await context.clearCookies();
-    const page = await context.newPage();
-    await page.goto(hub.url);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('log-out').waitFor();
-    await page.goto(then);
-    return page;
-  }
+  const logIn = (username: string, then: string) => session.logIn(username, '/', then);
 
   const datasetIn = (page: Page, state: string) => page.locator(`[data-testid=dataset-${A}][data-state=${state}]`).waitFor();
   async function fire(page: Page, event: string, then: string): Promise<void> {
@@ -132,7 +102,7 @@ describe('an access request from hand-over to grant, in Chromium', () => {
     await page.getByTestId('my-negotiations').getByRole('link', { name: id }).click();
     await page.locator('[data-testid=negotiation][data-state=CONCLUDED]').waitFor();
     expect(await page.getByTestId(`grant-${A}`).textContent()).toContain('REMOTE_PROCESSING');
-    if (process.env.KEEP_SCREENSHOTS) await page.screenshot({ path: path.join(dir, 'concluded.png'), fullPage: true });
+    if (process.env.KEEP_SCREENSHOTS) await session.screenshot(page, 'concluded');
     // My datasets: the grant with its conditions and the signed statement, which verifies with the hub's key.
     await page.goto(`${hub.url}/my-datasets`);
     const grant = page.getByTestId(`my-grant-${A}`);

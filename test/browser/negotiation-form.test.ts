@@ -2,62 +2,25 @@
 // fills the EUCAIM form step by step, meets the shared validator's errors (a missing answer and an
 // answer over the word limit), fixes them, finds the draft kept across a reload, reaches the overview
 // and has the hub check the application; anyone sees the lifecycle drawn from the served chart.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
 import { lifecycle } from '../../shared/negotiation/lifecycle.ts';
-import { buildWeb } from '../../web/build.ts';
-import { type TestHub, startTestHub } from '../support/hub.ts';
+import { type BrowserSession, launchChromium, shown, startBrowserSession } from '../support/browser.ts';
+import type { TestHub } from '../support/hub.ts';
 
-// The same override the project's test runner (scripts/test.ts) honours.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const words = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
 
 describe('negotiation pages in Chromium', () => {
-  let dir: string;
+  let session: BrowserSession;
   let hub: TestHub;
-  let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-negotiation-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    hub = await startTestHub({ webRoot });
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    session = await startBrowserSession({ name: 'web-negotiation-' });
+    ({ hub } = session);
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await hub?.stop();
-    if (dir && !process.env.KEEP_SCREENSHOTS) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
-  async function logIn(username: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(hub.url);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === hub.oidc.issuer);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('log-out').waitFor();
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const file = path.join(dir, `${name}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    if (process.env.KEEP_SCREENSHOTS) console.log(`screenshot: ${file}`);
-  }
-
-  // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node
-  const shown = (l: Locator) => l.innerText();
   const stepTitle = (page: Page) => shown(page.getByTestId('form-step-title'));
   const next = async (page: Page, expected: string) => {
     await page.getByTestId('form-next').click();
@@ -65,7 +28,7 @@ describe('negotiation pages in Chromium', () => {
   };
 
   it('fills the application, shows a missing and an over-long answer, and reaches the overview once fixed', async () => {
-    const page = await logIn('researcher');
+    const page = await session.logIn('researcher');
     await page.goto(`${hub.url}/negotiation/form-preview`);
     expect(await stepTitle(page)).toBe('1. Request summary');
     expect(await shown(page.getByTestId('request-summary'))).toContain('No datasets selected yet');
@@ -93,7 +56,7 @@ describe('negotiation pages in Chromium', () => {
     expect(await shown(page.getByTestId('error-use_case_title'))).toBe('required');
     expect(await page.getByLabel('Title of the use case', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await stepTitle(page)).toBe('3. Scientific relevance');
-    await screenshot(page, 'form-errors');
+    await session.screenshot(page, 'form-errors');
 
     await fill('Title of the use case', 'Prostate lesion detection');
     expect(await shown(page.getByTestId('error-use_case_title'))).toBe('');
@@ -129,12 +92,12 @@ describe('negotiation pages in Chromium', () => {
     expect(await shown(overview.locator('[data-answer=personal_data]'))).toBe('Confirmed');
     await page.getByTestId('form-submit').click();
     await page.getByTestId('form-status').filter({ hasText: 'it is complete' }).waitFor();
-    await screenshot(page, 'form-overview');
+    await session.screenshot(page, 'form-overview');
     await page.close();
   });
 
   it('draws the lifecycle served by the hub for anyone, one box per state and one arrow per move', async () => {
-    const anonymous = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+    const anonymous = await launchChromium();
     try {
       const page = await anonymous.newPage();
       await page.goto(`${hub.url}/negotiation/lifecycle`);
@@ -149,7 +112,7 @@ describe('negotiation pages in Chromium', () => {
         expect(await svg.locator('g[data-final=true]').count()).toBe(chart.states.filter((s) => s.final).length);
       }
       expect(await shown(page.getByTestId('events-dataset'))).toContain('Return for resubmission');
-      await screenshot(page, 'lifecycle');
+      await session.screenshot(page, 'lifecycle');
     } finally {
       await anonymous.close();
     }

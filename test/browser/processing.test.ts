@@ -3,59 +3,31 @@
 // its job, reports, uploads its log and output; the page shows the node's states and the log, and
 // the output downloads. The network page shows a node's health after a Refresh.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../scripts/oidc/accounts.ts';
 import { verifyJob } from '../../shared/job-protocol.ts';
 import type { UploadGrant } from '../../shared/processing/bridge-api.ts';
 import type { RunJobPayload } from '../../shared/processing/run.ts';
-import { buildWeb } from '../../web/build.ts';
 import { DIGEST, type Federation, healthReport, processingFederation } from '../integration/processing-support.ts';
+import { type BrowserSession, startBrowserSession } from '../support/browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('federated processing in the browser', () => {
-  let dir: string;
+  let session: BrowserSession<Federation>;
   let f: Federation;
-  let context: BrowserContext;
   let dataset: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
-    dir = await mkdtemp(path.join(tmpdir(), 'web-processing-'));
-    const webRoot = path.join(dir, 'web');
-    await buildWeb({ outDir: webRoot });
-    f = await processingFederation({ webRoot });
+    session = await startBrowserSession({ name: 'web-processing-', start: (webRoot) => processingFederation({ webRoot }), reach: (fed) => fed.hub, acceptDownloads: true });
+    f = session.hub;
     await f.sendHealth(f.a);
     dataset = (await f.grant('researcher')).dataset;
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, acceptDownloads: true });
   });
 
-  afterAll(async () => {
-    await context?.close();
-    await f?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => session?.stop());
 
-  async function logIn(username: string, then: string): Promise<Page> {
-    await context.clearCookies();
-    const page = await context.newPage();
-    await page.goto(f.hub.url);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL((url) => url.origin === f.hub.oidc.issuer);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('log-out').waitFor();
-    await page.goto(f.hub.url + then);
-    return page;
-  }
+  const logIn = (username: string, then: string) => session.logIn(username, '/', then);
 
   it('starts a run from the workspace, follows the node, shows the log and downloads the output', async () => {
     const page = await logIn('researcher', '/workspace');

@@ -9,24 +9,9 @@ import { INTEREST_LIMITS } from '../../functions/helpdesk/interest-routes.ts';
 import { createHttpHandler } from '../../functions/runtime/lambda.ts';
 import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
+import { interestForm } from '../support/interest-form.ts';
 
-const form = (n: number) => ({
-  date: '2026-11-25',
-  contactPerson: 'Ana Martínez',
-  gender: 'female',
-  email: `spoof-${n}-${crypto.randomUUID().slice(0, 6)}@example.org`,
-  telephone: '+34 961 000 000',
-  jobTitle: 'Head of Radiology IT',
-  organisation: 'Hospital Universitario Ejemplo',
-  department: 'Radiology',
-  street: 'Avenida 1',
-  town: 'Valencia',
-  postCode: '46026',
-  country: 'Spain',
-  interests: ['data_holder'],
-  capabilities: 'PACS',
-  role: 'data_holder',
-});
+const form = (n: number) => interestForm({ email: `spoof-${n}-${crypto.randomUUID().slice(0, 6)}@example.org`, interests: ['data_holder'], capabilities: 'PACS' });
 
 /** POST over a real socket from a chosen loopback address (Linux routes all of 127/8 to lo). */
 function post(hubUrl: string, body: unknown, headers: Record<string, string>, localAddress = '127.0.0.1'): Promise<number> {

@@ -3,27 +3,9 @@ import { deskTickets } from '../../functions/adapters/helpdesk-embedded.sql.ts';
 import { expressionsOfInterest } from '../../functions/helpdesk/helpdesk.sql.ts';
 import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
+import { interestForm as form } from '../support/interest-form.ts';
 
 type Json = Record<string, unknown>;
-
-const form = (over: Json = {}) => ({
-  date: '2026-11-25',
-  contactPerson: 'Ana Martínez',
-  gender: 'female',
-  email: 'ana@hospital.example.org',
-  telephone: '+34 961 000 000',
-  jobTitle: 'Head of Radiology IT',
-  organisation: 'Hospital Universitario Ejemplo',
-  department: 'Radiology',
-  street: 'Avenida 1',
-  town: 'Valencia',
-  postCode: '46026',
-  country: 'Spain',
-  interests: ['data_holder', 'ai_tools'],
-  capabilities: 'PACS with 2 million studies; a GPU cluster.',
-  role: 'data_holder',
-  ...over,
-});
 
 describe(`the public expression of interest (${databaseKind()})`, () => {
   let hub: TestHub;

@@ -2,24 +2,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../functions/jobs/jobs.sql.ts';
 import { searchNodes } from '../../functions/search/search.sql.ts';
-import type { Clock } from '../../functions/ports/clock.ts';
 import { type CountResult, verifyJob } from '../../shared/job-protocol.ts';
+import { offsetClock } from '../support/clock.ts';
 import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { nodeClient } from '../support/node-client.ts';
-
-/** A clock the test can move forward, shared by the hub and the simulated nodes. */
-const offsetClock = () => {
-  let offset = 0;
-  const clock: Clock & { advance(ms: number): void; ms(): number } = {
-    now: () => new Date(Date.now() + offset),
-    advance: (ms) => {
-      offset += ms;
-    },
-    ms: () => Date.now() + offset,
-  };
-  return clock;
-};
 
 const counts = (nodeId: string, subjects: number, studies: number): CountResult => ({
   collections: [{ id: `${nodeId}-ds`, name: nodeId, studies_count: studies, subjects_count: subjects }],

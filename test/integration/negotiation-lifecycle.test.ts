@@ -2,32 +2,24 @@
 // the form filled and submitted, approved, each dataset walked by its own representative, one to a
 // signed grant and one to "not made available", and the negotiation concluding by itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleMetadata } from '../../functions/catalogue/sample.ts';
-import { createCatalogueStore } from '../../functions/catalogue/store.ts';
-import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
 import { verifyGrant } from '../../shared/negotiation/grant.ts';
 import type { DatasetEvent, NegotiationEvent } from '../../shared/negotiation/lifecycle.ts';
 import { sampleAnswers } from '../../shared/negotiation/sample-answers.ts';
 import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
+import { seedDatasets } from './negotiation-support.ts';
 
 type Body = { state?: string; datasets?: { id: string; state: string }[]; timeline?: { event: string; role: string }[]; error?: { code: string; details?: unknown } };
 
 describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
   let hub: TestHub;
   // Dataset A is represented by `representative`, B by `dataholder`.
-  const A = crypto.randomUUID();
-  const B = crypto.randomUUID();
+  let A: string;
+  let B: string;
 
   beforeAll(async () => {
     hub = await startTestHub();
-    const store = createCatalogueStore(hub.services.db);
-    const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Negotiation biobank', description: 'Test', publisher: { name: 'Node A' }, networkId: 'net-neg' };
-    for (const id of [A, B]) await store.upsertHarvested('neg-test', { id, modified: 'v1', series, metadata: sampleMetadata({ seriesId: series.id }) });
-    await hub.services.db.insert(datasetRepresentatives).values([
-      { datasetId: A, subject: 'representative' },
-      { datasetId: B, subject: 'dataholder' },
-    ]);
+    ({ A, B } = await seedDatasets(hub));
   });
   afterAll(async () => hub?.stop());
 

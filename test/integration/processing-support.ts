@@ -1,28 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { accessGrants, negotiations } from '../../functions/negotiation/negotiation.sql.ts';
-import type { Clock } from '../../functions/ports/clock.ts';
 import { newId } from '../../shared/ids.ts';
 import type { AccessCondition } from '../../shared/negotiation/grant.ts';
 import type { NodeHealth } from '../../shared/processing/health.ts';
 import type { ToolApprovalInput } from '../../shared/processing/tool.ts';
+import { offsetClock } from '../support/clock.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { nodeClient } from '../support/node-client.ts';
 
 export type Sim = Awaited<ReturnType<typeof nodeClient>>;
-
-/** A clock the test moves forward, shared by the hub and the simulated nodes. */
-export function offsetClock() {
-  let offset = 0;
-  const clock: Clock & { advance(ms: number): void; ms(): number } = {
-    now: () => new Date(Date.now() + offset),
-    advance: (ms) => {
-      offset += ms;
-    },
-    ms: () => Date.now() + offset,
-  };
-  return clock;
-}
 
 export const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
