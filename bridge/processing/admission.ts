@@ -4,7 +4,7 @@ import type { Db } from '../index/schema.ts';
 import type { ContainerEngine } from './engine.ts';
 import type { GrantCheck } from './grant-check.ts';
 import { type PlannedFile, planInputs } from './layout.ts';
-import { checkParameters } from './parameters.ts';
+import { checkParameters } from '../../shared/processing/parameters.ts';
 
 export interface AdmissionDeps {
   nodeId: string;

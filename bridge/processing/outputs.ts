@@ -2,7 +2,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputRejectionReason } from '../../shared/processing/run.ts';
 import type { OutputPolicy } from '../../shared/processing/tool.ts';
-import { compileAllowList } from './glob.ts';
+import { compileAllowList } from '../../shared/processing/glob.ts';
 
 export interface OutputFile {
   path: string;

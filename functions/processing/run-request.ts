@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { checkParameters } from '../../bridge/processing/parameters.ts';
+import { checkParameters } from '../../shared/processing/parameters.ts';
 import { AppError } from '../../shared/errors.ts';
 import { nodeIdSchema } from '../../shared/node-auth.ts';
 import { type DatasetUri, datasetUriSchema, parameterValueSchema } from '../../shared/processing/run.ts';

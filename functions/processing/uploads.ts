@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { globToRegExp } from '../../bridge/processing/glob.ts';
+import { globToRegExp } from '../../shared/processing/glob.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { UploadGrant, UploadRequest } from '../../shared/processing/bridge-api.ts';
 import { assertSafeKey } from '../ports/object-store.ts';

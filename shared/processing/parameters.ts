@@ -1,4 +1,4 @@
-import type { ParameterSpec } from '../../shared/processing/tool.ts';
+import type { ParameterSpec } from './tool.ts';
 
 export type ParameterValue = string | number | boolean;
 
