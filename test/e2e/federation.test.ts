@@ -116,10 +116,18 @@ describe('npm start runs the whole federation', () => {
     // The demo researcher holds a processing grant per node, reached through a seeded negotiation.
     const { datasets } = (await (await fetch(`${url()}/api/v1/runs/datasets`, { headers })).json()) as { datasets: { datasetId: string; nodeId: string }[] };
     expect(datasets.map((d) => d.nodeId).sort()).toEqual(['node-a', 'node-b']);
+    // As on the network page: a run is accepted once each node's health report says the tool is ready
+    // (the first report can come just after the banner on a busy machine).
+    type Nodes = { nodes: { id: string; health: { report: { tools: { toolId: string; ready: boolean }[] } } | null }[] };
+    const ready = async () => {
+      const { nodes } = (await (await fetch(`${url()}/api/v1/nodes`, { headers })).json()) as Nodes;
+      return nodes.filter((n) => n.health?.report.tools.some((t) => t.toolId === 'file-counter' && t.ready)).length === 2;
+    };
+    for (let i = 0; i < 250 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 200));
     const body = { tool: { id: 'file-counter', version: '1.0.0' }, parameters: {}, inputs: datasets.map((d) => `${d.nodeId}:${d.datasetId}`) };
     const created = await fetch(`${url()}/api/v1/runs`, { method: 'POST', headers, body: JSON.stringify(body) });
-    const { id } = (await created.json()) as { id: string };
-    expect(created.status).toBe(201);
+    const { id, ...rest } = (await created.json()) as { id: string };
+    expect(created.status, JSON.stringify(rest)).toBe(201);
     type RunView = { state: string; nodes: { nodeId: string; state: string; outputs: { path: string }[] }[] };
     let run: RunView | undefined;
     for (let i = 0; i < 300 && run?.state !== 'completed'; i++) {
