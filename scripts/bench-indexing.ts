@@ -110,7 +110,20 @@ function dcmdump(paths: string[]): void {
   }
 }
 
+/** The peers run side by side in the same run: without them there is no comparison to print. */
+function peersMissing(): string[] {
+  const missing: string[] = [];
+  if (spawnSync('dcmdump', ['--version']).error) missing.push('dcmtk (dcmdump)');
+  if (spawnSync(PYTHON, ['-c', 'import pydicom']).status !== 0) missing.push('python3-pydicom');
+  return missing;
+}
+
 async function main() {
+  const missing = peersMissing();
+  if (missing.length) {
+    console.error(`bench:indexing compares with ${missing.join(' and ')}: apt-get install -y dcmtk python3-pydicom`);
+    process.exit(2);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'bench-indexing-'));
   try {
     const t0 = Date.now();
