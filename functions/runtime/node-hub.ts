@@ -24,7 +24,17 @@ export async function startNodeHub(env: Record<string, string | undefined>, opts
     runMaintenance(services).catch((e) => services.logger.error('maintenance failed', { error: (e as Error).message }));
   }, 2000);
   const server = serve({ fetch: app.fetch, port: opts.port ?? Number(env.PORT ?? 8080), hostname: opts.host ?? env.HOST ?? '127.0.0.1' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  try {
+    // A port in use must fail the start with its reason, not leave an unhandled error behind.
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+    });
+  } catch (err) {
+    clearInterval(sweep);
+    await close();
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -19,22 +19,47 @@ export type TestHub = Awaited<ReturnType<typeof startTestHub>>;
  */
 export async function startTestHub(opts: { env?: Record<string, string>; clock?: Clock; webRoot?: string } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'hub-test-'));
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const oidc = await startOidcProvider({
-    port: 0,
-    dataDir: path.join(dir, 'oidc'),
-    hubAudience: publicUrl,
-    webRedirectUris: [`${publicUrl}/`],
-    webOrigins: [publicUrl],
-  });
   const database = await freshDatabase();
-  const boot = () =>
-    startNodeHub(
-      { PUBLIC_URL: publicUrl, OIDC_ISSUER: oidc.issuer, DATA_DIR: dir, LOG_LEVEL: 'silent', ...opts.env },
-      { port, database: database.handle, migrate: false, clock: opts.clock, logger: silentLogger, webRoot: opts.webRoot },
-    );
-  let hub = await boot();
+  // The hub's URL must be known before it listens (issuer, audience), so its port is picked first;
+  // another test file may take that port in between: then pick again.
+  let attempt = 0;
+  for (;;) {
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}`;
+    const oidc = await startOidcProvider({
+      port: 0,
+      dataDir: path.join(dir, 'oidc'),
+      hubAudience: publicUrl,
+      webRedirectUris: [`${publicUrl}/`],
+      webOrigins: [publicUrl],
+    });
+    const boot = () =>
+      startNodeHub(
+        { PUBLIC_URL: publicUrl, OIDC_ISSUER: oidc.issuer, DATA_DIR: dir, LOG_LEVEL: 'silent', ...opts.env },
+        { port, database: database.handle, migrate: false, clock: opts.clock, logger: silentLogger, webRoot: opts.webRoot },
+      );
+    try {
+      return testHub({ dir, publicUrl, oidc, database, boot, hub: await boot() });
+    } catch (err) {
+      await oidc.close();
+      if ((err as { code?: string }).code !== 'EADDRINUSE' || ++attempt >= 5) {
+        await database.drop();
+        throw err;
+      }
+    }
+  }
+}
+
+function testHub(t: {
+  dir: string;
+  publicUrl: string;
+  oidc: Awaited<ReturnType<typeof startOidcProvider>>;
+  database: Awaited<ReturnType<typeof freshDatabase>>;
+  boot: () => ReturnType<typeof startNodeHub>;
+  hub: Awaited<ReturnType<typeof startNodeHub>>;
+}) {
+  const { dir, publicUrl, oidc, database, boot } = t;
+  let hub = t.hub;
   const tokens = new Map<string, string>();
   const token = async (username: string) => {
     if (!tokens.has(username)) tokens.set(username, await fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dir, 'oidc'), username }));
