@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { sampleAnswers } from './sample-answers.ts';
 import { countWords, eucaimApplicationForm, type FormAnswers, formDefinitionSchema, validateAnswers } from './form-template.ts';
 
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
 
-/** A complete, valid application: each test breaks one thing. */
-const complete = (): FormAnswers => ({
-  organisation_name: 'Universitat Politècnica de València',
-  organisation_acronym: 'UPV',
-  pi_title: 'Dr',
-  pi_name: 'Ana',
-  pi_surname: 'García',
-  phone: '+34 963 877 000',
-  applicant_role: 'Researcher',
-  use_case_title: 'Prostate lesion detection',
-  description: words(600),
-  timeline_months: 18,
-  intended_use: 'Train and validate a lesion detector.',
-  data_needed_from: '2027-01-01',
-  data_needed_until: '2027-12-31',
-  ethics_approval: 'available',
-  gdpr: 'able',
-  due_diligence: ['dpo_statement', 'dpia_or_audit'],
-  medical_device_regulation: 'no',
-  ai_risk_analysis: 'in_progress',
-  legal_compliance: true,
-  confidentiality: true,
-  personal_data: true,
-});
+/** A complete, valid application at the word limit: each test breaks one thing. */
+const complete = (): FormAnswers => sampleAnswers({ description: words(600) });
 
 describe('the EUCAIM application form', () => {
   it('has the six sections of Annex II, the last one the overview', () => {
