@@ -17,7 +17,7 @@ export type PageTask =
 export interface HashedPage {
   seqs: Float64Array;
   matches: Uint8Array;
-  leaves: Uint8Array;
+  leaves: string[];
   prevHashes: string[];
   hashes: string[];
 }
@@ -98,7 +98,7 @@ export async function feedPages(
     if (ended) continue; // read ahead past the end of the log: nothing there to feed
     const n = page.seqs.length;
     for (let i = 0; i < n; i++) {
-      verifier.addHashed(page.seqs[i]!, page.prevHashes[i]!, page.hashes[i]!, page.matches[i] === 1, page.leaves.subarray(32 * i, 32 * i + 32));
+      verifier.addHashed(page.seqs[i]!, page.prevHashes[i]!, page.hashes[i]!, page.matches[i] === 1, page.leaves[i]!);
     }
     if (opts.pages === undefined && n < opts.pageSize) ended = true;
     fill();

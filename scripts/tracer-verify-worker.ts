@@ -5,9 +5,8 @@ import { parentPort } from 'node:worker_threads';
 import postgres from 'postgres';
 import { z } from 'zod';
 import { useNodeSha256 } from '../functions/tracer/node-sha256.ts';
-import { type TraceEntry, entryHashBytes, traceEntrySchema } from '../shared/tracer/entry.ts';
-import { hexEquals } from '../shared/tracer/hex.ts';
-import { leafHash } from '../shared/tracer/merkle.ts';
+import { type TraceEntry, entryHash, traceEntrySchema } from '../shared/tracer/entry.ts';
+import { leafHex } from '../shared/tracer/sha256.ts';
 import type { HashedPage, PageTask } from './tracer-verify-threads.ts';
 
 useNodeSha256();
@@ -33,17 +32,17 @@ function hashAll(entries: TraceEntry[]): Omit<HashedPage, 'id'> {
   const n = entries.length;
   const seqs = new Float64Array(n);
   const matches = new Uint8Array(n);
-  const leaves = new Uint8Array(32 * n);
+  const leaves: string[] = new Array(n);
   const prevHashes: string[] = new Array(n);
   const hashes: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
-    const bytes = entryHashBytes(e);
+    const hash = entryHash(e);
     seqs[i] = e.seq;
     prevHashes[i] = e.prevHash;
     hashes[i] = e.hash;
-    matches[i] = hexEquals(bytes, e.hash) ? 1 : 0;
-    leaves.set(leafHash(bytes), 32 * i);
+    matches[i] = hash === e.hash ? 1 : 0;
+    leaves[i] = leafHex(hash);
   }
   return { seqs, matches, leaves, prevHashes, hashes };
 }
@@ -51,7 +50,7 @@ function hashAll(entries: TraceEntry[]): Omit<HashedPage, 'id'> {
 parentPort?.on('message', async (task: PageTask & { id: number }) => {
   try {
     const hashed = hashAll(await load(task));
-    parentPort?.postMessage({ id: task.id, ...hashed }, [hashed.seqs.buffer, hashed.matches.buffer, hashed.leaves.buffer] as ArrayBuffer[]);
+    parentPort?.postMessage({ id: task.id, ...hashed }, [hashed.seqs.buffer, hashed.matches.buffer] as ArrayBuffer[]);
   } catch (err) {
     parentPort?.postMessage({ id: task.id, error: (err as Error).message });
   }

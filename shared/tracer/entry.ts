@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { userActionSchema } from './actions.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { fromHex, hexHashPattern, toHex } from './hex.ts';
+import { fromHex, hexHashPattern } from './hex.ts';
 import { leafHash } from './merkle.ts';
-import { sha256Text } from './sha256.ts';
+import { leafHex, sha256TextHex } from './sha256.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -25,13 +25,9 @@ export const traceEntrySchema = z
   .strict();
 export type TraceEntry = z.infer<typeof traceEntrySchema>;
 
-/** SHA-256 over the canonical JSON of the entry without its own hash. */
+/** SHA-256 over the canonical JSON of the entry without its own hash, in hex as the log stores it. */
 export function entryHash(entry: Omit<TraceEntry, 'hash'> & { hash?: string }): string {
-  return toHex(entryHashBytes(entry));
-}
-
-export function entryHashBytes(entry: Omit<TraceEntry, 'hash'> & { hash?: string }): Uint8Array {
-  return sha256Text(entryCanonical(entry));
+  return sha256TextHex(entryCanonical(entry));
 }
 
 /**
@@ -53,3 +49,5 @@ export function entryCanonical(e: Omit<TraceEntry, 'hash'> & { hash?: string }):
 
 /** The Merkle leaf of an entry: H(0x00 || entry hash bytes). */
 export const entryLeaf = (hash: string): Uint8Array => leafHash(fromHex(hash));
+/** The same in hex: what the verifier and the API compare. */
+export const entryLeafHex = (hash: string): string => leafHex(hash);

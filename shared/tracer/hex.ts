@@ -1,12 +1,18 @@
 const digits = '0123456789abcdef';
-const table: string[] = Array.from({ length: 256 }, (_, i) => digits[i >> 4]! + digits[i & 15]!);
 const nibble = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) nibble[digits.charCodeAt(i)] = i;
 
+// Digits written as ASCII into one buffer and decoded once: a flat string, cheaper than 32 concatenations.
+const ascii = Uint8Array.from(digits, (d) => d.charCodeAt(0));
+const decoder = new TextDecoder();
+const hashOut = new Uint8Array(64);
 export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += table[bytes[i]!];
-  return s;
+  const out = bytes.length === 32 ? hashOut : new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    out[2 * i] = ascii[bytes[i]! >> 4]!;
+    out[2 * i + 1] = ascii[bytes[i]! & 15]!;
+  }
+  return decoder.decode(out);
 }
 
 /** Lower-case hex only: the one spelling hashes have in this log. */
@@ -22,16 +28,16 @@ export function fromHex(hex: string): Uint8Array {
   return out;
 }
 
-export const hexHashPattern = /^[0-9a-f]{64}$/;
-
-const codes = Array.from(digits, (d) => d.charCodeAt(0));
-
-/** Whether `hex` spells exactly these bytes in lower-case hex, without building a string per entry. */
-export function hexEquals(bytes: Uint8Array, hex: string): boolean {
-  if (hex.length !== bytes.length * 2) return false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (hex.charCodeAt(i * 2) !== codes[b >> 4] || hex.charCodeAt(i * 2 + 1) !== codes[b & 15]) return false;
+/** Writes the bytes a 64-digit lower-case hex hash spells into `out` at `offset`; answers the offset after them. */
+export function writeHex(hex: string, out: Uint8Array, offset: number): number {
+  if (hex.length !== 64) throw new Error('not a hex hash');
+  for (let i = 0; i < 32; i++) {
+    const hi = nibble[hex.charCodeAt(i * 2)] ?? -1;
+    const lo = nibble[hex.charCodeAt(i * 2 + 1)] ?? -1;
+    if (hi < 0 || lo < 0) throw new Error('not lower-case hex');
+    out[offset + i] = (hi << 4) | lo;
   }
-  return true;
+  return offset + 32;
 }
+
+export const hexHashPattern = /^[0-9a-f]{64}$/;

@@ -1,3 +1,5 @@
+import { toHex, writeHex } from './hex.ts';
+
 /**
  * SHA-256 in plain JavaScript, synchronous. Web crypto's digest is async: awaiting it three times
  * per entry (entry, leaf, tree node) makes verifying a million entries several times slower than
@@ -93,15 +95,55 @@ export function jsSha256(data: Uint8Array): Uint8Array {
 const encoder = new TextEncoder();
 
 /**
- * The implementation in use. The algorithm is fixed; a Node process may plug in node:crypto
- * (scripts/tracer-verify.ts, the benchmark) because it is faster, and the tests check both agree.
+ * What the tracer needs hashed. Besides bytes in, bytes out, the verifier's hot path works on hex
+ * strings end to end (the log spells every hash in hex): an implementation that can write hex out
+ * directly spares a byte array per hash, which costs more than the hashing itself for small inputs.
  */
-let impl = { bytes: jsSha256, text: (s: string): Uint8Array => jsSha256(encoder.encode(s)) };
+export interface Sha256Impl {
+  bytes(b: Uint8Array): Uint8Array;
+  /** SHA-256 of a string's UTF-8 bytes. */
+  text(s: string): Uint8Array;
+  /** The same, in lower-case hex. */
+  textHex(s: string): string;
+  /**
+   * SHA-256 over one prefix byte and the bytes the hex strings spell, in hex: an RFC 6962 leaf
+   * (0x00 and an entry hash) or inner node (0x01 and two child hashes).
+   */
+  prefixedHex(prefix: number, a: string, b?: string): string;
+}
 
-export function useSha256(native: { bytes(b: Uint8Array): Uint8Array; text(s: string): Uint8Array }): void {
+const scratch = new Uint8Array(65);
+function jsPrefixedHex(prefix: number, a: string, b?: string): string {
+  scratch[0] = prefix;
+  let end = writeHex(a, scratch, 1);
+  if (b !== undefined) end = writeHex(b, scratch, end);
+  return toHex(jsSha256(scratch.subarray(0, end)));
+}
+
+/** The JavaScript implementation every runtime has (browsers, Workers). */
+export const jsSha256Impl: Sha256Impl = {
+  bytes: jsSha256,
+  text: (s) => jsSha256(encoder.encode(s)),
+  textHex: (s) => toHex(jsSha256(encoder.encode(s))),
+  prefixedHex: jsPrefixedHex,
+};
+
+/**
+ * The implementation in use. The algorithm is fixed; a Node process may plug in node:crypto
+ * (the hub on Node, the verifier CLI, the benchmark) because it is faster, and the tests check both agree.
+ */
+let impl: Sha256Impl = jsSha256Impl;
+
+export function useSha256(native: Sha256Impl): void {
   impl = native;
 }
 
 export const sha256 = (data: Uint8Array): Uint8Array => impl.bytes(data);
 /** SHA-256 of a string's UTF-8 bytes. */
 export const sha256Text = (text: string): Uint8Array => impl.text(text);
+/** SHA-256 of a string's UTF-8 bytes, in hex. */
+export const sha256TextHex = (text: string): string => impl.textHex(text);
+/** The RFC 6962 leaf hash of an entry hash, hex in and out. */
+export const leafHex = (hash: string): string => impl.prefixedHex(0, hash);
+/** The RFC 6962 hash of an inner node over two child hashes, hex in and out. */
+export const nodeHex = (left: string, right: string): string => impl.prefixedHex(1, left, right);

@@ -1,4 +1,5 @@
 import { type NodeSource, nodeHash, rangeNodes } from './merkle.ts';
+import { nodeHex } from './sha256.ts';
 
 export interface StoredNode {
   level: number;
@@ -67,9 +68,10 @@ export class PerfectTree {
  * Only the perfect subtrees of the current decomposition (`rangeNodes(0, size)`): what a verifier
  * needs to recompute the root as leaves arrive, in O(log n) memory. Keeping every subtree of a
  * million-entry log instead meant two million small arrays for the garbage collector to walk.
+ * Hashes in hex, as the log spells them: the verifier compares them with signed roots as strings.
  */
 export class MerkleFrontier {
-  private readonly hashes: Uint8Array[] = [];
+  private readonly hashes: string[] = [];
   private readonly levels: number[] = [];
   private count = 0;
 
@@ -77,12 +79,13 @@ export class MerkleFrontier {
     return this.count;
   }
 
-  push(leaf: Uint8Array): void {
+  /** Appends one leaf hash (hex). */
+  push(leaf: string): void {
     let hash = leaf;
     let level = 0;
-    // Two perfect subtrees of one level side by side make one of the next level, as in push() above.
+    // Two perfect subtrees of one level side by side make one of the next level, as in PerfectTree.push.
     while (this.levels.length > 0 && this.levels[this.levels.length - 1] === level) {
-      hash = nodeHash(this.hashes.pop()!, hash);
+      hash = nodeHex(this.hashes.pop()!, hash);
       this.levels.pop();
       level += 1;
     }
@@ -91,11 +94,11 @@ export class MerkleFrontier {
     this.count += 1;
   }
 
-  /** MTH of every leaf so far: the decomposition folded from the right, as rangeHash(0, size) does. */
-  root(): Uint8Array {
+  /** MTH of every leaf so far (hex): the decomposition folded from the right, as rangeHash(0, size) does. */
+  root(): string {
     if (this.count === 0) throw new Error('an empty tree has no root here');
     let hash = this.hashes[this.hashes.length - 1]!;
-    for (let i = this.hashes.length - 2; i >= 0; i--) hash = nodeHash(this.hashes[i]!, hash);
+    for (let i = this.hashes.length - 2; i >= 0; i--) hash = nodeHex(this.hashes[i]!, hash);
     return hash;
   }
 }

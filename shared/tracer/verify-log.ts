@@ -1,7 +1,6 @@
 import { type Checkpoint, importCheckpointKey, type TracerPublicKey, verifyCheckpoint } from './checkpoint.ts';
-import { GENESIS_HASH, type TraceEntry, entryHashBytes } from './entry.ts';
-import { hexEquals, toHex } from './hex.ts';
-import { leafHash } from './merkle.ts';
+import { GENESIS_HASH, type TraceEntry, entryHash } from './entry.ts';
+import { leafHex } from './sha256.ts';
 import { MerkleFrontier } from './tree-builder.ts';
 
 export type Inconsistency =
@@ -44,17 +43,17 @@ export class LogVerifier {
 
   /** Feeds the next entry in position order. */
   add(entry: TraceEntry): void {
-    const bytes = entryHashBytes(entry);
+    const hash = entryHash(entry);
     // The leaf is what the content hashes to, so an entry edited with its stored hash left alone still changes the root.
-    this.addHashed(entry.seq, entry.prevHash, entry.hash, hexEquals(bytes, entry.hash), leafHash(bytes));
+    this.addHashed(entry.seq, entry.prevHash, entry.hash, hash === entry.hash, leafHex(hash));
   }
 
   /**
    * Feeds the next entry whose content was hashed elsewhere (a worker thread): whether its content
-   * hashes to its stored `hash`, and the Merkle leaf of what it hashes to. Links and roots are
+   * hashes to its stored `hash`, and the Merkle leaf (hex) of what it hashes to. Links and roots are
    * checked here, in position order, exactly as `add` does.
    */
-  addHashed(seq: number, prevHash: string, hash: string, hashMatches: boolean, leaf: Uint8Array): void {
+  addHashed(seq: number, prevHash: string, hash: string, hashMatches: boolean, leaf: string): void {
     const at = this.position;
     if (!this.chainFailure) {
       if (seq !== at) this.chainFailure = { seq: at, reason: 'missing_entry', message: `position ${at} holds entry ${seq}` };
@@ -70,8 +69,7 @@ export class LogVerifier {
 
   private checkRoot(c: Checkpoint) {
     this.checked += 1;
-    const root = toHex(this.tree.root());
-    if (root === c.rootHash) {
+    if (this.tree.root() === c.rootHash) {
       if (!this.checkpointFailure) this.lastGoodCheckpoint = c.treeSize;
     } else if (!this.checkpointFailure) {
       const seq = this.lastGoodCheckpoint;
