@@ -18,6 +18,12 @@ export const traceQuerySchema = z
     userId: many(z.string().min(1).max(200)),
     userAction: many(userActionSchema),
     skip: z.coerce.number().int().min(0).default(0),
+    /**
+     * Not in CHAIMELEON's API: start at this position (keyset paging). `skip` makes the database walk
+     * every row it skips, so reading a whole log by `skip` is quadratic; by `fromSeq` each page is one
+     * index range, and workers can read pages side by side.
+     */
+    fromSeq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.coerce.number().int().min(1).max(5000).default(100),
   })
   .strict();
@@ -42,8 +48,9 @@ const columns = {
 export const toEntry = (r: { [K in keyof typeof columns]: unknown }): TraceEntry => r as TraceEntry;
 
 /** The query as SQL conditions, each one served by an index (GIN on dataset_ids, btree on user and action). */
-export function traceConditions(q: Pick<TraceQuery, 'datasetId' | 'userId' | 'userAction'>, v: Visibility): SQL | undefined {
+export function traceConditions(q: Pick<TraceQuery, 'datasetId' | 'userId' | 'userAction' | 'fromSeq'>, v: Visibility): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
+  if (q.fromSeq !== undefined) parts.push(gte(tracerEntries.seq, q.fromSeq));
   if (q.datasetId?.length) parts.push(arrayOverlaps(tracerEntries.datasetIds, q.datasetId));
   if (q.userId?.length) parts.push(inArray(tracerEntries.userId, q.userId));
   if (q.userAction?.length) parts.push(inArray(tracerEntries.userAction, q.userAction));

@@ -20,12 +20,13 @@ export interface RemoteVerifyOptions {
 
 /**
  * The entry pass of the remote verifier, after the checkpoints' signatures have been checked: reads
- * the pages at `pageUrl(skip, limit)` (until a short page) and checks them against the checkpoints.
+ * the pages at `pageUrl(from, limit)`, positions from, from + 1, ... (until a short page), and checks
+ * them against the checkpoints. Pages are addressed by position, so they can be read side by side.
  * A Node process may run it on worker threads (scripts/tracer-verify-threads.ts).
  */
 export type EntryVerifier = (input: {
   checkpoints: Checkpoint[];
-  pageUrl: (skip: number, limit: number) => string;
+  pageUrl: (from: number, limit: number) => string;
   token?: string;
   pageSize: number;
   fetch: typeof fetch;
@@ -75,7 +76,7 @@ export async function verifyRemoteLog(opts: RemoteVerifyOptions): Promise<Remote
       }
     : await (opts.entryVerifier ?? verifyEntriesHere)({
         checkpoints,
-        pageUrl: (skip, limit) => `${base}/traces?skip=${skip}&limit=${limit}`,
+        pageUrl: (from, limit) => `${base}/traces?fromSeq=${from}&limit=${limit}`,
         token: opts.token,
         pageSize: opts.pageSize ?? 5000,
         fetch: doFetch,
@@ -95,8 +96,8 @@ export async function verifyRemoteLog(opts: RemoteVerifyOptions): Promise<Remote
 /** The default entry pass: each page validated and fed to the verifier as it arrives. */
 const verifyEntriesHere: EntryVerifier = async ({ checkpoints, pageUrl, token, pageSize, fetch: doFetch }) => {
   const verifier = new LogVerifier(checkpoints);
-  for (let skip = 0; ; skip += pageSize) {
-    const url = pageUrl(skip, pageSize);
+  for (let from = 0; ; from += pageSize) {
+    const url = pageUrl(from, pageSize);
     const res = await doFetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     const body = await res.json().catch(() => null);
     if (!res.ok) throw new Error(`GET ${new URL(url).pathname}: ${res.status} ${JSON.stringify(body)}`);

@@ -69,6 +69,8 @@ function testHub(t: {
     url: publicUrl,
     dir,
     oidc,
+    /** The hub's own PostgreSQL database (undefined on PGlite). */
+    databaseUrl: database.url,
     get services() {
       return hub.services;
     },
