@@ -8,6 +8,7 @@ import { mailOutbox } from '../../functions/adapters/mailer-outbox.sql.ts';
 import { helpdeskTickets } from '../../functions/helpdesk/helpdesk.sql.ts';
 import { type BrowserSession, shown, startBrowserSession } from '../support/browser.ts';
 import type { TestHub } from '../support/hub.ts';
+import { followNavLink } from '../support/site-nav.ts';
 
 describe('the helpdesk in Chromium', () => {
   let session: BrowserSession;
@@ -25,9 +26,9 @@ describe('the helpdesk in Chromium', () => {
   it('opens a ticket from the Help page and follows it until the answer arrives', async () => {
     const user = await session.logIn('researcher');
     // Help from a catalogue page: the form carries that page and the ticket keeps it as its context.
-    await user.getByTestId('site-nav').getByRole('link', { name: 'Catalogue' }).click();
+    await followNavLink(user, 'Catalogue');
     await user.waitForURL((url) => url.pathname === '/catalogue');
-    await user.getByTestId('site-nav').getByRole('link', { name: 'Help' }).click();
+    await followNavLink(user, 'Help');
     await user.waitForURL((url) => url.pathname === '/help');
     expect(new URL(user.url()).searchParams.get('from')).toBe('/catalogue');
     expect(await user.getByLabel('About the page').inputValue()).toBe('/catalogue');
@@ -45,7 +46,7 @@ describe('the helpdesk in Chromium', () => {
 
     // The admin answers in the embedded agent view.
     const admin = await session.logIn('admin');
-    await admin.getByTestId('site-nav').getByRole('link', { name: 'Helpdesk' }).click();
+    await followNavLink(admin, 'Helpdesk');
     await admin.getByTestId('agent-queue').getByRole('link', { name: 'Cannot download the report' }).click();
     await admin.getByTestId('agent-articles').getByText('The download button does nothing in my browser.').waitFor();
     await admin.getByLabel('Reply to the customer').fill('Please allow downloads for this site and try again.');
@@ -65,7 +66,7 @@ describe('the helpdesk in Chromium', () => {
     await user.locator('[data-testid=unread-count][data-count="1"]').waitFor();
     await user.locator('[data-testid=ticket-articles] [data-from=agent]').getByText('Please allow downloads for this site and try again.').waitFor();
     expect(await shown(user.getByTestId('ticket-status'))).toBe('open');
-    await user.getByTestId('site-nav').getByRole('link', { name: 'Notifications' }).click();
+    await followNavLink(user, 'Notifications');
     const note = user.getByTestId('notifications').locator('li[data-read=false]');
     // count() does not wait: wait for the list to be drawn first.
     await note.first().waitFor();
@@ -77,7 +78,7 @@ describe('the helpdesk in Chromium', () => {
     // After reading, one more call, and the badge drops to zero.
     await user.locator('[data-testid=unread-count][data-count="0"]').waitFor();
     expect(unreadCalls).toHaveLength(2);
-    await user.getByTestId('site-nav').getByRole('link', { name: 'My tickets' }).click();
+    await followNavLink(user, 'My tickets');
     expect(await shown(user.getByTestId('my-tickets').getByTestId('ticket-status'))).toBe('open');
     await session.screenshot(user, 'my-tickets');
     await user.close();

@@ -19,6 +19,9 @@ import { processingPages } from './views/processing-pages.ts';
 /** Who may open a page: anyone, any logged-in user, federation members, or platform admins. */
 export type PageAccess = 'public' | 'user' | 'member' | 'admin';
 
+/** The site navigation's menus: a page names the one it belongs to. */
+export type NavGroup = 'Find data' | 'Access' | 'Analyse' | 'Contribute' | 'Help' | 'Admin';
+
 export interface PageContext {
   client: HubClient;
   /** Null for anonymous visitors (only on public pages). */
@@ -37,11 +40,11 @@ export interface Page {
   title: string;
   access: PageAccess;
   /**
-   * Shown in the site navigation when set; lower `order` first (the researcher's way through:
-   * Dashboard, Catalogue, Search, Cart, Requests, ..., Help). `from` makes the link carry
-   * `?from=<the page the visitor is on>`.
+   * Shown in the site navigation when set, in the menu named by `group`; lower `order` first (the
+   * researcher's way through: Dashboard, Catalogue, Search, Cart, Requests, ..., Help), and a group
+   * sits where its first link would. `from` makes the link carry `?from=<the page the visitor is on>`.
    */
-  nav?: { label: string; order: number; from?: boolean };
+  nav?: { label: string; order: number; group: NavGroup; from?: boolean };
   render(ctx: PageContext): Node | Promise<Node>;
 }
 
@@ -68,18 +71,18 @@ async function searchPage(ctx: PageContext): Promise<Node> {
 
 export const pages: Page[] = [
   ...cataloguePages,
-  { path: '/search', title: 'Federated search', access: 'member', nav: { label: 'Search', order: 20 }, render: searchPage },
+  { path: '/search', title: 'Federated search', access: 'member', nav: { label: 'Search', order: 20, group: 'Find data' }, render: searchPage },
   {
     path: '/access-history',
     title: 'Access history',
     access: 'user',
     render: (ctx) => (ctx.me && canReadHistory(ctx.me) ? accessHistoryView(ctx.client, ctx.me) : h('p', { 'data-testid': 'forbidden' }, 'Only dataset representatives and admins read access histories.')),
   },
-  { path: '/negotiation/lifecycle', title: 'How access requests move', access: 'public', nav: { label: 'Access process', order: 50 }, render: (ctx) => negotiationLifecyclePage(ctx.client) },
+  { path: '/negotiation/lifecycle', title: 'How access requests move', access: 'public', nav: { label: 'Access process', order: 50, group: 'Access' }, render: (ctx) => negotiationLifecyclePage(ctx.client) },
   { path: '/negotiation/form-preview', title: 'Application form', access: 'member', render: (ctx) => negotiationFormPage(ctx.client) },
-  { path: '/negotiations', title: 'My access requests', access: 'member', nav: { label: 'Requests', order: 40 }, render: (ctx) => myNegotiationsPage(ctx.client) },
-  { path: '/my-datasets', title: 'My datasets', access: 'user', nav: { label: 'My datasets', order: 75 }, render: (ctx) => myDatasetsPage(ctx.client) },
-  { path: '/negotiation/admin', title: 'Access requests: form and webhooks', access: 'admin', render: (ctx) => negotiationAdminPage(ctx.client, () => ctx.navigate(location.pathname)) },
+  { path: '/negotiations', title: 'My access requests', access: 'member', nav: { label: 'Requests', order: 40, group: 'Access' }, render: (ctx) => myNegotiationsPage(ctx.client) },
+  { path: '/my-datasets', title: 'My datasets', access: 'user', nav: { label: 'My datasets', order: 75, group: 'Access' }, render: (ctx) => myDatasetsPage(ctx.client) },
+  { path: '/negotiation/admin', title: 'Access requests: form and webhooks', access: 'admin', nav: { label: 'Request forms', order: 96, group: 'Admin' }, render: (ctx) => negotiationAdminPage(ctx.client, () => ctx.navigate(location.pathname)) },
   { path: '/negotiation/requests/:id', title: 'Start an access request', access: 'member', render: (ctx) => negotiationRequestPage(ctx.client, ctx.params.id ?? '', ctx.navigate) },
   {
     path: '/negotiations/:id',
