@@ -46,7 +46,7 @@ describe('loadBridgeConfig', () => {
 
   it('turns processing on with SANDBOX_PATH and names each bad processing setting with the others', () => {
     const config = loadBridgeConfig({ ...minimal, SANDBOX_PATH: '/sandbox', TOOLS_FILE: '/etc/tools.json', CONTAINER_SOCKET: '/run/podman.sock', HEALTH_INTERVAL_SECONDS: '5' });
-    expect(config.processing).toEqual({ sandboxDir: '/sandbox', socketPath: '/run/podman.sock', toolsFile: '/etc/tools.json', toolUser: '65534:65534', logCapBytes: 1024 * 1024, nvidiaSmi: 'nvidia-smi' });
+    expect(config.processing).toEqual({ sandboxDir: '/sandbox', socketPath: '/run/podman.sock', toolsFile: '/etc/tools.json', toolUser: '65534:65534', logCapBytes: 1024 * 1024, nvidiaSmi: 'nvidia-smi', maxRuns: 1 });
     expect(config.healthIntervalMs).toBe(5000);
     // Processing settings without SANDBOX_PATH are not checked: processing is simply off.
     expect(loadBridgeConfig({ ...minimal, TOOL_USER: '0:0' }).processing).toBeUndefined();

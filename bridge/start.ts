@@ -9,7 +9,7 @@ import { type NodeData, openNodeData } from './node-data.ts';
 import { HubJobSource, type JobSource, SqsJobSource } from './job-source.ts';
 import { loadNodeKey } from './keys.ts';
 import { type Logger, describeError, jsonLogger } from './logger.ts';
-import { type BridgeProcessing, openProcessing } from './processing/wiring.ts';
+import { type BridgeProcessing, type ShutdownTiming, openProcessing } from './processing/wiring.ts';
 import { BRIDGE_VERSION } from './version.ts';
 import { BridgeWorker } from './worker.ts';
 
@@ -26,17 +26,27 @@ export interface StartOptions {
   minPollIntervalMs?: number;
   longPollSeconds?: number;
   backoff?: BackoffOptions;
+  /** SIGTERM → SIGKILL grace for running tools when the bridge stops; default 5 s. */
+  stopGraceMs?: number;
+  /** How long a stop waits for the stopped runs, and then for the hub to take their reports. */
+  shutdown?: ShutdownTiming;
 }
 
 export interface RunningBridge {
   data: NodeData;
   processing: BridgeProcessing;
-  /** Resolves when the worker has stopped. */
+  /** Resolves when the worker has stopped, running tools were stopped and their ends reported (bounded). */
   done: Promise<void>;
   stop(): Promise<void>;
 }
 
 class IssuerMismatch extends Error {}
+
+const whenAborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 
 /**
  * Which hub keys and issuer to trust. Pinned keys are the safe way; fetching them from the hub at
@@ -75,7 +85,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: opts.fetch });
   const trust = await resolveHubTrust(config, hub, logger, controller.signal);
   const store = await HandledJobStore.open(config.stateDir);
-  const processing = await openProcessing({ config, hub, issuer: trust.issuer, db: data.db, logger, fetch: opts.fetch, healthIntervalMs: opts.healthIntervalMs, backoff: opts.backoff }).catch((err: unknown) => {
+  const processing = await openProcessing({ config, hub, issuer: trust.issuer, db: data.db, logger, fetch: opts.fetch, healthIntervalMs: opts.healthIntervalMs, backoff: opts.backoff, stopGraceMs: opts.stopGraceMs }).catch((err: unknown) => {
     data.close();
     throw err;
   });
@@ -105,7 +115,14 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     minPollIntervalMs: opts.minPollIntervalMs,
     backoff: opts.backoff,
   });
-  const done = Promise.all([worker.run(controller.signal), data.reindexLoop(controller.signal), processing.loops(controller.signal)])
+  // The status outbox outlives the worker: an orderly stop first stops the runs in hand and reports
+  // their ends, and only then stops delivering.
+  const loops = new AbortController();
+  const worked = worker.run(controller.signal);
+  const stopping = whenAborted(controller.signal)
+    .then(() => processing.shutdown(worked, opts.shutdown))
+    .finally(() => loops.abort());
+  const done = Promise.all([worked, data.reindexLoop(controller.signal), processing.loops(loops.signal), stopping])
     .then(() => undefined)
     .finally(() => {
       data.close();

@@ -14,6 +14,8 @@ const envSchema = z.object({
   TOOL_USER: z.string().regex(/^[1-9]\d{0,9}:[1-9]\d{0,9}$/, 'must be uid:gid, both non-zero').default('65534:65534'),
   RUN_LOG_CAP_BYTES: z.coerce.number().int().min(1024).max(100 * MiB).default(MiB),
   NVIDIA_SMI: z.string().min(1).default('nvidia-smi'),
+  // Runs at once; a node usually has one GPU, so one by default. More wait, durably, in arrival order.
+  PROCESSING_MAX_RUNS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export interface ProcessingConfig {
@@ -23,6 +25,7 @@ export interface ProcessingConfig {
   toolUser: string;
   logCapBytes: number;
   nvidiaSmi: string;
+  maxRuns: number;
 }
 
 /** Undefined when processing is off; otherwise the settings, or an error naming each bad one. */
@@ -41,7 +44,7 @@ export function parseProcessingEnv(env: Record<string, string | undefined>): { c
   const e = parsed.data;
   return {
     problems: [],
-    config: { sandboxDir: resolve(e.SANDBOX_PATH), socketPath: e.CONTAINER_SOCKET, toolsFile: resolve(e.TOOLS_FILE), toolUser: e.TOOL_USER, logCapBytes: e.RUN_LOG_CAP_BYTES, nvidiaSmi: e.NVIDIA_SMI },
+    config: { sandboxDir: resolve(e.SANDBOX_PATH), socketPath: e.CONTAINER_SOCKET, toolsFile: resolve(e.TOOLS_FILE), toolUser: e.TOOL_USER, logCapBytes: e.RUN_LOG_CAP_BYTES, nvidiaSmi: e.NVIDIA_SMI, maxRuns: e.PROCESSING_MAX_RUNS },
   };
 }
 

@@ -22,7 +22,20 @@ export interface ContainerResult {
   /** Killed by us: the timeout or a cancellation. */
   timedOut: boolean;
   cancelled: boolean;
+  /** Stopped by us because the bridge is stopping (SIGTERM, then SIGKILL after the grace). */
+  stopped: boolean;
   logs: LogCapture;
+}
+
+export interface RunOptions {
+  timeoutMs: number;
+  logCapBytes: number;
+  /** A cancellation: the container is killed at once. */
+  signal?: AbortSignal;
+  /** The bridge is stopping: the container gets SIGTERM, and SIGKILL after `stopGraceMs`. */
+  stop?: AbortSignal;
+  stopGraceMs?: number;
+  onStarted?: () => void;
 }
 
 export type ImageStatus = 'ready' | 'image_missing' | 'digest_mismatch';
@@ -30,7 +43,7 @@ export type ImageStatus = 'ready' | 'image_missing' | 'digest_mismatch';
 /** The container engine as the bridge needs it (Docker or Podman through the Docker Engine API). */
 export interface ContainerEngine {
   imageStatus(digest: string, reference?: string): Promise<ImageStatus>;
-  run(spec: ContainerSpec, opts: { timeoutMs: number; logCapBytes: number; signal?: AbortSignal; onStarted?: () => void }): Promise<ContainerResult>;
+  run(spec: ContainerSpec, opts: RunOptions): Promise<ContainerResult>;
   /**
    * Kills and removes every container of this node's part of a run (labels `RUN_LABEL=<runId>` and
    * `NODE_LABEL=<nodeId>`: several bridges may share one engine and one run); returns how many.
@@ -89,11 +102,12 @@ export class DockerEngine implements ContainerEngine {
     return byTag?.Id === byDigest.Id ? 'ready' : 'digest_mismatch';
   }
 
-  async run(spec: ContainerSpec, opts: { timeoutMs: number; logCapBytes: number; signal?: AbortSignal; onStarted?: () => void }): Promise<ContainerResult> {
+  async run(spec: ContainerSpec, opts: RunOptions): Promise<ContainerResult> {
     const logs = new LogCapture(opts.logCapBytes);
     const container = await this.docker.createContainer(hardenedCreateBody(spec));
     let timedOut = false;
     let cancelled = false;
+    let stopped = false;
     const kill = () => container.kill({ signal: 'SIGKILL' }).catch(() => {});
     const timer = setTimeout(() => {
       timedOut = true;
@@ -103,11 +117,19 @@ export class DockerEngine implements ContainerEngine {
       cancelled = true;
       void kill();
     };
+    const onStop = () => {
+      stopped = true;
+      // The engine sends the image's stop signal, then SIGKILL after `t` whole seconds.
+      const t = Math.max(0, Math.ceil((opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS) / 1000));
+      void container.stop({ t }).catch(kill);
+    };
     try {
       await container.start();
       opts.onStarted?.();
       opts.signal?.addEventListener('abort', onAbort, { once: true });
+      opts.stop?.addEventListener('abort', onStop, { once: true });
       if (opts.signal?.aborted) onAbort();
+      else if (opts.stop?.aborted) onStop();
       const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream;
       const drained = new Promise<void>((resolve) => {
         stream.on('data', (chunk: Buffer) => logs.push(chunk));
@@ -119,10 +141,11 @@ export class DockerEngine implements ContainerEngine {
       const exit = await orGiveUp(container.wait() as Promise<{ StatusCode: number }>, opts.timeoutMs + ENGINE_GRACE_MS, 'the container did not stop after SIGKILL');
       // The log stream ends with the container; the grace only covers an engine that never closes it.
       await orGiveUp(drained, ENGINE_GRACE_MS, 'log stream still open').catch(() => (stream as unknown as { destroy?: () => void }).destroy?.());
-      return { exitCode: exit.StatusCode, timedOut, cancelled, logs };
+      return { exitCode: exit.StatusCode, timedOut, cancelled, stopped, logs };
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
+      opts.stop?.removeEventListener('abort', onStop);
       await container.remove({ force: true }).catch(() => {});
     }
   }
@@ -141,6 +164,8 @@ export class DockerEngine implements ContainerEngine {
 }
 
 const ENGINE_GRACE_MS = 30_000;
+/** How long a tool has to end on SIGTERM when the bridge stops, before SIGKILL. */
+export const DEFAULT_STOP_GRACE_MS = 5_000;
 
 function orGiveUp<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -18,6 +18,8 @@ export interface RunExecutorDeps extends AdmissionDeps {
   /** uid:gid the tool runs as; never 0. */
   toolUser?: string;
   logCapBytes?: number;
+  /** SIGTERM → SIGKILL grace for a tool whose bridge stops; default 5 s. */
+  stopGraceMs?: number;
   now?: () => number;
 }
 
@@ -30,6 +32,7 @@ const MESSAGES: Partial<Record<RunReasonCode, string>> = {
   sandbox_error: 'the inputs could not be prepared; the node operator can find details in its log',
   upload_failed: 'the results could not be uploaded; the node operator can find details in its log',
   bridge_restarted: 'the bridge restarted while the tool was running; the run was stopped',
+  bridge_stopped: 'the bridge was stopped while the tool was running',
 };
 
 export interface RunHooks {
@@ -37,6 +40,14 @@ export interface RunHooks {
   onStarted?: (startedAt: number) => void;
 }
 
+export interface ExecuteOptions {
+  /** The bridge is stopping: the tool is stopped with a grace, nothing is uploaded, the run ends `bridge_stopped`. */
+  stop?: AbortSignal;
+  /** The run was claimed earlier as queued (RunStateStore.enqueue); it now moves to running instead of being claimed. */
+  queued?: boolean;
+}
+
+type Signals = { signal?: AbortSignal; stop?: AbortSignal };
 type Partial_ = Omit<RunOutcome, 'runId' | 'nodeId' | 'startedAt' | 'finishedAt'>;
 const empty = (): Partial_ => ({ state: 'completed', exitCode: null, inputFiles: 0, logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false }, outputs: { accepted: [], rejected: [] } });
 
@@ -57,10 +68,10 @@ export class RunExecutor {
    * `hooks.onClaimed` fires once the run is durably this process's (or known from its record), so
    * the job can be acknowledged; `hooks.onStarted` when the container runs.
    */
-  execute(payload: RunJobPayload, signal?: AbortSignal, hooks: RunHooks = {}): Promise<RunOutcome> {
+  execute(payload: RunJobPayload, signal?: AbortSignal, hooks: RunHooks = {}, opts: ExecuteOptions = {}): Promise<RunOutcome> {
     const current = this.inFlight.get(payload.runId);
     if (current) return current;
-    const run = this.claimAndRun(payload, signal, hooks).finally(() => this.inFlight.delete(payload.runId));
+    const run = this.claimAndRun(payload, { signal, stop: opts.stop }, hooks, opts.queued === true).finally(() => this.inFlight.delete(payload.runId));
     this.inFlight.set(payload.runId, run);
     return run;
   }
@@ -79,17 +90,19 @@ export class RunExecutor {
     return closed;
   }
 
-  private async claimAndRun(payload: RunJobPayload, signal: AbortSignal | undefined, hooks: RunHooks): Promise<RunOutcome> {
+  private async claimAndRun(payload: RunJobPayload, signals: Signals, hooks: RunHooks, queued: boolean): Promise<RunOutcome> {
     const startedAt = this.now();
-    const claim = await this.deps.store.claim(payload.runId, startedAt);
+    const claim = queued ? await this.deps.store.start(payload.runId, startedAt) : await this.deps.store.claim(payload.runId, startedAt);
     hooks.onClaimed?.();
     if (!claim.claimed) {
       if (claim.record.state === 'finished') return claim.record.outcome;
+      // Held in the queue of the run jobs of this process: only they may start it.
+      if (claim.record.state === 'queued') throw new Error('the run is queued in this bridge, not started here');
       return this.closeInterrupted(payload.runId, claim.record.startedAt);
     }
     let outcome: RunOutcome;
     try {
-      outcome = await this.run(payload, startedAt, signal, hooks);
+      outcome = await this.run(payload, startedAt, signals, hooks);
     } catch (err) {
       this.deps.logger.error('run failed in the bridge', { runId: payload.runId, error: describeError(err) });
       outcome = this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'engine_error') });
@@ -99,7 +112,9 @@ export class RunExecutor {
     return outcome;
   }
 
-  private async run(payload: RunJobPayload, startedAt: number, signal: AbortSignal | undefined, hooks: RunHooks): Promise<RunOutcome> {
+  private async run(payload: RunJobPayload, startedAt: number, signals: Signals, hooks: RunHooks): Promise<RunOutcome> {
+    const { signal, stop } = signals;
+    if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'bridge_stopped') });
     const admitted = await admit(this.deps, payload);
     if (!admitted.ok) return this.outcome(payload.runId, startedAt, { ...empty(), state: admitted.state, reason: { code: admitted.code, message: admitted.message } });
     const { deps } = this;
@@ -113,9 +128,10 @@ export class RunExecutor {
         deps.logger.error('materialising inputs failed', { runId: payload.runId, error: describeError(err) });
         return this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'sandbox_error') });
       }
-      // Cancelled while the inputs were prepared: no container at all.
+      // Cancelled, or the bridge stopping, while the inputs were prepared: no container at all.
       if (signal?.aborted) return this.outcome(payload.runId, startedAt, { ...empty(), inputFiles, ...this.failure('cancelled', 'cancelled') });
-      return await this.runContainer(payload, admitted, box, inputFiles, startedAt, signal, hooks);
+      if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...empty(), inputFiles, ...this.failure('failed', 'bridge_stopped') });
+      return await this.runContainer(payload, admitted, box, inputFiles, startedAt, signals, hooks);
     } finally {
       await wipeSandbox(deps.sandboxDir, payload.runId);
     }
@@ -127,7 +143,7 @@ export class RunExecutor {
     box: Awaited<ReturnType<typeof createSandbox>>,
     inputFiles: number,
     startedAt: number,
-    signal: AbortSignal | undefined,
+    signals: Signals,
     hooks: RunHooks,
   ): Promise<RunOutcome> {
     const { deps } = this;
@@ -147,15 +163,25 @@ export class RunExecutor {
         flavour: tool.flavour,
         labels: { [RUN_LABEL]: payload.runId, [NODE_LABEL]: deps.nodeId, 'eu.eucaim.tool': tool.id },
       },
-      { timeoutMs: admitted.timeoutMs, logCapBytes: deps.logCapBytes ?? 1024 * 1024, signal, onStarted: () => hooks.onStarted?.(startedAt) },
+      {
+        timeoutMs: admitted.timeoutMs,
+        logCapBytes: deps.logCapBytes ?? 1024 * 1024,
+        signal: signals.signal,
+        stop: signals.stop,
+        stopGraceMs: deps.stopGraceMs,
+        onStarted: () => hooks.onStarted?.(startedAt),
+      },
     );
     const logs = result.logs;
+    const logSummary = { stdoutBytes: logs.stdoutBytes, stderrBytes: logs.stderrBytes, keptBytes: logs.size, truncated: logs.truncated };
+    // A stop must end in bounded time, and a tool cut short produced no result: nothing is uploaded.
+    if (result.stopped) return this.outcome(payload.runId, startedAt, { ...empty(), exitCode: result.exitCode, inputFiles, logs: { ...logSummary, keptBytes: 0 }, ...this.failure('failed', 'bridge_stopped') });
     const verdict = await checkOutputs(box.output, tool.outputs);
     const base: Partial_ = {
       ...empty(),
       exitCode: result.exitCode,
       inputFiles,
-      logs: { stdoutBytes: logs.stdoutBytes, stderrBytes: logs.stderrBytes, keptBytes: logs.size, truncated: logs.truncated },
+      logs: logSummary,
       outputs: { accepted: [], rejected: verdict.rejected.slice(0, 10_000) },
     };
     try {

@@ -1,19 +1,23 @@
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type RunOutcome, runIdSchema, runOutcomeSchema } from '../../shared/processing/run.ts';
+import { type RunJobPayload, type RunOutcome, runIdSchema, runJobPayloadSchema, runOutcomeSchema } from '../../shared/processing/run.ts';
 
 const recordSchema = z.discriminatedUnion('state', [
+  // Taken while the node ran its limit already: the job itself is kept, so it starts after a restart too.
+  z.object({ state: z.literal('queued'), runId: runIdSchema, queuedAt: z.number(), payload: runJobPayloadSchema }),
   z.object({ state: z.literal('running'), runId: runIdSchema, startedAt: z.number(), pid: z.number() }),
   z.object({ state: z.literal('finished'), runId: runIdSchema, outcome: runOutcomeSchema }),
 ]);
 export type RunRecord = z.infer<typeof recordSchema>;
 
+export type QueuedRecord = Extract<RunRecord, { state: 'queued' }>;
+
 /**
  * One file per run under STATE_DIR/runs. Claiming a run creates its file exclusively (O_EXCL), so
  * of two deliveries of the same job — at once, or across a restart — only one ever starts a
  * container; the other reads the record. A record still "running" when the bridge starts belongs to
- * a run the previous process never finished.
+ * a run the previous process never finished; one "queued" is a run taken but not started yet.
  */
 export class RunStateStore {
   private constructor(private readonly dir: string) {}
@@ -36,11 +40,31 @@ export class RunStateStore {
     }
   }
 
+  /** Claims a run to start later (O_EXCL, as `claim`), keeping its job so it survives a restart. */
+  async enqueue(payload: RunJobPayload, queuedAt: number): Promise<{ claimed: true } | { claimed: false; record: RunRecord }> {
+    const record: RunRecord = { state: 'queued', runId: payload.runId, queuedAt, payload: runJobPayloadSchema.parse(payload) };
+    try {
+      await writeFile(this.file(payload.runId), JSON.stringify(record), { flag: 'wx', mode: 0o600 });
+      return { claimed: true };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      return { claimed: false, record: await this.read(payload.runId, queuedAt) };
+    }
+  }
+
+  /**
+   * Moves a queued run to "running". Only the process holding the run in its queue calls it; a
+   * record in any other state (cancelled meanwhile, say) is answered as found.
+   */
+  async start(runId: string, startedAt: number): Promise<{ claimed: true } | { claimed: false; record: RunRecord }> {
+    const record = await this.read(runId, startedAt);
+    if (record.state !== 'queued') return { claimed: false, record };
+    await this.replace({ state: 'running', runId: record.runId, startedAt, pid: process.pid });
+    return { claimed: true };
+  }
+
   async finish(outcome: RunOutcome): Promise<void> {
-    const record: RunRecord = { state: 'finished', runId: outcome.runId, outcome: runOutcomeSchema.parse(outcome) };
-    const temp = `${this.file(outcome.runId)}.tmp`;
-    await writeFile(temp, JSON.stringify(record), { mode: 0o600 });
-    await rename(temp, this.file(outcome.runId));
+    await this.replace({ state: 'finished', runId: outcome.runId, outcome: runOutcomeSchema.parse(outcome) });
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {
@@ -53,14 +77,28 @@ export class RunStateStore {
 
   /** Runs left "running" by an earlier process. */
   async unfinished(): Promise<Extract<RunRecord, { state: 'running' }>[]> {
-    const out: Extract<RunRecord, { state: 'running' }>[] = [];
+    return (await this.all()).filter((r): r is Extract<RunRecord, { state: 'running' }> => r.state === 'running');
+  }
+
+  /** Runs taken but not started, oldest first: the order they start in. */
+  async queued(): Promise<QueuedRecord[]> {
+    const queued = (await this.all()).filter((r): r is QueuedRecord => r.state === 'queued');
+    return queued.sort((a, b) => a.queuedAt - b.queuedAt || a.runId.localeCompare(b.runId));
+  }
+
+  private async all(): Promise<RunRecord[]> {
+    const out: RunRecord[] = [];
     for (const name of await readdir(this.dir)) {
       const runId = name.endsWith('.json') ? name.slice(0, -5) : '';
-      if (!runIdSchema.safeParse(runId).success) continue;
-      const record = await this.read(runId, 0);
-      if (record.state === 'running') out.push(record);
+      if (runIdSchema.safeParse(runId).success) out.push(await this.read(runId, 0));
     }
     return out;
+  }
+
+  private async replace(record: RunRecord): Promise<void> {
+    const temp = `${this.file(record.runId)}.tmp`;
+    await writeFile(temp, JSON.stringify(record), { mode: 0o600 });
+    await rename(temp, this.file(record.runId));
   }
 
   private async read(runId: string, fallbackStart: number): Promise<RunRecord> {

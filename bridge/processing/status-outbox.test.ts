@@ -65,4 +65,22 @@ describe('the run status outbox', () => {
     expect(logs.lines.filter((l) => l.msg === 'the hub refused a run status; dropped').map((l) => l.fields?.runId)).toEqual([b, b]);
     expect(await readdir(join(node.stateDir, 'run-reports'))).toEqual([]);
   });
+
+  it('tells an orderly stop when the hub took every report, or that time ran out', async () => {
+    const dir = join(node.root, 'drain-state');
+    const outbox = await StatusOutbox.open(dir);
+    expect(await outbox.drained(10)).toBe(true);
+    const runId = newId('run');
+    await outbox.add(runId, { state: 'ended', outcome: ended(runId) });
+    // Nothing delivering: time runs out and the report stays for the next start.
+    expect(await outbox.drained(50)).toBe(false);
+    expect(outbox.pending()).toHaveLength(1);
+    const stop = new AbortController();
+    const delivering = outbox.deliver(client, memoryLogger(), stop.signal, { baseMs: 5, maxMs: 20 });
+    hub.processing.failStatuses(2);
+    expect(await outbox.drained(30_000)).toBe(true);
+    stop.abort();
+    await delivering;
+    expect(hub.processing.statuses.filter((s) => s.runId === runId).map((s) => s.body.state)).toEqual(['ended']);
+  });
 });

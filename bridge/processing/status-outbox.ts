@@ -23,6 +23,7 @@ export interface StatusSender {
 export class StatusOutbox {
   private wake: () => void = () => {};
   private writing: Promise<void> = Promise.resolve();
+  private emptied: (() => void)[] = [];
 
   private constructor(
     private readonly dir: string,
@@ -67,6 +68,27 @@ export class StatusOutbox {
     return this.entries;
   }
 
+  /**
+   * True once every report is delivered (by a running `deliver`), false after `timeoutMs`: an
+   * orderly stop flushes what it can and leaves the rest on disk for the next start.
+   */
+  drained(timeoutMs: number): Promise<boolean> {
+    return this.writing.then(
+      () =>
+        new Promise<boolean>((resolve) => {
+          if (this.entries.length === 0) return resolve(true);
+          const done = (empty: boolean) => {
+            clearTimeout(timer);
+            this.emptied = this.emptied.filter((f) => f !== onEmpty);
+            resolve(empty);
+          };
+          const onEmpty = () => done(true);
+          const timer = setTimeout(() => done(false), timeoutMs);
+          this.emptied.push(onEmpty);
+        }),
+    );
+  }
+
   /** Delivers until `signal` aborts; network trouble is waited out with backoff, never thrown. */
   async deliver(hub: StatusSender, logger: Logger, signal: AbortSignal, backoffOpts?: BackoffOptions): Promise<void> {
     const backoff = new Backoff(backoffOpts);
@@ -101,6 +123,7 @@ export class StatusOutbox {
       }
       this.entries.shift();
       await rm(join(this.dir, next.file), { force: true });
+      if (this.entries.length === 0) for (const f of [...this.emptied]) f();
     }
   }
 }

@@ -8,7 +8,7 @@ import type { Db } from '../index/schema.ts';
 import { type Logger, describeError } from '../logger.ts';
 import { BRIDGE_VERSION } from '../version.ts';
 import { loadApprovedTools } from './config.ts';
-import { type ContainerEngine, DockerEngine } from './engine.ts';
+import { type ContainerEngine, DEFAULT_STOP_GRACE_MS, DockerEngine } from './engine.ts';
 import { RunExecutor } from './executor.ts';
 import { signedGrantCheck } from './grant-check.ts';
 import { GrantKeys } from './grant-keys.ts';
@@ -26,6 +26,19 @@ export interface BridgeProcessing {
   collectHealth(): Promise<NodeHealth>;
   /** Status delivery, health reports and grant-key refresh, until `signal` aborts. */
   loops(signal: AbortSignal): Promise<void>;
+  /**
+   * The orderly stop, before `loops` are stopped: runs in hand are stopped and recorded
+   * `bridge_stopped` (waiting for them and for `alsoWaitFor`, at most `runsMs`), then the outbox is
+   * flushed to the hub for at most `flushMs`; what is left is sent by the next start.
+   */
+  shutdown(alsoWaitFor?: Promise<unknown>, timing?: ShutdownTiming): Promise<void>;
+}
+
+export interface ShutdownTiming {
+  /** Wait for the stopped runs to end; default: the tools' stop grace + 15 s. */
+  runsMs?: number;
+  /** Wait for the hub to take the outstanding status reports; default 10 s. */
+  flushMs?: number;
 }
 
 const OFF = 'processing is off on this node (no SANDBOX_PATH)';
@@ -57,6 +70,8 @@ export async function openProcessing(input: {
   fetch?: typeof fetch;
   healthIntervalMs?: number;
   backoff?: BackoffOptions;
+  /** SIGTERM → SIGKILL grace for tools when the bridge stops; default 5 s. */
+  stopGraceMs?: number;
 }): Promise<BridgeProcessing> {
   const { config, hub, logger } = input;
   const p = config.processing;
@@ -94,11 +109,12 @@ export async function openProcessing(input: {
       logger,
       toolUser: p.toolUser,
       logCapBytes: p.logCapBytes,
+      stopGraceMs: input.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
     });
-    logger.info('processing on', { tools: approvals.map((t) => `${t.id}@${t.version}`), sandbox: p.sandboxDir, socket: p.socketPath });
+    logger.info('processing on', { tools: approvals.map((t) => `${t.id}@${t.version}`), sandbox: p.sandboxDir, socket: p.socketPath, maxRuns: p.maxRuns });
   } else logger.info(`${OFF}: run jobs are answered not_allowed (processing_disabled)`);
 
-  const jobs = new RunJobs({ nodeId: config.nodeId, executor, store, outbox, logger });
+  const jobs = new RunJobs({ nodeId: config.nodeId, executor, store, outbox, logger, maxRuns: p?.maxRuns });
   await jobs.recover();
 
   const collectHealth = async (): Promise<NodeHealth> => {
@@ -134,6 +150,12 @@ export async function openProcessing(input: {
     collectHealth,
     loops: async (signal) => {
       await Promise.all([outbox.deliver(hub, logger, signal, input.backoff), healthLoop(signal), grantKeys?.loop(signal)]);
+    },
+    shutdown: async (alsoWaitFor, timing = {}) => {
+      const runsMs = timing.runsMs ?? (input.stopGraceMs ?? DEFAULT_STOP_GRACE_MS) + 15_000;
+      await Promise.all([jobs.stop(runsMs), alsoWaitFor]);
+      if (await outbox.drained(timing.flushMs ?? 10_000)) return;
+      logger.warn('status reports not delivered before the stop; the next start sends them', { pending: outbox.pending().length });
     },
   };
 }

@@ -12,7 +12,7 @@ import type { CreateRunInput, RunPlan } from './run-request.ts';
  * as expired, and the hub shows its part as timed out.
  */
 export const RUN_JOB_TTL_MS = 15 * 60_000;
-export const ACTIVE_STATES: RunNodeState[] = ['pending', 'dispatched', 'running'];
+export const ACTIVE_STATES: RunNodeState[] = ['pending', 'dispatched', 'queued', 'running'];
 
 async function signAndQueue(s: Services, planned: { jobId: string; nodeId: string; body: JobBody }[]): Promise<Set<string>> {
   const nowMs = s.clock.now().getTime();
@@ -89,7 +89,7 @@ export async function cancelRun(s: Services, runId: string): Promise<{ cancelJob
   const open = await s.db
     .select({ nodeId: runNodes.nodeId })
     .from(runNodes)
-    .where(and(eq(runNodes.runId, runId), inArray(runNodes.state, ['dispatched', 'running'])));
+    .where(and(eq(runNodes.runId, runId), inArray(runNodes.state, ['dispatched', 'queued', 'running'])));
   const planned = open.map((n) => ({ jobId: newId('job', now.getTime()), nodeId: n.nodeId, body: { kind: 'processing.cancel' as const, payload: { runId } } }));
   if (planned.length) await signAndQueue(s, planned);
   return { cancelJobs: planned.map((p) => p.jobId) };

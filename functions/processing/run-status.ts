@@ -7,8 +7,9 @@ import { recordTrace } from '../tracer/record-trace.ts';
 import { runNodes, runs } from './processing.sql.ts';
 
 /**
- * A node's report on its part of a run. `running` moves a waiting part on (and traces the
- * materialisation once); `ended` records the outcome. The same outcome twice is harmless; another
+ * A node's report on its part of a run. `queued` says the node holds the job but runs its limit
+ * already (so the hub no longer times the part out as unclaimed); `running` moves a waiting part on
+ * (and traces the materialisation once); `ended` records the outcome. The same outcome twice is harmless; another
  * one after the node's own final report is a conflict. A state the hub set by itself (timed out
  * while the node was silent, cancelled before dispatch) gives way to the node's own word.
  */
@@ -20,8 +21,17 @@ export async function recordRunStatus(s: Services, runId: string, nodeId: string
   // again (the bridge acknowledges run jobs by reporting, not by posting a result).
   if (s.jobQueue.kind === 'postgres') await s.db.delete(jobQueue).where(and(eq(jobQueue.jobId, part.jobId), eq(jobQueue.nodeId, nodeId)));
 
-  if (report.state === 'running') {
+  if (report.state === 'queued') {
     if (part.state !== 'pending' && part.state !== 'dispatched') return;
+    await s.db
+      .update(runNodes)
+      .set({ state: 'queued', updatedAt: now })
+      .where(and(eq(runNodes.runId, runId), eq(runNodes.nodeId, nodeId), eq(runNodes.state, part.state)));
+    return;
+  }
+
+  if (report.state === 'running') {
+    if (part.state !== 'pending' && part.state !== 'dispatched' && part.state !== 'queued') return;
     const moved = await s.db
       .update(runNodes)
       .set({ state: 'running', startedAt: new Date(report.startedAt), updatedAt: now })

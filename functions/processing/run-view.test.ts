@@ -5,6 +5,10 @@ describe('the overall state of a run', () => {
   it.each([
     [['pending', 'dispatched'], false, 'pending'],
     [['running', 'dispatched'], false, 'running'],
+    // A part its node queued behind its own runs is still to come, not over.
+    [['queued', 'completed'], false, 'pending'],
+    [['queued', 'running'], false, 'running'],
+    [['queued'], true, 'cancelling'],
     [['running', 'completed'], true, 'cancelling'],
     [['completed', 'completed'], false, 'completed'],
     [['completed', 'failed'], false, 'partial'],

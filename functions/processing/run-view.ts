@@ -1,12 +1,15 @@
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.ts';
 import type { UserPrincipal } from '../middleware/guards.ts';
+import { nodes } from '../nodes/nodes.sql.ts';
 import type { Services } from '../services.ts';
 import { type RunNodeState, runNodes, runs, runUploads, tools } from './processing.sql.ts';
 import { ACTIVE_STATES, RUN_JOB_TTL_MS } from './run-dispatch.ts';
 
 /** Past the tool's timeout a node has this long to report before the hub stops waiting for it. */
 export const REPORT_GRACE_MS = 10 * 60_000;
+/** A node silent this long is taken to be gone: the parts it had queued behind its own runs time out. */
+export const QUEUED_NODE_SILENCE_MS = 60 * 60_000;
 
 export type RunState = 'pending' | 'running' | 'cancelling' | 'completed' | 'partial' | 'failed' | 'cancelled';
 
@@ -32,6 +35,16 @@ async function closeSilentParts(s: Services, runId: string, timeoutSeconds: numb
     .update(runNodes)
     .set({ state: 'timed_out', endedAt: now, updatedAt: now })
     .where(and(eq(runNodes.runId, runId), eq(runNodes.state, 'running'), lt(runNodes.startedAt, new Date(now.getTime() - timeoutSeconds * 1000 - REPORT_GRACE_MS))));
+  // A queued part waits as long as its node's own runs take, but not for a node that is gone: a busy
+  // bridge still polls for jobs and reports health every 30 s, which keeps its last-seen time fresh.
+  const gone = s.db
+    .select({ id: nodes.id })
+    .from(nodes)
+    .where(or(isNull(nodes.lastSeenAt), lt(nodes.lastSeenAt, new Date(now.getTime() - QUEUED_NODE_SILENCE_MS))));
+  await s.db
+    .update(runNodes)
+    .set({ state: 'timed_out', endedAt: now, updatedAt: now })
+    .where(and(eq(runNodes.runId, runId), eq(runNodes.state, 'queued'), inArray(runNodes.nodeId, gone)));
 }
 
 /** The run row if this user may see it (its owner or a platform admin); 404 otherwise, so ids leak nothing. */

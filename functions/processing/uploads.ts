@@ -32,7 +32,8 @@ const randomToken = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))
 export async function grantUploads(s: Services, runId: string, nodeId: string, req: UploadRequest): Promise<UploadGrant> {
   const [part] = await s.db.select().from(runNodes).where(and(eq(runNodes.runId, runId), eq(runNodes.nodeId, nodeId)));
   if (!part) throw new AppError('not_found', `${nodeId} has no part in run ${runId}`);
-  if (part.state !== 'dispatched' && part.state !== 'running') throw new AppError('conflict', `this node's part of the run is ${part.state}; uploads are closed`);
+  // `queued`/`dispatched` too: the node's `running` report may still be in its outbox when it uploads.
+  if (part.state !== 'dispatched' && part.state !== 'queued' && part.state !== 'running') throw new AppError('conflict', `this node's part of the run is ${part.state}; uploads are closed`);
   const [run] = await s.db.select().from(runs).where(eq(runs.id, runId));
   const [tool] = run ? await s.db.select().from(tools).where(and(eq(tools.id, run.toolId), eq(tools.version, run.toolVersion))) : [];
   if (!tool) throw new AppError('not_found', `run ${runId} has no tool`);

@@ -18,6 +18,8 @@ import { runIdSchema, runOutcomeSchema } from './run.ts';
  */
 
 export const runStatusReportSchema = z.discriminatedUnion('state', [
+  /** Taken and kept by the node (restart-proof), waiting for one of its run slots (PROCESSING_MAX_RUNS). */
+  z.object({ state: z.literal('queued'), queuedAt: z.number().int() }).strict(),
   /** The container started (or the run was claimed after a restart and is being closed). */
   z.object({ state: z.literal('running'), startedAt: z.number().int() }).strict(),
   /** Final: the outcome of this node's part; reporting the same outcome twice is harmless. */

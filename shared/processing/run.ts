@@ -71,6 +71,8 @@ export const runReasonCodes = [
   'sandbox_error',
   'upload_failed',
   'bridge_restarted',
+  /** The bridge was stopped (SIGTERM, an orderly stop) while the tool ran: its container was stopped. */
+  'bridge_stopped',
   /** The node runs no tools at all (its bridge has no SANDBOX_PATH). */
   'processing_disabled',
 ] as const;

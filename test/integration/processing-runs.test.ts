@@ -254,4 +254,58 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     expect((await status(f.a, runId, { state: 'ended', outcome: outcome(runId, 'node-a', 'not_allowed', 'grant_invalid') })).status).toBe(204);
     expect(await view(runId)).toMatchObject({ nodes: [{ state: 'not_allowed', reason: { code: 'grant_invalid' } }] });
   });
+
+  it('keeps a part its node queued (no time-out while it waits), and follows it to running and its end', async () => {
+    const g = await f.grant('researcher');
+    const created = await post('researcher', { tool, parameters: { threshold: 2 }, inputs: [`node-a:${g.dataset}`] });
+    const runId = created.body.id;
+    expect((await lease(f.a)).filter((j) => j.body.kind === 'processing.run' && j.body.payload.runId === runId)).toHaveLength(1);
+    expect((await status(f.a, runId, { state: 'queued', queuedAt: f.clock.ms() })).status).toBe(204);
+    expect(await view(runId)).toMatchObject({ state: 'pending', nodes: [{ state: 'queued' }] });
+    // Behind a long run on its node, far past the unclaimed-job limit (15 min): still waited for while
+    // the node is heard from (a busy bridge keeps polling).
+    for (let i = 0; i < 6; i++) {
+      f.clock.advance(30 * 60_000);
+      await lease(f.a);
+    }
+    expect(await view(runId)).toMatchObject({ state: 'pending', nodes: [{ state: 'queued' }] });
+    // Its `running` report may still be in the node's outbox when it asks to upload.
+    const upload = await f.a.call('POST', `/api/v1/bridge/runs/${runId}/uploads`, { files: [{ kind: 'log', path: 'count-series_node-a.log', bytes: 3, sha256: 'a'.repeat(64) }] }, { nowMs: f.clock.ms() });
+    expect(upload.status, JSON.stringify(upload.body)).toBe(200);
+    expect((await status(f.a, runId, { state: 'running', startedAt: f.clock.ms() })).status).toBe(204);
+    // A late `queued` report never moves a part back.
+    expect((await status(f.a, runId, { state: 'queued', queuedAt: f.clock.ms() })).status).toBe(204);
+    expect(await view(runId)).toMatchObject({ state: 'running', nodes: [{ state: 'running' }] });
+    expect((await status(f.a, runId, { state: 'ended', outcome: outcome(runId, 'node-a', 'completed') })).status).toBe(204);
+    expect(await view(runId)).toMatchObject({ state: 'completed', nodes: [{ state: 'completed' }] });
+    expect((await f.traces('researcher', 'MATERIALISE_DATASET')).filter((t) => t.payload.runId === runId)).toHaveLength(1);
+  });
+
+  it('stops waiting for a queued part once its node has been silent for an hour', async () => {
+    const g = await f.grant('researcher');
+    const created = await post('researcher', { tool, parameters: { threshold: 2 }, inputs: [`node-a:${g.dataset}`] });
+    const runId = created.body.id;
+    await lease(f.a);
+    expect((await status(f.a, runId, { state: 'queued', queuedAt: f.clock.ms() })).status).toBe(204);
+    f.clock.advance(59 * 60_000);
+    expect(await view(runId)).toMatchObject({ state: 'pending', nodes: [{ state: 'queued' }] });
+    f.clock.advance(2 * 60_000);
+    expect(await view(runId)).toMatchObject({ state: 'failed', nodes: [{ state: 'timed_out' }] });
+  });
+
+  it('cancels a queued part through its node', async () => {
+    const g = await f.grant('researcher');
+    const created = await post('researcher', { tool, parameters: { threshold: 2 }, inputs: [`node-a:${g.dataset}`] });
+    const runId = created.body.id;
+    await lease(f.a);
+    expect((await status(f.a, runId, { state: 'queued', queuedAt: f.clock.ms() })).status).toBe(204);
+    const res = await (await f.hub.client('researcher')).api.v1.runs[':id'].cancel.$post({ param: { id: runId } });
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect([body.state, body.cancelJobs]).toEqual(['cancelling', [expect.any(String)]]);
+    const cancels = (await lease(f.a)).filter((j) => j.body.kind === 'processing.cancel' && j.body.payload.runId === runId);
+    expect(cancels.map((j) => j.jobId)).toEqual(body.cancelJobs);
+    expect((await status(f.a, runId, { state: 'ended', outcome: outcome(runId, 'node-a', 'cancelled', 'cancelled') })).status).toBe(204);
+    expect(await view(runId)).toMatchObject({ state: 'cancelled', nodes: [{ state: 'cancelled' }] });
+  });
 });

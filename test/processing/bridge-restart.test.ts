@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BridgeRig, makeBridgeRig } from './bridge-support.ts';
@@ -49,7 +50,8 @@ describe('a bridge process killed mid-run', () => {
   });
 
   it('re-sends an outcome the hub did not take before a stop when the bridge starts again', async () => {
-    const first = await rig.start();
+    // The stop gives up flushing to the unreachable hub quickly; the next start sends the outcome.
+    const first = await rig.start(undefined, { shutdown: { flushMs: 200 } });
     rig.hub.processing.failStatuses(1_000_000);
     const payload = await rig.payload('count');
     await rig.send({ kind: 'processing.run', payload });
@@ -57,9 +59,42 @@ describe('a bridge process killed mid-run', () => {
     await first.stop();
     expect(rig.statuses(payload.runId)).toEqual([]);
     rig.hub.processing.failStatuses(0);
-    await rig.start();
+    const second = await rig.start();
     const outcome = await rig.ended(payload.runId);
     expect(outcome.state).toBe('completed');
     expect(rig.statuses(payload.runId).map((s) => s.state)).toEqual(['running', 'ended']);
+    // Stopped here, so the next test's bridge is the only one taking this node's jobs.
+    await second.stop();
+  });
+
+  it('on SIGTERM stops the tool, reports it ended (bridge_stopped) and exits 0; the next start reports nothing again', async () => {
+    let stderr = '';
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'bridge/cli.ts', 'start'], { env: { PATH: process.env.PATH, ...rig.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const payload = await rig.payload('forever');
+    await rig.send({ kind: 'processing.run', payload });
+    await rig.hub.waitFor(() => rig.statuses(payload.runId).some((s) => s.state === 'running'), 60_000);
+    expect(rig.containerNames(payload.runId), stderr).toEqual([`eucaim-${payload.runId}-${rig.node.nodeId}`]);
+
+    proc.kill('SIGTERM');
+    expect(await exited, stderr).toBe(0);
+    // Gone with the bridge, and the hub told before the process ended.
+    expect(rig.containerNames(payload.runId)).toEqual([]);
+    const ended = rig.statuses(payload.runId).find((s) => s.state === 'ended');
+    expect(ended && ended.state === 'ended' && [ended.outcome.state, ended.outcome.reason?.code]).toEqual(['failed', 'bridge_stopped']);
+    expect(await readdir(join(rig.node.stateDir, 'run-reports'))).toEqual([]);
+
+    // The next start: another run goes through, and the stopped one is not closed or reported again.
+    const restarted = await rig.start();
+    const next = await rig.payload('count');
+    await rig.send({ kind: 'processing.run', payload: next });
+    expect((await rig.ended(next.runId)).state).toBe('completed');
+    expect(rig.statuses(payload.runId).map((s) => s.state)).toEqual(['running', 'ended']);
+    expect(restarted.logs.lines.some((l) => l.msg === 'runs interrupted by a restart closed')).toBe(false);
+    await restarted.stop();
   });
 });

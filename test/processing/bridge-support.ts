@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JWK, exportJWK, generateKeyPair } from 'jose';
 import { loadBridgeConfig } from '../../bridge/config.ts';
-import { type RunningBridge, startBridge } from '../../bridge/start.ts';
+import { type RunningBridge, type StartOptions, startBridge } from '../../bridge/start.ts';
 import { type HubStub, startHubStub } from '../../bridge/test-support/hub-stub.ts';
 import { type NodeFixture, bridgeEnv, makeNodeFixture, memoryLogger } from '../../bridge/test-support/node-fixture.ts';
 import { newId } from '../../shared/ids.ts';
@@ -30,7 +30,9 @@ export interface BridgeRig {
   approvals: Record<'count' | 'forever', ToolApproval>;
   /** Environment of the processing node's bridge (as a deployment would set it). */
   env: Record<string, string>;
-  start(env?: Record<string, string>): Promise<RunningBridge & { logs: ReturnType<typeof memoryLogger> }>;
+  start(env?: Record<string, string>, opts?: StartOptions): Promise<RunningBridge & { logs: ReturnType<typeof memoryLogger> }>;
+  /** Names of the containers in the engine (running or not) whose name holds `part`, as `podman ps -a` lists them. */
+  containerNames(part: string): string[];
   payload(tool: 'count' | 'forever', overrides?: Partial<RunJobPayload>, node?: NodeFixture): Promise<RunJobPayload>;
   /** Signs a job for `node` and queues it; answers the job id and the JWS. */
   send(body: Parameters<HubStub['signJob']>[0]['body'], node?: NodeFixture): Promise<{ jobId: string; jws: string }>;
@@ -79,12 +81,17 @@ export async function makeBridgeRig(): Promise<BridgeRig> {
     plain,
     approvals,
     env,
-    start: async (e = env) => {
+    start: async (e = env, opts = {}) => {
       const logs = memoryLogger();
-      const bridge = await startBridge(loadBridgeConfig(e), { logger: logs, minPollIntervalMs: 50, longPollSeconds: 1, healthIntervalMs: 300, backoff: { baseMs: 20, maxMs: 200 } });
+      const bridge = await startBridge(loadBridgeConfig(e), { logger: logs, minPollIntervalMs: 50, longPollSeconds: 1, healthIntervalMs: 300, backoff: { baseMs: 20, maxMs: 200 }, ...opts });
       running.push(bridge);
       return Object.assign(bridge, { logs });
     },
+    containerNames: (part) =>
+      pm
+        .podman(['ps', '--all', '--format', '{{.Names}}'])
+        .split('\n')
+        .filter((n) => n.includes(part)),
     payload: async (tool, overrides = {}, target = node) => {
       const dataset = target.plan.datasets[0]?.id as string;
       const grant = await signGrant({
