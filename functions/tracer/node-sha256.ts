@@ -21,7 +21,6 @@ function put(hex: string, offset: number): void {
 export function useNodeSha256(): void {
   useSha256({
     bytes: (b) => (b.length <= SMALL_INPUT ? jsSha256(b) : new Uint8Array(hash('sha256', b, 'buffer'))),
-    text: (s) => new Uint8Array(hash('sha256', s, 'buffer')),
     textHex: (s) => hash('sha256', s, 'hex'),
     prefixedHex: (prefix, a, b) => {
       scratch[0] = prefix;

@@ -1,10 +1,11 @@
 import { and, asc, between, desc, eq, gte, inArray } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.ts';
 import type { Checkpoint } from '../../shared/tracer/checkpoint.ts';
-import { type TraceEntry, entryHash, entryLeaf, entryLeafHex } from '../../shared/tracer/entry.ts';
+import { type TraceEntry, entryHash, entryLeaf } from '../../shared/tracer/entry.ts';
 import { fromHex, toHex } from '../../shared/tracer/hex.ts';
 import { consistencyPath, inclusionPath, withFetchedNodes } from '../../shared/tracer/merkle.ts';
 import { verifyConsistency, verifyInclusion } from '../../shared/tracer/merkle-verify.ts';
+import { leafHex } from '../../shared/tracer/sha256.ts';
 import type { Database } from '../db/client.ts';
 import { fetchNodes } from './node-store.ts';
 import { tracerCheckpoints, tracerEntries, tracerNodes } from './tracer.sql.ts';
@@ -64,7 +65,7 @@ export async function servedIntegrity(db: Database, entries: TraceEntry[]): Prom
   const leafAt = new Map(leaves.map((l) => [l.idx, l.hash]));
   for (const e of entries) {
     if (entryHash(e) !== e.hash) return { consistent: false, firstBadSeq: e.seq, reason: `entry ${e.seq} does not match its hash` };
-    if (leafAt.get(e.seq) !== entryLeafHex(e.hash)) return { consistent: false, firstBadSeq: e.seq, reason: `entry ${e.seq} is not the leaf the Merkle tree holds` };
+    if (leafAt.get(e.seq) !== leafHex(e.hash)) return { consistent: false, firstBadSeq: e.seq, reason: `entry ${e.seq} is not the leaf the Merkle tree holds` };
   }
   return { consistent: true };
 }
@@ -77,7 +78,7 @@ export async function provenEntry(db: Database, entry: TraceEntry, checkpoint: C
   const proof = await inclusionProof(db, entry.seq, checkpoint.treeSize);
   const ok = verifyInclusion(entry.seq, checkpoint.treeSize, entryLeaf(entry.hash), proof.map(fromHex), fromHex(checkpoint.rootHash));
   if (!ok) throw inconsistent(entry.seq, `entry ${entry.seq} is not in the signed tree of size ${checkpoint.treeSize}`);
-  return { entry, inclusion: { leafIndex: entry.seq, treeSize: checkpoint.treeSize, leafHash: entryLeafHex(entry.hash), proof, checkpoint } };
+  return { entry, inclusion: { leafIndex: entry.seq, treeSize: checkpoint.treeSize, leafHash: leafHex(entry.hash), proof, checkpoint } };
 }
 
 /** A consistency proof, checked against both signed roots when both sizes are checkpoints. */

@@ -10,11 +10,6 @@
 const needsEscape = /[\u0000-\u001f"\\\ud800-\udfff]/;
 const quote = (s: string) => (needsEscape.test(s) ? JSON.stringify(s) : `"${s}"`);
 
-function inOrder(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
-  return true;
-}
-
 /**
  * Whether JSON.stringify already writes `value` canonically: plain data whose object members are in
  * order, with finite numbers only. JSON.stringify quotes strings and writes numbers exactly as JCS
@@ -74,10 +69,8 @@ function canonicalSlow(value: unknown): string {
       }
       const obj = value as Record<string, unknown>;
       // Default sort compares UTF-16 code units, as JCS requires; undefined members do not exist in JSON.
-      // Payloads written by this code (and read back from jsonb, which orders keys by length first)
-      // are often already in order: checking costs one comparison a key, sorting allocates and sorts.
-      const keys = Object.keys(obj);
-      if (!inOrder(keys)) keys.sort();
+      // (Objects already in order took JSON.stringify in canonicalJson.)
+      const keys = Object.keys(obj).sort();
       let out = '{';
       let first = true;
       for (const k of keys) {

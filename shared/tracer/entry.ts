@@ -3,7 +3,7 @@ import { userActionSchema } from './actions.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { fromHex, hexHashPattern } from './hex.ts';
 import { leafHash } from './merkle.ts';
-import { leafHex, sha256TextHex } from './sha256.ts';
+import { sha256TextHex } from './sha256.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -47,7 +47,5 @@ export function entryCanonical(e: Omit<TraceEntry, 'hash'> & { hash?: string }):
   );
 }
 
-/** The Merkle leaf of an entry: H(0x00 || entry hash bytes). */
+/** The Merkle leaf of an entry: H(0x00 || entry hash bytes). `leafHex` gives it in hex. */
 export const entryLeaf = (hash: string): Uint8Array => leafHash(fromHex(hash));
-/** The same in hex: what the verifier and the API compare. */
-export const entryLeafHex = (hash: string): string => leafHex(hash);

@@ -19,25 +19,20 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string): Uint8Array {
   if (hex.length % 2 !== 0) throw new Error('not lower-case hex');
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) {
-    const hi = nibble[hex.charCodeAt(i * 2)] ?? -1;
-    const lo = nibble[hex.charCodeAt(i * 2 + 1)] ?? -1;
-    if (hi < 0 || lo < 0) throw new Error('not lower-case hex');
-    out[i] = (hi << 4) | lo;
-  }
+  writeHex(hex, out, 0);
   return out;
 }
 
-/** Writes the bytes a 64-digit lower-case hex hash spells into `out` at `offset`; answers the offset after them. */
+/** Writes the bytes lower-case `hex` spells into `out` at `offset`; answers the offset after them. */
 export function writeHex(hex: string, out: Uint8Array, offset: number): number {
-  if (hex.length !== 64) throw new Error('not a hex hash');
-  for (let i = 0; i < 32; i++) {
+  const n = hex.length >> 1;
+  for (let i = 0; i < n; i++) {
     const hi = nibble[hex.charCodeAt(i * 2)] ?? -1;
     const lo = nibble[hex.charCodeAt(i * 2 + 1)] ?? -1;
     if (hi < 0 || lo < 0) throw new Error('not lower-case hex');
     out[offset + i] = (hi << 4) | lo;
   }
-  return offset + 32;
+  return offset + n;
 }
 
 export const hexHashPattern = /^[0-9a-f]{64}$/;

@@ -101,9 +101,7 @@ const encoder = new TextEncoder();
  */
 export interface Sha256Impl {
   bytes(b: Uint8Array): Uint8Array;
-  /** SHA-256 of a string's UTF-8 bytes. */
-  text(s: string): Uint8Array;
-  /** The same, in lower-case hex. */
+  /** SHA-256 of a string's UTF-8 bytes, in lower-case hex. */
   textHex(s: string): string;
   /**
    * SHA-256 over one prefix byte and the bytes the hex strings spell, in hex: an RFC 6962 leaf
@@ -113,17 +111,20 @@ export interface Sha256Impl {
 }
 
 const scratch = new Uint8Array(65);
+function putHash(hex: string, offset: number): number {
+  if (hex.length !== 64) throw new Error('not a hex hash');
+  return writeHex(hex, scratch, offset);
+}
 function jsPrefixedHex(prefix: number, a: string, b?: string): string {
   scratch[0] = prefix;
-  let end = writeHex(a, scratch, 1);
-  if (b !== undefined) end = writeHex(b, scratch, end);
+  let end = putHash(a, 1);
+  if (b !== undefined) end = putHash(b, end);
   return toHex(jsSha256(scratch.subarray(0, end)));
 }
 
 /** The JavaScript implementation every runtime has (browsers, Workers). */
 export const jsSha256Impl: Sha256Impl = {
   bytes: jsSha256,
-  text: (s) => jsSha256(encoder.encode(s)),
   textHex: (s) => toHex(jsSha256(encoder.encode(s))),
   prefixedHex: jsPrefixedHex,
 };
@@ -139,8 +140,6 @@ export function useSha256(native: Sha256Impl): void {
 }
 
 export const sha256 = (data: Uint8Array): Uint8Array => impl.bytes(data);
-/** SHA-256 of a string's UTF-8 bytes. */
-export const sha256Text = (text: string): Uint8Array => impl.text(text);
 /** SHA-256 of a string's UTF-8 bytes, in hex. */
 export const sha256TextHex = (text: string): string => impl.textHex(text);
 /** The RFC 6962 leaf hash of an entry hash, hex in and out. */
