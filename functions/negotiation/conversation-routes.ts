@@ -1,35 +1,24 @@
 // Posts and attachments of one negotiation (mounted under /api/v1/negotiations/{id}). Reading needs
 // the negotiation to be readable (author, its representatives, admins; 404 for anyone else).
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { idPattern, newId } from '../../shared/ids.ts';
 import type { HubEnv } from '../env.ts';
-import { datasetRepresentatives } from '../identity/roles.sql.ts';
 import { callingUser, type UserPrincipal } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
 import type { Database } from '../db/client.ts';
 import { attachmentView, findAttachment, listAttachments, storeAttachment } from './attachments.ts';
 import { negotiationAttachments, negotiationPosts } from './conversation.sql.ts';
-import { dispatchPending, recordHappening } from './happenings.ts';
+import { dispatchSoon, recordHappening } from './happenings.ts';
 import { negotiationDatasets, negotiations } from './negotiation.sql.ts';
-import { type NegotiationRow, negotiationView, readableNegotiation } from './negotiation-store.ts';
+import { type NegotiationRow, negotiationTimeline, readableNegotiation, representedIn } from './negotiation-store.ts';
 
 const idParam = z.object({ id: z.string().regex(idPattern('neg'), 'not a negotiation id') });
 const attachmentParam = idParam.extend({ attachmentId: z.string().regex(idPattern('att'), 'not an attachment id') });
 export const postInputSchema = z.object({ body: z.string().trim().min(1, 'write something').max(10_000), datasetId: z.string().uuid('not a dataset id').optional() }).strict();
 const uploadQuery = z.object({ name: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'a file name, not a path') });
-
-/** The datasets of this negotiation the user represents. */
-export async function representedIn(db: Pick<Database, 'select'>, user: UserPrincipal, negotiationId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: negotiationDatasets.datasetId })
-    .from(negotiationDatasets)
-    .innerJoin(datasetRepresentatives, eq(datasetRepresentatives.datasetId, sql`${negotiationDatasets.datasetId}::text`))
-    .where(and(eq(negotiationDatasets.negotiationId, negotiationId), eq(datasetRepresentatives.subject, user.user.sub)));
-  return rows.map((r) => r.id);
-}
 
 /** Posts the viewer may read: public ones, and private threads of datasets they represent (all for author and admins). */
 export async function visiblePosts(db: Database, user: UserPrincipal, row: NegotiationRow) {
@@ -76,7 +65,7 @@ export const conversationRoutes = new Hono<HubEnv>()
       const audience = isAuthor ? { representatives: datasetId ? [datasetId] : ('all' as const) } : { author: true, representatives: datasetId ? [datasetId] : [] };
       await recordHappening(tx, { negotiationId: row.id, datasetId, type: 'post.created', actor: user.user.sub, title: `New ${datasetId ? 'private ' : ''}message on access request ${row.id}`, audience, data: { postId: id } }, now);
     });
-    await dispatchPending(s).catch((err) => s.logger.error('negotiation dispatch failed', { error: (err as Error).message }));
+    await dispatchSoon(s);
     return c.json({ id, datasetId: datasetId ?? null, author: user.user.sub, role, body, createdAt: now.toISOString() }, 201);
   })
   /** Every transition, post the viewer may read and attachment, oldest first, with who and when. */
@@ -84,9 +73,8 @@ export const conversationRoutes = new Hono<HubEnv>()
     const s = c.get('services');
     const user = callingUser(c);
     const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
-    const view = await negotiationView(s.db, row);
     const entries = [
-      ...view.timeline.map((t) => ({ at: t.at, kind: 'event' as const, who: t.actor, role: t.role, datasetId: t.datasetId, text: `${t.event}: ${t.from} → ${t.to}` })),
+      ...(await negotiationTimeline(s.db, row.id)).map((t) => ({ at: t.at, kind: 'event' as const, who: t.actor, role: t.role, datasetId: t.datasetId, text: `${t.event}: ${t.from} → ${t.to}` })),
       ...(await visiblePosts(s.db, user, row)).map((p) => ({ at: p.createdAt, kind: 'post' as const, who: p.author, role: p.role, datasetId: p.datasetId, text: p.body })),
       ...(await listAttachments(s.db, row.id)).map((a) => ({ at: a.createdAt.toISOString(), kind: 'attachment' as const, who: a.uploadedBy, role: 'researcher', datasetId: null, text: `attached ${a.name} (${a.contentType}, ${a.size} bytes)` })),
     ];
@@ -117,7 +105,7 @@ export const conversationRoutes = new Hono<HubEnv>()
       await tx.update(negotiations).set({ updatedAt: s.clock.now() }).where(eq(negotiations.id, row.id));
       await recordHappening(tx, { negotiationId: row.id, type: 'attachment.added', actor: user.user.sub, title: `Attachment ${attachment.name} added to ${row.id}`, audience: {}, data: { attachmentId: attachment.id } }, s.clock.now());
     });
-    await dispatchPending(s).catch((err) => s.logger.error('negotiation dispatch failed', { error: (err as Error).message }));
+    await dispatchSoon(s);
     return c.json(attachment, 201);
   })
   .get('/:id/attachments/:attachmentId', validate('param', attachmentParam), async (c) => {

@@ -9,7 +9,7 @@ import { callingUser, requireAdmin } from '../middleware/guards.ts';
 import { validate } from '../middleware/validate.ts';
 import { recordTrace } from '../tracer/record-trace.ts';
 import { recordHappening } from './happenings.ts';
-import { dispatchSoon } from './lifecycle-service.ts';
+import { dispatchSoon } from './happenings.ts';
 import { accessGrants } from './negotiation.sql.ts';
 
 /** The caller's access grants with their signed statements ("My datasets"), mounted at /api/v1/grants; admins revoke. */

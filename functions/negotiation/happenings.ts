@@ -82,6 +82,9 @@ export async function dispatchPending(s: Services, limit = 50): Promise<number> 
   return told;
 }
 
+/** Tells what a transaction recorded; a failure here is logged and left to the sweep, never undoes the event. */
+export const dispatchSoon = (s: Services) => dispatchPending(s).catch((err) => s.logger.error('negotiation dispatch failed', { error: (err as Error).message }));
+
 async function dispatchOne(s: Services, id: string): Promise<boolean> {
   const now = s.clock.now();
   const mails: { to: string; subject: string; text: string }[] = [];

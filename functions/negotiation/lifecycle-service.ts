@@ -16,7 +16,7 @@ import type { Services } from '../services.ts';
 import { recordTrace } from '../tracer/record-trace.ts';
 import { attachmentProblems } from './attachments.ts';
 import { formVersion } from './forms.ts';
-import { type Audience, dispatchPending, recordHappening } from './happenings.ts';
+import { type Audience, dispatchSoon, recordHappening } from './happenings.ts';
 import { accessGrants, negotiationDatasets, negotiationEvents, negotiations } from './negotiation.sql.ts';
 import { type NegotiationRow, readableNegotiation, rolesIn } from './negotiation-store.ts';
 
@@ -75,9 +75,6 @@ export async function record(tx: Tx, e: { negotiationId: string; datasetId?: str
     now,
   );
 }
-
-/** Tells what the transaction recorded; a failure here is logged and left to the sweep, never undoes the event. */
-export const dispatchSoon = (s: Services) => dispatchPending(s).catch((err) => s.logger.error('negotiation dispatch failed', { error: (err as Error).message }));
 
 export async function fireNegotiationEvent(s: Services, user: UserPrincipal, id: string, event: NegotiationEvent): Promise<void> {
   await readableNegotiation(s.db, user, id);

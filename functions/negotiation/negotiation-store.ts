@@ -35,16 +35,21 @@ export async function rolesIn(db: Pick<Database, 'select'>, user: UserPrincipal,
   return roles;
 }
 
+/** The datasets of this negotiation the user represents. */
+export async function representedIn(db: Pick<Database, 'select'>, user: UserPrincipal, negotiationId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: negotiationDatasets.datasetId })
+    .from(negotiationDatasets)
+    // Representatives are keyed by text ids (they predate the catalogue's UUIDs).
+    .innerJoin(datasetRepresentatives, eq(datasetRepresentatives.datasetId, sql`${negotiationDatasets.datasetId}::text`))
+    .where(and(eq(negotiationDatasets.negotiationId, negotiationId), eq(datasetRepresentatives.subject, user.user.sub)));
+  return rows.map((r) => r.id);
+}
+
 /** Who may read a negotiation: its author, admins, and representatives of one of its datasets. */
 async function mayRead(db: Database, user: UserPrincipal, negotiation: NegotiationRow): Promise<boolean> {
   if (negotiation.author === user.user.sub || user.admin) return true;
-  const rows = await db
-    .select({ d: negotiationDatasets.datasetId })
-    .from(negotiationDatasets)
-        // Representatives are keyed by text ids (they predate the catalogue's UUIDs).
-    .innerJoin(datasetRepresentatives, eq(datasetRepresentatives.datasetId, sql`${negotiationDatasets.datasetId}::text`))
-    .where(and(eq(negotiationDatasets.negotiationId, negotiation.id), eq(datasetRepresentatives.subject, user.user.sub)));
-  return rows.length > 0;
+  return (await representedIn(db, user, negotiation.id)).length > 0;
 }
 
 /** The negotiation if `user` may read it; the same 404 for "absent" and "not yours". */
@@ -54,6 +59,16 @@ export async function readableNegotiation(db: Database, user: UserPrincipal, id:
   return row;
 }
 
+/** A negotiation's transitions, oldest first. */
+export async function negotiationTimeline(db: Database, negotiationId: string) {
+  const events = await db
+    .select({ event: negotiationEvents.event, datasetId: negotiationEvents.datasetId, from: negotiationEvents.fromState, to: negotiationEvents.toState, actor: negotiationEvents.actor, role: negotiationEvents.role, at: negotiationEvents.at })
+    .from(negotiationEvents)
+    .where(eq(negotiationEvents.negotiationId, negotiationId))
+    .orderBy(asc(negotiationEvents.id));
+  return events.map((t) => ({ ...t, at: t.at.toISOString() }));
+}
+
 /** A negotiation with its datasets' states and its timeline, as the API shows it. */
 export async function negotiationView(db: Database, row: NegotiationRow) {
   const datasets = await db
@@ -61,11 +76,6 @@ export async function negotiationView(db: Database, row: NegotiationRow) {
     .from(negotiationDatasets)
     .where(eq(negotiationDatasets.negotiationId, row.id))
     .orderBy(asc(negotiationDatasets.datasetId));
-  const timeline = await db
-    .select({ event: negotiationEvents.event, datasetId: negotiationEvents.datasetId, from: negotiationEvents.fromState, to: negotiationEvents.toState, actor: negotiationEvents.actor, role: negotiationEvents.role, at: negotiationEvents.at })
-    .from(negotiationEvents)
-    .where(eq(negotiationEvents.negotiationId, row.id))
-    .orderBy(asc(negotiationEvents.id));
   // Who may read the negotiation sees which grants it produced; the signed statement only its holder (GET /grants).
   const grants = await db
     .select({ id: accessGrants.id, datasetId: accessGrants.datasetId, access: accessGrants.access, expiresAt: accessGrants.expiresAt, revokedAt: accessGrants.revokedAt })
@@ -82,7 +92,7 @@ export async function negotiationView(db: Database, row: NegotiationRow) {
     query: row.query ?? null,
     createdAt: row.createdAt.toISOString(),
     datasets,
-    timeline: timeline.map((t) => ({ ...t, at: t.at.toISOString() })),
+    timeline: await negotiationTimeline(db, row.id),
     grants: grants.map((g) => ({ id: g.id, datasetId: g.datasetId, access: g.access, expiresAt: g.expiresAt.toISOString(), revoked: g.revokedAt !== null })),
   };
 }
