@@ -1,10 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { streamHandle } from 'hono/aws-lambda';
 import type { Writable } from 'node:stream';
-import type { ErrorBody } from '../../shared/errors.ts';
 import { buildApp } from '../app.ts';
-import { ConfigError } from '../config.ts';
-import { oncePerContainer, type ServicesSource } from './lambda.ts';
+import { oncePerContainer, type ServicesSource, startupError } from './lambda.ts';
 
 type StreamingHandler = (event: APIGatewayProxyEventV2, responseStream: Writable, context: Context) => Promise<void>;
 
@@ -21,11 +19,8 @@ export function createStreamingHandler(services: ServicesSource): StreamingHandl
     try {
       run = await inner();
     } catch (err) {
-      const requestId = crypto.randomUUID();
-      console.error(JSON.stringify({ level: 'error', msg: 'hub failed to start', requestId, error: (err as Error)?.message }));
-      const body: ErrorBody = { error: { code: 'internal', message: err instanceof ConfigError ? err.message : 'internal error', requestId } };
-      const out = awslambda.HttpResponseStream.from(responseStream, { statusCode: 500, headers: { 'content-type': 'application/json' } });
-      out.end(JSON.stringify(body));
+      const { statusCode, headers, body } = startupError(err);
+      awslambda.HttpResponseStream.from(responseStream, { statusCode, headers }).end(body);
       return;
     }
     await run(event, responseStream, context);

@@ -50,7 +50,8 @@ export function requireLambdaSettings(config: HubConfig): HubConfig {
   return config;
 }
 
-function startupError(err: unknown): APIGatewayProxyStructuredResultV2 {
+/** The answer while the hub cannot start: logged with a request id, the reason shown only for configuration errors. */
+export function startupError(err: unknown): APIGatewayProxyStructuredResultV2 {
   const requestId = crypto.randomUUID();
   console.error(JSON.stringify({ level: 'error', msg: 'hub failed to start', requestId, error: (err as Error)?.message }));
   const body: ErrorBody = { error: { code: 'internal', message: err instanceof ConfigError ? err.message : 'internal error', requestId } };
