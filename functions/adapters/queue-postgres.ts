@@ -123,8 +123,7 @@ export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
     }
     // A job id already queued was not inserted, so its row is not leased to this poll: hand only ours.
     for (const h of handOffs) h.waiter.deliver(h.jobs.filter((j) => inserted.has(j.jobId)));
-    const handed = new Set(handOffs.flatMap((h) => h.jobs.map((j) => j.jobId)));
-    for (const nodeId of new Set(live.filter((j) => inserted.has(j.jobId) && !handed.has(j.jobId)).map((j) => j.nodeId))) {
+    for (const nodeId of new Set(live.filter((j) => inserted.has(j.jobId) && !leasedTo.has(j.jobId)).map((j) => j.nodeId))) {
       committed.set(nodeId, (committed.get(nodeId) ?? 0) + 1);
       // Polls that began waiting while the insert ran were not handed these rows: they lease them now.
       for (const w of [...(waiting.get(nodeId) ?? [])]) {

@@ -66,5 +66,10 @@ export function negotiateRdf(accept: string | undefined, format: string | undefi
     throw new AppError('bad_request', `format must be one of ${Object.keys(RDF_TYPES).join(', ')}`, { supported: Object.keys(RDF_TYPES) });
   }
   const type = pickType(accept, SUPPORTED_RDF_TYPES);
-  return type ? ((Object.keys(RDF_TYPES) as RdfFormat[]).find((k) => RDF_TYPES[k] === type) ?? null) : null;
+  return type ? (rdfFormatOf(type) ?? null) : null;
+}
+
+/** The RDF format a media type names, if it is one of ours. */
+export function rdfFormatOf(type: string): RdfFormat | undefined {
+  return (Object.keys(RDF_TYPES) as RdfFormat[]).find((k) => RDF_TYPES[k] === type);
 }

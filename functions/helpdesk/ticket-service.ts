@@ -6,6 +6,7 @@ import { notify } from '../notifications/notify.ts';
 import type { HelpdeskGroup, TicketState } from '../ports/helpdesk.ts';
 import type { Services } from '../services.ts';
 import { helpdeskArticles, helpdeskTickets } from './helpdesk.sql.ts';
+import { retryDelayMs } from '../retry-delay.ts';
 
 type Deps = Pick<Services, 'db' | 'clock' | 'helpdesk' | 'logger'>;
 export type TicketKind = (typeof helpdeskTickets.$inferSelect)['kind'];
@@ -35,9 +36,7 @@ export function composeBody(context: Record<string, string>, body: string): stri
 }
 
 /** Retry delays after the n-th failure: 30 s doubling, at most an hour, so a long outage costs little. */
-export function backoffMs(attempts: number): number {
-  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
-}
+export const backoffMs = (attempts: number): number => retryDelayMs(attempts, 3_600_000);
 
 /** How long one delivery may hold its claim before another sweep may try the same ticket. */
 const CLAIM_MS = 120_000;

@@ -7,6 +7,7 @@ import { and, asc, eq, isNull, lte } from 'drizzle-orm';
 import { sameText, webhookAck, webhookSignature } from '../../shared/negotiation/webhook-signature.ts';
 import type { Services } from '../services.ts';
 import { negotiationWebhookDeliveries, negotiationWebhooks } from './conversation.sql.ts';
+import { retryDelayMs } from '../retry-delay.ts';
 
 const LEASE_MS = 60_000;
 const TIMEOUT_MS = 5000;
@@ -14,7 +15,7 @@ const MAX_BACKOFF_MS = 6 * 3600_000;
 const BATCH = 20;
 
 /** 30 s after the first failure, doubling, at most 6 h. */
-export const backoffMs = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+export const backoffMs = (attempts: number) => retryDelayMs(attempts, MAX_BACKOFF_MS);
 
 async function attempt(url: string, secret: string, id: string, payload: string, now: Date): Promise<string | null> {
   const timestamp = String(Math.floor(now.getTime() / 1000));

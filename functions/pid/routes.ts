@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { HubEnv } from '../env.ts';
 import { catalogueOf, fdpSelf } from '../fdp/catalogue.ts';
 import { fdpIris } from '../fdp/iris.ts';
-import { type RdfFormat, pickType } from '../fdp/negotiate.ts';
+import { pickType, rdfFormatOf } from '../fdp/negotiate.ts';
 import { tombstoneRecord } from '../fdp/records.ts';
 import { notAcceptable, rdfResponse } from '../fdp/respond.ts';
 import { type Tombstone, tombstonePage } from './tombstone-page.ts';
@@ -22,8 +22,6 @@ export const PID_CACHE = {
   /** Short: a draft that is not found today may be published tomorrow. */
   notFound: 'public, max-age=60',
 } as const;
-
-const RDF_FORMAT_OF: Partial<Record<(typeof PID_TYPES)[number], RdfFormat>> = { 'text/turtle': 'ttl', 'application/ld+json': 'jsonld', 'application/n-triples': 'nt' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,7 +43,7 @@ export const pidRoutes = new Hono<HubEnv>().get('/:id', async (c) => {
     const tombstone: Tombstone = { id: record.id, pid: `${base}/pid/${record.id}`, state: 'withdrawn', title: record.metadata.title, withdrawnAt: record.withdrawnAt, reason: record.withdrawnReason };
     // RDF clients get the FDP's own tombstone record (owl:deprecated, adms:status, date, reason) in
     // their format, so the PID and the record it used to lead to say the same thing.
-    const rdf = RDF_FORMAT_OF[type];
+    const rdf = rdfFormatOf(type);
     if (rdf) return rdfResponse(c, rdf, { quads: tombstoneRecord(fdpSelf(s), record).quads, modified: record.withdrawnAt, status: 410, cacheControl: PID_CACHE.gone });
     if (type === 'application/json') throw new AppError('gone', `dataset ${record.id} was withdrawn`, tombstone);
     return c.html(tombstonePage(tombstone), 410);
