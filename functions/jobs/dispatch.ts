@@ -4,12 +4,12 @@ import type { Services } from '../services.ts';
 /**
  * Signs each job for its node and puts the whole fan-out on the queue in one call. A queue failure is
  * logged and leaves that job undelivered: its search shows the node as pending until the deadline
- * says otherwise.
+ * says otherwise, its run part as pending. Answers the ids of the jobs that were queued.
  */
 export async function dispatchJobs(
   s: Services,
   planned: { jobId: string; nodeId: string; body: JobBody; expiresAt: Date }[],
-): Promise<void> {
+): Promise<Set<string>> {
   const nowMs = s.clock.now().getTime();
   const signed = await Promise.all(
     planned.map(async (p) => {
@@ -27,4 +27,6 @@ export async function dispatchJobs(
     failed = signed.map((p) => ({ jobId: p.jobId, nodeId: p.nodeId, error: (err as Error).message }));
   }
   for (const f of failed) s.logger.error('job dispatch failed', f);
+  const lost = new Set(failed.map((f) => f.jobId));
+  return new Set(signed.filter((j) => !lost.has(j.jobId)).map((j) => j.jobId));
 }

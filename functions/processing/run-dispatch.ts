@@ -1,7 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { newId } from '../../shared/ids.ts';
-import type { JobBody } from '../../shared/job-protocol.ts';
-import type { QueuedJob } from '../ports/queue.ts';
+import { dispatchJobs } from '../jobs/dispatch.ts';
 import type { Services } from '../services.ts';
 import { recordTrace } from '../tracer/record-trace.ts';
 import { type RunNodeState, runNodes, runs } from './processing.sql.ts';
@@ -14,26 +13,6 @@ import type { CreateRunInput, RunPlan } from './run-request.ts';
 export const RUN_JOB_TTL_MS = 15 * 60_000;
 export const ACTIVE_STATES: RunNodeState[] = ['pending', 'dispatched', 'queued', 'running'];
 
-async function signAndQueue(s: Services, planned: { jobId: string; nodeId: string; body: JobBody }[]): Promise<Set<string>> {
-  const nowMs = s.clock.now().getTime();
-  const signed: QueuedJob[] = await Promise.all(
-    planned.map(async (p) => ({
-      nodeId: p.nodeId,
-      jobId: p.jobId,
-      jws: await s.jobSigner.sign({ jobId: p.jobId, nodeId: p.nodeId, body: p.body, ttlSeconds: RUN_JOB_TTL_MS / 1000, nowMs }),
-      notAfter: new Date(nowMs + RUN_JOB_TTL_MS),
-    })),
-  );
-  let failed: { jobId: string; nodeId: string; error: string }[];
-  try {
-    ({ failed } = await s.jobQueue.enqueueMany(signed));
-  } catch (err) {
-    failed = signed.map((p) => ({ jobId: p.jobId, nodeId: p.nodeId, error: (err as Error).message }));
-  }
-  for (const f of failed) s.logger.error('processing job not queued', f);
-  return new Set(signed.filter((j) => !failed.some((f) => f.jobId === j.jobId)).map((j) => j.nodeId));
-}
-
 /** Stores the run, one signed job per node, and a USE_DATASETS trace for every node that got its job. */
 export async function startRun(s: Services, user: string, input: CreateRunInput, plan: RunPlan): Promise<string> {
   const now = s.clock.now();
@@ -43,11 +22,13 @@ export async function startRun(s: Services, user: string, input: CreateRunInput,
     await tx.insert(runs).values({ id: runId, owner: user, toolId: plan.tool.id, toolVersion: plan.tool.version, parameters: input.parameters, inputs: input.inputs });
     await tx.insert(runNodes).values(parts.map((p) => ({ runId, nodeId: p.nodeId, jobId: p.jobId, state: 'pending' as const, datasets: p.datasets })));
   });
-  const queued = await signAndQueue(
+  const expiresAt = new Date(now.getTime() + RUN_JOB_TTL_MS);
+  const queued = await dispatchJobs(
     s,
     parts.map((p) => ({
       jobId: p.jobId,
       nodeId: p.nodeId,
+      expiresAt,
       body: {
         kind: 'processing.run',
         payload: {
@@ -62,7 +43,7 @@ export async function startRun(s: Services, user: string, input: CreateRunInput,
       },
     })),
   );
-  const sent = parts.filter((p) => queued.has(p.nodeId));
+  const sent = parts.filter((p) => queued.has(p.jobId));
   if (sent.length) {
     await s.db
       .update(runNodes)
@@ -90,7 +71,8 @@ export async function cancelRun(s: Services, runId: string): Promise<{ cancelJob
     .select({ nodeId: runNodes.nodeId })
     .from(runNodes)
     .where(and(eq(runNodes.runId, runId), inArray(runNodes.state, ['dispatched', 'queued', 'running'])));
-  const planned = open.map((n) => ({ jobId: newId('job', now.getTime()), nodeId: n.nodeId, body: { kind: 'processing.cancel' as const, payload: { runId } } }));
-  if (planned.length) await signAndQueue(s, planned);
+  const expiresAt = new Date(now.getTime() + RUN_JOB_TTL_MS);
+  const planned = open.map((n) => ({ jobId: newId('job', now.getTime()), nodeId: n.nodeId, expiresAt, body: { kind: 'processing.cancel' as const, payload: { runId } } }));
+  if (planned.length) await dispatchJobs(s, planned);
   return { cancelJobs: planned.map((p) => p.jobId) };
 }

@@ -14,6 +14,10 @@ import { nodeHealth, nodeTools, tools } from './processing.sql.ts';
 /** The access models that cover running a tool on the data where it lives (seed, section 4.7). */
 export const PROCESSING_ACCESS = ['REMOTE_PROCESSING', 'IN_SITU_PROCESSING'] as const;
 
+/** The user's grants that allow processing now: not revoked, not expired, of a processing kind. */
+export const liveProcessingGrants = (user: string, now: Date) =>
+  and(eq(accessGrants.userSub, user), isNull(accessGrants.revokedAt), gt(accessGrants.expiresAt, now), inArray(accessGrants.access, [...PROCESSING_ACCESS]));
+
 const uriString = z
   .string()
   .max(1000)
@@ -101,13 +105,7 @@ async function validGrants(s: Services, user: string, datasets: string[]): Promi
     .select({ datasetId: accessGrants.datasetId, jws: accessGrants.jws })
     .from(accessGrants)
     .where(
-      and(
-        eq(accessGrants.userSub, user),
-        inArray(accessGrants.datasetId, ids),
-        isNull(accessGrants.revokedAt),
-        gt(accessGrants.expiresAt, s.clock.now()),
-        inArray(accessGrants.access, [...PROCESSING_ACCESS]),
-      ),
+      and(liveProcessingGrants(user, s.clock.now()), inArray(accessGrants.datasetId, ids)),
     );
   for (const d of datasets) {
     const jws = rows.filter((r) => r.datasetId === d.toLowerCase()).map((r) => r.jws);

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { catalogueDatasets } from '../catalogue/catalogue.sql.ts';
 import { accessGrants } from '../negotiation/negotiation.sql.ts';
 import type { Services } from '../services.ts';
-import { PROCESSING_ACCESS } from './run-request.ts';
+import { liveProcessingGrants } from './run-request.ts';
 
 /**
  * The datasets this user may run tools on now (a live grant for remote or in-situ processing), with
@@ -13,14 +13,7 @@ export async function processableDatasets(s: Pick<Services, 'db' | 'clock'>, use
     .select({ g: accessGrants, title: catalogueDatasets.title, nodeId: catalogueDatasets.nodeId })
     .from(accessGrants)
     .leftJoin(catalogueDatasets, eq(catalogueDatasets.id, accessGrants.datasetId))
-    .where(
-      and(
-        eq(accessGrants.userSub, user),
-        isNull(accessGrants.revokedAt),
-        gt(accessGrants.expiresAt, s.clock.now()),
-        inArray(accessGrants.access, [...PROCESSING_ACCESS]),
-      ),
-    )
+    .where(liveProcessingGrants(user, s.clock.now()))
     .orderBy(asc(accessGrants.datasetId));
   const seen = new Set<string>();
   return rows
