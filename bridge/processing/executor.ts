@@ -1,9 +1,10 @@
-import type { RunJobPayload, RunOutcome, RunReasonCode, RunState } from '../../shared/processing/run.ts';
+import type { RunJobPayload, RunOutcome } from '../../shared/processing/run.ts';
 import { type Logger, describeError } from '../logger.ts';
 import { type AdmissionDeps, type Admitted, admit } from './admission.ts';
 import { type ContainerEngine, NODE_LABEL, RUN_LABEL } from './engine.ts';
 import { materialise } from './materialise.ts';
 import { checkOutputs } from './outputs.ts';
+import { type OutcomeBody, emptyOutcome, failure } from './outcomes.ts';
 import type { RunStateStore } from './run-state.ts';
 import { createSandbox, wipeSandbox } from './sandbox.ts';
 import { type OutputSink, memoryBody, uploadOutputs } from './upload.ts';
@@ -23,18 +24,6 @@ export interface RunExecutorDeps extends AdmissionDeps {
   now?: () => number;
 }
 
-const MESSAGES: Partial<Record<RunReasonCode, string>> = {
-  memory_limit: 'the tool was killed at its memory limit',
-  exit_nonzero: 'the tool exited with an error',
-  timeout: 'the tool was killed at its timeout',
-  cancelled: 'the run was cancelled',
-  engine_error: 'the container engine failed; the node operator can find details in its log',
-  sandbox_error: 'the inputs could not be prepared; the node operator can find details in its log',
-  upload_failed: 'the results could not be uploaded; the node operator can find details in its log',
-  bridge_restarted: 'the bridge restarted while the tool was running; the run was stopped',
-  bridge_stopped: 'the bridge was stopped while the tool was running',
-};
-
 export interface RunHooks {
   onClaimed?: () => void;
   onStarted?: (startedAt: number) => void;
@@ -48,8 +37,6 @@ export interface ExecuteOptions {
 }
 
 type Signals = { signal?: AbortSignal; stop?: AbortSignal };
-type Partial_ = Omit<RunOutcome, 'runId' | 'nodeId' | 'startedAt' | 'finishedAt'>;
-const empty = (): Partial_ => ({ state: 'completed', exitCode: null, inputFiles: 0, logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false }, outputs: { accepted: [], rejected: [] } });
 
 /**
  * Runs one node's part of a federated run, at most once per run id: admission checks, a fresh
@@ -105,7 +92,7 @@ export class RunExecutor {
       outcome = await this.run(payload, startedAt, signals, hooks);
     } catch (err) {
       this.deps.logger.error('run failed in the bridge', { runId: payload.runId, error: describeError(err) });
-      outcome = this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'engine_error') });
+      outcome = this.outcome(payload.runId, startedAt, { ...emptyOutcome(), ...failure('failed', 'engine_error') });
     }
     await this.deps.store.finish(outcome);
     this.deps.logger.info('run finished', { runId: payload.runId, state: outcome.state, reason: outcome.reason?.code, exitCode: outcome.exitCode });
@@ -114,9 +101,9 @@ export class RunExecutor {
 
   private async run(payload: RunJobPayload, startedAt: number, signals: Signals, hooks: RunHooks): Promise<RunOutcome> {
     const { signal, stop } = signals;
-    if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'bridge_stopped') });
+    if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), ...failure('failed', 'bridge_stopped') });
     const admitted = await admit(this.deps, payload);
-    if (!admitted.ok) return this.outcome(payload.runId, startedAt, { ...empty(), state: admitted.state, reason: { code: admitted.code, message: admitted.message } });
+    if (!admitted.ok) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), state: admitted.state, reason: { code: admitted.code, message: admitted.message } });
     const { deps } = this;
     try {
       const box = await createSandbox(deps.sandboxDir, payload.runId, admitted.paramsJson);
@@ -126,11 +113,11 @@ export class RunExecutor {
         inputFiles = m.linked + m.copied;
       } catch (err) {
         deps.logger.error('materialising inputs failed', { runId: payload.runId, error: describeError(err) });
-        return this.outcome(payload.runId, startedAt, { ...empty(), ...this.failure('failed', 'sandbox_error') });
+        return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), ...failure('failed', 'sandbox_error') });
       }
       // Cancelled, or the bridge stopping, while the inputs were prepared: no container at all.
-      if (signal?.aborted) return this.outcome(payload.runId, startedAt, { ...empty(), inputFiles, ...this.failure('cancelled', 'cancelled') });
-      if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...empty(), inputFiles, ...this.failure('failed', 'bridge_stopped') });
+      if (signal?.aborted) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), inputFiles, ...failure('cancelled', 'cancelled') });
+      if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), inputFiles, ...failure('failed', 'bridge_stopped') });
       return await this.runContainer(payload, admitted, box, inputFiles, startedAt, signals, hooks);
     } finally {
       await wipeSandbox(deps.sandboxDir, payload.runId);
@@ -175,10 +162,10 @@ export class RunExecutor {
     const logs = result.logs;
     const logSummary = { stdoutBytes: logs.stdoutBytes, stderrBytes: logs.stderrBytes, keptBytes: logs.size, truncated: logs.truncated };
     // A stop must end in bounded time, and a tool cut short produced no result: nothing is uploaded.
-    if (result.stopped) return this.outcome(payload.runId, startedAt, { ...empty(), exitCode: result.exitCode, inputFiles, logs: { ...logSummary, keptBytes: 0 }, ...this.failure('failed', 'bridge_stopped') });
+    if (result.stopped) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), exitCode: result.exitCode, inputFiles, logs: { ...logSummary, keptBytes: 0 }, ...failure('failed', 'bridge_stopped') });
     const verdict = await checkOutputs(box.output, tool.outputs);
-    const base: Partial_ = {
-      ...empty(),
+    const base: OutcomeBody = {
+      ...emptyOutcome(),
       exitCode: result.exitCode,
       inputFiles,
       logs: logSummary,
@@ -190,13 +177,13 @@ export class RunExecutor {
       base.outputs.accepted = await uploadOutputs(box.output, verdict.accepted, deps.sink, meta);
     } catch (err) {
       deps.logger.error('uploading results failed', { runId: payload.runId, error: describeError(err) });
-      return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('failed', 'upload_failed') });
+      return this.outcome(payload.runId, startedAt, { ...base, ...failure('failed', 'upload_failed') });
     }
-    if (result.cancelled) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('cancelled', 'cancelled') });
-    if (result.timedOut) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('timed_out', 'timeout') });
+    if (result.cancelled) return this.outcome(payload.runId, startedAt, { ...base, ...failure('cancelled', 'cancelled') });
+    if (result.timedOut) return this.outcome(payload.runId, startedAt, { ...base, ...failure('timed_out', 'timeout') });
     // 137 is SIGKILL; we did not send it, so the kernel's OOM killer did (Podman never sets OOMKilled).
-    if (result.exitCode === 137) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('failed', 'memory_limit') });
-    if (result.exitCode !== 0) return this.outcome(payload.runId, startedAt, { ...base, ...this.failure('failed', 'exit_nonzero') });
+    if (result.exitCode === 137) return this.outcome(payload.runId, startedAt, { ...base, ...failure('failed', 'memory_limit') });
+    if (result.exitCode !== 0) return this.outcome(payload.runId, startedAt, { ...base, ...failure('failed', 'exit_nonzero') });
     return this.outcome(payload.runId, startedAt, base);
   }
 
@@ -206,17 +193,13 @@ export class RunExecutor {
       return 0;
     });
     await wipeSandbox(this.deps.sandboxDir, runId);
-    const outcome = this.outcome(runId, startedAt, { ...empty(), ...this.failure('failed', 'bridge_restarted') });
+    const outcome = this.outcome(runId, startedAt, { ...emptyOutcome(), ...failure('failed', 'bridge_restarted') });
     await this.deps.store.finish(outcome);
     this.deps.logger.warn('interrupted run closed', { runId, containersRemoved: removed });
     return outcome;
   }
 
-  private failure(state: RunState, code: RunReasonCode): Pick<RunOutcome, 'state' | 'reason'> {
-    return { state, reason: { code, message: MESSAGES[code] ?? code } };
-  }
-
-  private outcome(runId: string, startedAt: number, rest: Partial_): RunOutcome {
+  private outcome(runId: string, startedAt: number, rest: OutcomeBody): RunOutcome {
     return { runId, nodeId: this.deps.nodeId, startedAt, finishedAt: this.now(), ...rest };
   }
 

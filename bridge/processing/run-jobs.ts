@@ -3,6 +3,7 @@ import type { RunJobPayload, RunOutcome, RunReasonCode, RunState } from '../../s
 import { sleep } from '../backoff.ts';
 import { type Logger, describeError } from '../logger.ts';
 import type { RunExecutor } from './executor.ts';
+import { emptyOutcome, failure } from './outcomes.ts';
 import { RunQueue } from './run-queue.ts';
 import type { RunStateStore } from './run-state.ts';
 import type { StatusOutbox } from './status-outbox.ts';
@@ -18,12 +19,6 @@ export interface RunJobsDeps {
   maxRuns?: number;
   now?: () => number;
 }
-
-const MESSAGES: Partial<Record<RunReasonCode, string>> = {
-  processing_disabled: 'this node does not run tools (processing is not enabled on its bridge)',
-  cancelled: 'the run was cancelled',
-  bridge_restarted: 'the bridge restarted while the tool was running; the run was stopped',
-};
 
 interface ActiveRun {
   cancel: AbortController;
@@ -248,18 +243,7 @@ export class RunJobs {
   }
 
   private outcome(runId: string, startedAt: number, state: RunState, code: RunReasonCode): RunOutcome {
-    return {
-      runId,
-      nodeId: this.deps.nodeId,
-      state,
-      reason: { code, message: MESSAGES[code] ?? code },
-      exitCode: null,
-      startedAt,
-      finishedAt: this.now(),
-      inputFiles: 0,
-      logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false },
-      outputs: { accepted: [], rejected: [] },
-    };
+    return { runId, nodeId: this.deps.nodeId, startedAt, finishedAt: this.now(), ...emptyOutcome(), ...failure(state, code) };
   }
 
   private now(): number {

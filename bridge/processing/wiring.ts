@@ -23,7 +23,6 @@ export interface BridgeProcessing {
   enabled: boolean;
   jobs: RunJobs;
   outbox: StatusOutbox;
-  collectHealth(): Promise<NodeHealth>;
   /** Status delivery, health reports and grant-key refresh, until `signal` aborts. */
   loops(signal: AbortSignal): Promise<void>;
   /**
@@ -147,7 +146,6 @@ export async function openProcessing(input: {
     enabled: p !== undefined,
     jobs,
     outbox,
-    collectHealth,
     loops: async (signal) => {
       await Promise.all([outbox.deliver(hub, logger, signal, input.backoff), healthLoop(signal), grantKeys?.loop(signal)]);
     },
