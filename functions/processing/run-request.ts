@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { toolReadyOn } from '../../shared/processing/health.ts';
 import { checkParameters } from '../../shared/processing/parameters.ts';
 import { AppError } from '../../shared/errors.ts';
 import { nodeIdSchema } from '../../shared/node-auth.ts';
@@ -126,7 +127,7 @@ export async function nodeRefusals(s: Services, tool: ToolApproval, ids: string[
   const refusals: { nodeId: string; reason: NodeRefusal }[] = [];
   for (const nodeId of ids) {
     const node = known.find((n) => n.id === nodeId);
-    const ready = health.find((h) => h.nodeId === nodeId)?.report.tools.some((t) => t.toolId === tool.id && t.digest === tool.image.digest && t.ready);
+    const ready = toolReadyOn(health.find((h) => h.nodeId === nodeId)?.report, tool);
     const reason: NodeRefusal | undefined = !node
       ? 'unknown'
       : node.status !== 'active' || !isOnline(s, node.lastSeenAt)

@@ -76,3 +76,7 @@ export const nodeHealthSchema = z
   })
   .strict();
 export type NodeHealth = z.infer<typeof nodeHealthSchema>;
+
+/** Whether a node's health report says this tool image is pulled and ready: the hub's dispatch rule, shown by the web app. */
+export const toolReadyOn = (report: Pick<NodeHealth, 'tools'> | undefined, tool: { id: string; image: { digest: string } }): boolean =>
+  report?.tools.some((t) => t.toolId === tool.id && t.digest === tool.image.digest && t.ready) ?? false;

@@ -27,3 +27,17 @@ export function replace(el: Element, ...children: Child[]): void {
   el.replaceChildren();
   append(el, children);
 }
+
+/**
+ * Hands a response's bytes to the browser as a file download named `name`. Downloads go through
+ * the typed client because the token is a header, which a plain link cannot carry.
+ */
+export async function saveAs(res: Response, name: string): Promise<void> {
+  const url = URL.createObjectURL(await res.blob());
+  const link = h('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later: some browsers start reading the URL only after click() has returned.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

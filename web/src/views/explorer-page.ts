@@ -1,22 +1,16 @@
 import { type Catalogue, type HubClient, okJson, type SearchView } from '../api.ts';
-import { h, replace } from '../dom.ts';
+import { h, replace, saveAs } from '../dom.ts';
 import { lensQuery } from '../query.ts';
 import { streamSearch } from '../search-stream.ts';
 import { errorBox } from './error-box.ts';
 import { filterControls } from './filters-form.ts';
 import { resultsView } from './results-view.ts';
 
-/** Saves the hub's JSON report through an object URL: the download needs the Authorization header. */
+/** Saves the hub's JSON report (the download needs the Authorization header). */
 async function downloadReport(client: HubClient, searchId: string): Promise<void> {
   const res = await client.api.v1.search[':id'].report.$get({ param: { id: searchId } });
   if (!res.ok) await okJson(res);
-  const url = URL.createObjectURL(await res.blob());
-  const link = h('a', { href: url, download: `eucaim-search-${searchId}.json`, hidden: true });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoked later: some browsers start reading the URL only after click() has returned.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  await saveAs(res, `eucaim-search-${searchId}.json`);
 }
 
 /** The members' explorer: filters from the catalogue, a federated count, results as they arrive. */

@@ -3,7 +3,7 @@
 // everyone who may read it) and the timeline of every event, post and attachment. The hub decides
 // who sees what; these views only show what it answers.
 import { type HubClient, type Me, okJson } from '../api.ts';
-import { h, replace } from '../dom.ts';
+import { h, replace, saveAs } from '../dom.ts';
 import { errorBox } from './error-box.ts';
 
 type Client = HubClient;
@@ -61,10 +61,7 @@ export async function postsSection(ctx: Ctx): Promise<HTMLElement> {
 async function download(ctx: Ctx, attachmentId: string, name: string): Promise<void> {
   const res = await ctx.client.api.v1.negotiations[':id'].attachments[':attachmentId'].$get({ param: { id: ctx.id, attachmentId } });
   if (!res.ok) await okJson(res);
-  const url = URL.createObjectURL(await res.blob());
-  const a = h('a', { href: url, download: name });
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  await saveAs(res, name);
 }
 
 export async function attachmentsSection(ctx: Ctx & { editable: boolean }): Promise<{ section: HTMLElement; attachments: { id: string; name: string; contentType: string }[] }> {

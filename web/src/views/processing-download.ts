@@ -1,11 +1,11 @@
 // Results are the owner's: the browser fetches them with the user's token through the typed client
 // and saves the bytes itself, since a plain link would carry no token.
-import { ApiError, type HubClient } from '../api.ts';
+import { type HubClient, okJson } from '../api.ts';
 
-async function check(res: Response): Promise<Response> {
-  if (res.ok) return res;
-  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; requestId?: string } } | null;
-  throw new ApiError(res.status, body?.error?.code ?? `http_${res.status}`, body?.error?.message ?? `the hub answered ${res.status}`, body?.error?.requestId);
+/** The response when it is the file; the hub's error (code, message, details, request id) otherwise. */
+async function check<R extends Response>(res: R): Promise<R> {
+  if (!res.ok) await okJson(res);
+  return res;
 }
 
 export async function fetchLog(client: HubClient, id: string, nodeId: string, download = false): Promise<Response> {
@@ -14,17 +14,4 @@ export async function fetchLog(client: HubClient, id: string, nodeId: string, do
 
 export async function fetchOutput(client: HubClient, id: string, nodeId: string, path: string): Promise<Response> {
   return check(await client.api.v1.runs[':id'].nodes[':nodeId'].outputs[':path{.+}'].$get({ param: { id, nodeId, path } }));
-}
-
-/** Hands the bytes to the browser as a file download with the given name. */
-export async function saveAs(res: Response, name: string): Promise<void> {
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Give the browser a moment to start the download before the URL goes.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

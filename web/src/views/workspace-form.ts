@@ -4,17 +4,16 @@
 import type { InferResponseType } from 'hono/client';
 import { type HubClient, okJson } from '../api.ts';
 import { h, replace } from '../dom.ts';
+import { toolReadyOn } from '../../../shared/processing/health.ts';
 import { errorBox } from './error-box.ts';
 import type { ToolRow } from './tools-page.ts';
 
 type NodeRow = InferResponseType<HubClient['api']['v1']['nodes']['$get'], 200>['nodes'][number];
 type Param = ToolRow['parameters'][number];
 
-/** The nodes that can take a run of this tool now, like the hub decides (run-request.ts). */
+/** The nodes that can take a run of this tool now, by the hub's own rule (toolReadyOn). */
 export function runnableNodes(tool: ToolRow, nodes: NodeRow[]): string[] {
-  return nodes
-    .filter((n) => n.online && tool.nodes.includes(n.id) && n.health?.report.tools.some((t) => t.toolId === tool.id && t.digest === tool.image.digest && t.ready))
-    .map((n) => n.id);
+  return nodes.filter((n) => n.online && tool.nodes.includes(n.id) && toolReadyOn(n.health?.report, tool)).map((n) => n.id);
 }
 
 function parameterInput(p: Param): HTMLElement {

@@ -2,10 +2,10 @@
 // downloadable, outputs downloadable), the parameters it ran with, and Cancel while it runs.
 import type { InferResponseType } from 'hono/client';
 import { type HubClient, okJson } from '../api.ts';
-import { h, replace } from '../dom.ts';
+import { h, replace, saveAs } from '../dom.ts';
 import type { PageContext } from '../pages.ts';
 import { errorBox } from './error-box.ts';
-import { fetchLog, fetchOutput, saveAs } from './processing-download.ts';
+import { fetchLog, fetchOutput } from './processing-download.ts';
 
 type RunView = InferResponseType<HubClient['api']['v1']['runs'][':id']['$get'], 200>;
 type Part = RunView['nodes'][number];
