@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyJob } from '../../shared/job-protocol.ts';
 import type { UploadGrant } from '../../shared/processing/bridge-api.ts';
 import type { RunJobPayload } from '../../shared/processing/run.ts';
 import { DIGEST, type Federation, healthReport, processingFederation } from '../integration/processing-support.ts';
 import { type BrowserSession, startBrowserSession } from '../support/browser.ts';
+import { leaseVerified } from '../support/sim-node.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -41,11 +41,9 @@ describe('federated processing in the browser', () => {
     await page.locator('[data-testid=part-node-a][data-state=dispatched]').waitFor();
 
     // The node: lease and verify the signed job, report running, upload log and output, report the end.
-    const leased = await f.a.call('GET', '/api/v1/bridge/jobs?wait=0', undefined, { nowMs: f.clock.ms() });
-    const { keys, issuer } = await f.keys();
-    const jobs = (leased.body as { jobs: { jws: string }[] }).jobs;
+    const jobs = await leaseVerified(f.hub.url, f.a, { nowMs: f.clock.ms() });
     expect(jobs).toHaveLength(1);
-    const job = await verifyJob(jobs[0]?.jws ?? '', { hubKeys: keys, issuer, nodeId: 'node-a', seen: () => false, nowMs: f.clock.ms() });
+    const job = jobs[0]!.job;
     expect((job.body.payload as RunJobPayload)).toMatchObject({ runId, parameters: { threshold: 5, label: 'lung' }, inputs: [`node-a:${dataset}`], tool: { digest: DIGEST } });
     expect((await f.a.call('POST', `/api/v1/bridge/runs/${runId}/status`, { state: 'running', startedAt: f.clock.ms() }, { nowMs: f.clock.ms() })).status).toBe(204);
     await page.locator('[data-testid=part-node-a][data-state=running]').waitFor();

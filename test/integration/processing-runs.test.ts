@@ -4,6 +4,7 @@ import { verifyGrant } from '../../shared/negotiation/grant.ts';
 import { verifyJob } from '../../shared/job-protocol.ts';
 import { databaseKind } from '../support/database.ts';
 import { nodeClient } from '../support/node-client.ts';
+import { leaseVerified } from '../support/sim-node.ts';
 import { DIGEST, type Federation, type Sim, processingFederation } from './processing-support.ts';
 
 const outcome = (runId: string, nodeId: string, state: RunOutcome['state'], code?: NonNullable<RunOutcome['reason']>['code']): RunOutcome => ({
@@ -41,13 +42,7 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     return { status: res.status, body: (await res.json()) as unknown as Record<string, unknown> & { id: string; error?: unknown } };
   };
   const tool = { id: 'count-series', version: '1.0' };
-  const lease = async (n: Sim) => {
-    const res = await n.call('GET', '/api/v1/bridge/jobs?wait=0&max=10', undefined, { nowMs: f.clock.ms() });
-    expect(res.status).toBe(200);
-    const { keys, issuer } = await f.keys();
-    const leased = (res.body as { jobs: { jws: string }[] }).jobs;
-    return Promise.all(leased.map((j) => verifyJob(j.jws, { hubKeys: keys, issuer, nodeId: n.nodeId, seen: () => false, nowMs: f.clock.ms() })));
-  };
+  const lease = async (n: Sim) => (await leaseVerified(f.hub.url, n, { nowMs: f.clock.ms() })).map((l) => l.job);
   const status = (n: Sim, runId: string, body: unknown) => n.call('POST', `/api/v1/bridge/runs/${runId}/status`, body, { nowMs: f.clock.ms() });
   const view = async (runId: string, user = 'researcher') => (await (await f.hub.client(user)).api.v1.runs[':id'].$get({ param: { id: runId } })).json();
 

@@ -8,7 +8,7 @@ import { generateNodeKeyPair } from '../../shared/node-auth.ts';
 import { newId } from '../../shared/ids.ts';
 import { startS3Server } from '../support/aws-servers.ts';
 import { freshDatabase } from '../support/database.ts';
-import { startJwksIssuer } from './test-issuer.ts';
+import { startJwksIssuer } from '../support/jwks-issuer.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -79,7 +79,8 @@ export default async function setup(project: TestProject) {
   project.provide('seededNodeId', seededNodeId);
   project.provide('overdueSearchId', overdueSearchId);
 
-  const oidc = await startJwksIssuer();
+  // Tokens last long enough for the whole suite.
+  const oidc = await startJwksIssuer({ kid: 'workers-test', expiresIn: '30m' });
   const hubConfig = loadHubConfig({ PUBLIC_URL: 'https://hub.eucaim.example', OIDC_ISSUER: oidc.issuer });
   project.provide('oidcIssuer', oidc.issuer);
   project.provide('oidcJwksUrl', oidc.jwksUrl);
