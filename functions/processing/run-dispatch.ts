@@ -60,7 +60,7 @@ export async function startRun(s: Services, user: string, input: CreateRunInput,
  * Asks every node whose part has not ended to stop (a signed `processing.cancel` job). Their states
  * change when they report; a part never handed to its node is cancelled at once.
  */
-export async function cancelRun(s: Services, runId: string): Promise<{ cancelJobs: string[] }> {
+export async function cancelRun(s: Services, runId: string): Promise<{ cancelJobs: string[]; cancelRequestedAt: Date }> {
   const now = s.clock.now();
   await s.db.update(runs).set({ cancelRequestedAt: now }).where(eq(runs.id, runId));
   await s.db
@@ -74,5 +74,5 @@ export async function cancelRun(s: Services, runId: string): Promise<{ cancelJob
   const expiresAt = new Date(now.getTime() + RUN_JOB_TTL_MS);
   const planned = open.map((n) => ({ jobId: newId('job', now.getTime()), nodeId: n.nodeId, expiresAt, body: { kind: 'processing.cancel' as const, payload: { runId } } }));
   if (planned.length) await dispatchJobs(s, planned);
-  return { cancelJobs: planned.map((p) => p.jobId) };
+  return { cancelJobs: planned.map((p) => p.jobId), cancelRequestedAt: now };
 }

@@ -11,7 +11,7 @@ import type { Services } from '../services.ts';
 import { recordTrace } from '../tracer/record-trace.ts';
 import { cancelRun, startRun } from './run-dispatch.ts';
 import { createRunSchema, planRun } from './run-request.ts';
-import { listRuns, runView, visibleRun } from './run-view.ts';
+import { listRuns, runPart, runView, visibleRun } from './run-view.ts';
 import { objectKey } from './uploads.ts';
 import { processableDatasets } from './workspace-datasets.ts';
 
@@ -59,14 +59,13 @@ export const runRoutes = new Hono<HubEnv>()
   .post('/:id/cancel', validate('param', runParam), async (c) => {
     const s = c.get('services');
     const run = await visibleRun(s, callingUser(c), c.req.valid('param').id);
-    const { cancelJobs } = await cancelRun(s, run.id);
-    return c.json({ ...(await runView(s, await visibleRun(s, callingUser(c), run.id))), cancelJobs }, 202);
+    const { cancelJobs, cancelRequestedAt } = await cancelRun(s, run.id);
+    return c.json({ ...(await runView(s, { ...run, cancelRequestedAt })), cancelJobs }, 202);
   })
   .get('/:id/nodes/:nodeId/log', validate('param', nodeParam), validate('query', logQuery), async (c) => {
     const s = c.get('services');
     const { id, nodeId } = c.req.valid('param');
-    const view = await runView(s, await visibleRun(s, callingUser(c), id));
-    const log = view.nodes.find((n) => n.nodeId === nodeId)?.log;
+    const log = (await runPart(s, await visibleRun(s, callingUser(c), id), nodeId))?.log;
     if (!log) throw new AppError('not_found', `no log from ${nodeId} yet`);
     const attach = c.req.valid('query').download === '1';
     return download(s, objectKey(id, nodeId, 'log', log), log, !attach);
@@ -75,9 +74,7 @@ export const runRoutes = new Hono<HubEnv>()
     const s = c.get('services');
     const p = callingUser(c);
     const { id, nodeId, path } = c.req.valid('param');
-    const run = await visibleRun(s, p, id);
-    const view = await runView(s, run);
-    const part = view.nodes.find((n) => n.nodeId === nodeId);
+    const part = await runPart(s, await visibleRun(s, p, id), nodeId);
     // Only what the node reported as an accepted output is served, never anything else under the prefix.
     if (!part?.outputs.some((o) => o.path === path)) throw new AppError('not_found', `no output ${path} from ${nodeId}`);
     const res = await download(s, objectKey(id, nodeId, 'output', path), path.split('/').pop() ?? 'output', false);

@@ -94,6 +94,21 @@ export async function runView(s: Services, run: typeof runs.$inferSelect) {
 }
 export type RunView = Awaited<ReturnType<typeof runView>>;
 
+/**
+ * One node's part as the download routes need it: its datasets, accepted outputs and log name.
+ * Reads only: serving a file has no reason to close silent parts as a full view does.
+ */
+export async function runPart(s: Services, run: typeof runs.$inferSelect, nodeId: string) {
+  const [part] = await s.db.select().from(runNodes).where(and(eq(runNodes.runId, run.id), eq(runNodes.nodeId, nodeId)));
+  if (!part) return undefined;
+  const logs = await s.db
+    .select({ path: runUploads.path })
+    .from(runUploads)
+    .where(and(eq(runUploads.runId, run.id), eq(runUploads.nodeId, nodeId), eq(runUploads.kind, 'log')))
+    .orderBy(desc(runUploads.expiresAt));
+  return { datasets: part.datasets, outputs: part.outcome?.outputs.accepted ?? [], log: logName(logs.map((l) => l.path), `${run.toolId}_${nodeId}.log`) };
+}
+
 /** My runs, newest first (all runs for admins), with their overall state. */
 export async function listRuns(s: Services, p: UserPrincipal) {
   const rows = await s.db
