@@ -4,8 +4,8 @@
 // NEGOTIATION_ATTACHMENT_MAX_BYTES (413), so a lying Content-Length cannot get more through.
 import { and, asc, eq } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.ts';
-import { newId } from '../../shared/ids.ts';
-import { attachmentMismatch, SNIFF_BYTES } from '../../shared/negotiation/file-type.ts';
+import { idPattern, newId } from '../../shared/ids.ts';
+import { attachmentMismatch, attachmentTypes, mediaTypeOf, SNIFF_BYTES } from '../../shared/negotiation/file-type.ts';
 import type { FormDefinition } from '../../shared/negotiation/form-definition.ts';
 import type { FormAnswers } from '../../shared/negotiation/form-answers.ts';
 import type { Database } from '../db/client.ts';
@@ -15,7 +15,10 @@ import { negotiationAttachments } from './conversation.sql.ts';
 class TooLarge extends Error {}
 
 /** The upload route, exempt from the API's 1 MiB body limit because it enforces its own while streaming. */
-export const isAttachmentUpload = (method: string, path: string) => method === 'POST' && /^\/api\/v1\/negotiations\/neg_[0-9a-z]{26}\/attachments$/.test(path);
+export function isAttachmentUpload(method: string, path: string): boolean {
+  const id = /^\/api\/v1\/negotiations\/([^/]+)\/attachments$/.exec(path)?.[1];
+  return method === 'POST' && id !== undefined && idPattern('neg').test(id);
+}
 
 /** Reads until `SNIFF_BYTES` are in hand (or the stream ends) and hands back the rest still streaming. */
 async function splitHead(body: ReadableStream<Uint8Array>): Promise<{ head: Uint8Array; rest: ReadableStreamDefaultReader<Uint8Array> }> {
@@ -72,12 +75,12 @@ export async function storeAttachment(
   const mismatch = attachmentMismatch(upload.contentType, upload.name, head);
   if (mismatch) {
     await rest.cancel().catch(() => {});
-    throw new AppError('unsupported_media_type', mismatch, { accepted: 'application/pdf, image/png, image/jpeg, ODT, DOCX, text/plain' });
+    throw new AppError('unsupported_media_type', mismatch, { accepted: Object.keys(attachmentTypes).join(', ') });
   }
   const now = s.clock.now();
   const id = newId('att', now.getTime());
   const key = `negotiations/${upload.negotiationId}/${id}`;
-  const contentType = upload.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const contentType = mediaTypeOf(upload.contentType);
   let size: number;
   try {
     ({ size } = await s.objectStore.put(key, limited(head, rest, max), { contentType }));

@@ -49,9 +49,12 @@ function looksLikeText(head: Uint8Array): boolean {
   }
 }
 
+/** The media type of a Content-Type header, without its parameters, in lower case. */
+export const mediaTypeOf = (contentType: string): string => contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+
 /** Why the upload does not match what it claims, or null when declared type, extension and bytes agree. */
 export function attachmentMismatch(declared: string, fileName: string, head: Uint8Array): string | null {
-  const type = declared.split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaTypeOf(declared);
   const known = attachmentTypes[type as AttachmentType];
   if (!known) return `${type || 'no content type'} is not accepted; send one of ${Object.keys(attachmentTypes).join(', ')}`;
   const ext = /\.([A-Za-z0-9]{1,10})$/.exec(fileName)?.[1]?.toLowerCase();
