@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, verifyZammadSignature, zammadSignature } from './webhook-signature.ts';
+import { constantTimeEqual } from '../../shared/hmac.ts';
+import { verifyZammadSignature, zammadSignature } from './webhook-signature.ts';
 
 const secret = 'webhook-secret-0123456789';
 const body = new TextEncoder().encode('{"ticket":{"id":1}}');

@@ -4,7 +4,8 @@
 // (shared/negotiation/webhook-signature.ts). Anything else is retried with exponential backoff
 // until NEGOTIATION_WEBHOOK_MAX_ATTEMPTS, then marked failed.
 import { and, asc, eq, isNull, lte } from 'drizzle-orm';
-import { sameText, webhookAck, webhookSignature } from '../../shared/negotiation/webhook-signature.ts';
+import { constantTimeEqualText } from '../../shared/hmac.ts';
+import { webhookAck, webhookSignature } from '../../shared/negotiation/webhook-signature.ts';
 import type { Services } from '../services.ts';
 import { negotiationWebhookDeliveries, negotiationWebhooks } from './conversation.sql.ts';
 import { retryDelayMs } from '../retry-delay.ts';
@@ -35,7 +36,7 @@ async function attempt(url: string, secret: string, id: string, payload: string,
     } catch {
       return 'the response is not JSON with an acknowledgement';
     }
-    if (typeof ack !== 'string' || !sameText(ack, await webhookAck(secret, id, timestamp))) return 'the acknowledgement is missing or not signed with the secret';
+    if (typeof ack !== 'string' || !constantTimeEqualText(ack, await webhookAck(secret, id, timestamp))) return 'the acknowledgement is missing or not signed with the secret';
     return null;
   } catch (err) {
     return `unreachable: ${(err as Error).name}`;
