@@ -33,7 +33,17 @@ export default $config({
     const { createWeb } = await import('./infra/web');
     const { createCron } = await import('./infra/cron');
 
-    const { router, api } = createApi({ vpc, databaseUrl, bucket, jobSigningKey, tracerSigningKey, grantSigningKey, taskQueue, nodeQueues, nodeQueueUrlTemplate });
+    const { router, api } = createApi({
+      vpc,
+      databaseUrl,
+      bucket,
+      jobSigningKey,
+      tracerSigningKey,
+      grantSigningKey,
+      taskQueue,
+      nodeQueues,
+      nodeQueueUrlTemplate,
+    });
     createWeb(router);
     createCron({ vpc, databaseUrl, jobSigningKey, tracerSigningKey, grantSigningKey });
     return { url: router.url, api: api.url, nodes: nodeQueues.map((q) => q.nodeId).join(',') };

@@ -27,13 +27,23 @@ export default defineConfig({
             remoteBindings: false,
             miniflare: {
               hyperdrives: { HYPERDRIVE: inject('hyperdriveUrl') },
-              bindings: { JOB_SIGNING_KEY: inject('jobSigningKey'), LOG_LEVEL: 'silent', OIDC_ISSUER: inject('oidcIssuer'), OIDC_JWKS_URL: inject('oidcJwksUrl') },
+              bindings: {
+                JOB_SIGNING_KEY: inject('jobSigningKey'),
+                LOG_LEVEL: 'silent',
+                OIDC_ISSUER: inject('oidcIssuer'),
+                OIDC_JWKS_URL: inject('oidcJwksUrl'),
+              },
             },
           })),
         ],
         // As wrangler.toml's [alias]: the SDK's browser XML parser needs DOMParser, which workerd lacks.
         // As wrangler.toml's [alias]: n3's readable-stream polyfill fails in workerd; nodejs_compat's stream serves.
-        resolve: { alias: [{ find: /^@aws-sdk\/xml-builder$/, replacement: '@aws-sdk/xml-builder/dist-cjs/index.js' }, { find: /^readable-stream$/, replacement: new URL('./functions/fdp/readable-stream-shim.ts', import.meta.url).pathname }] },
+        resolve: {
+          alias: [
+            { find: /^@aws-sdk\/xml-builder$/, replacement: '@aws-sdk/xml-builder/dist-cjs/index.js' },
+            { find: /^readable-stream$/, replacement: new URL('./functions/fdp/readable-stream-shim.ts', import.meta.url).pathname },
+          ],
+        },
         test: {
           name: 'workers',
           include: ['test/workers/**/*.test.ts'],
@@ -44,9 +54,25 @@ export default defineConfig({
       },
       { test: { name: 'lambda', include: ['test/lambda/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
       { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
-      { test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
       // Real containers through a private Podman per file (test/support/podman.ts); one file at a time.
-      { test: { name: 'processing', include: ['test/processing/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 180_000, fileParallelism: false } },
+      {
+        test: {
+          name: 'processing',
+          include: ['test/processing/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

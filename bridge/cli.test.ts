@@ -84,7 +84,10 @@ describe('bridge CLI', () => {
   it('query prints the mediator answer, obfuscated unless --exact', async () => {
     const db = join(dir.path, 'state', 'index.sqlite');
     const ast = join(dir.path, 'mr.json');
-    await writeFile(ast, JSON.stringify({ ast: { operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }, id: 'x' }));
+    await writeFile(
+      ast,
+      JSON.stringify({ ast: { operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }, id: 'x' }),
+    );
     const plan = planDemo('cli-seed');
     const mr = plan.patients.flatMap((p) => p.studies).filter((s) => s.series.some((r) => r.modality === 'MR')).length;
     const exact = await cli('query', '--db', db, '--ast', ast, '--exact');
@@ -110,10 +113,21 @@ describe('bridge CLI', () => {
     const report = JSON.parse(await readFile(out, 'utf8'));
     const imaged = plan.patients.filter((p) => p.studies.length > 0);
     expect(report.clinicalRowsWithoutImages.map((r: { patientId: string }) => r.patientId).sort()).toEqual(
-      plan.patients.filter((p) => p.hasClinicalRow && p.studies.length === 0).map((p) => p.id).sort(),
+      plan.patients
+        .filter((p) => p.hasClinicalRow && p.studies.length === 0)
+        .map((p) => p.id)
+        .sort(),
     );
-    expect(report.patientsWithoutClinicalRow.map((r: { patientId: string }) => r.patientId).sort()).toEqual(imaged.filter((p) => !p.hasClinicalRow).map((p) => p.id).sort());
-    const noManufacturer = imaged.flatMap((p) => p.studies.flatMap((s) => s.series)).filter((r) => r.manufacturer === '').reduce((n, r) => n + r.instanceUids.length, 0);
+    expect(report.patientsWithoutClinicalRow.map((r: { patientId: string }) => r.patientId).sort()).toEqual(
+      imaged
+        .filter((p) => !p.hasClinicalRow)
+        .map((p) => p.id)
+        .sort(),
+    );
+    const noManufacturer = imaged
+      .flatMap((p) => p.studies.flatMap((s) => s.series))
+      .filter((r) => r.manufacturer === '')
+      .reduce((n, r) => n + r.instanceUids.length, 0);
     expect(report.missing.find((m: { field: string }) => m.field === 'Manufacturer').instances).toBe(noManufacturer);
     expect(report.unmapped).toContainEqual(expect.objectContaining({ source: 'BodyPartExamined', value: 'ABDOMEN' }));
     expect(report.badFiles).toEqual([{ path: 'collection-1/readme.txt', reason: 'not DICOM Part 10 (no DICM prefix)' }]);
@@ -130,9 +144,12 @@ describe('bridge CLI', () => {
     expect(res.err).toMatch(/NODE_ID is missing; HUB_URL is missing; KEY_FILE is missing/);
   });
 
-  it.each([[['frobnicate']], [['enrol', '--node-id', 'node-a']], [['index', '--bogus']], [['query', '--db', 'x.sqlite']]])('usage errors exit 2: %j', async (argv) => {
-    const res = await cli(...argv);
-    expect(res.code).toBe(2);
-    expect(res.err).toMatch(/usage: npm run bridge/);
-  });
+  it.each([[['frobnicate']], [['enrol', '--node-id', 'node-a']], [['index', '--bogus']], [['query', '--db', 'x.sqlite']]])(
+    'usage errors exit 2: %j',
+    async (argv) => {
+      const res = await cli(...argv);
+      expect(res.code).toBe(2);
+      expect(res.err).toMatch(/usage: npm run bridge/);
+    },
+  );
 });

@@ -51,7 +51,10 @@ function toRows(table: string[][], vocab: Vocabulary, source: string): ClinicalR
     const patientId = cell('patientid');
     if (!patientId) continue;
     const row: ClinicalRow = { patientId, age: num(cell('age_at_diagnosis')), year: num(cell('year_of_diagnosis')), unmapped: [] };
-    for (const [column, key, field] of [['sex', CODED_KEYS.gender, 'gender'], ['diagnosis', CODED_KEYS.diagnosis, 'diagnosis']] as const) {
+    for (const [column, key, field] of [
+      ['sex', CODED_KEYS.gender, 'gender'],
+      ['diagnosis', CODED_KEYS.diagnosis, 'diagnosis'],
+    ] as const) {
       const text = cell(column);
       if (!text) continue;
       const code = vocab.code(key, text);
@@ -69,7 +72,10 @@ export async function readClinical(datasetDir: string, vocab: Vocabulary): Promi
   const xlsx = join(datasetDir, 'clinical.xlsx');
   if (existsSync(csv)) {
     const text = (await readFile(csv, 'utf8')).replace(/^\uFEFF/, '');
-    const table = text.split(/\r?\n/).filter((l) => l.trim() !== '').map(splitCsvLine);
+    const table = text
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '')
+      .map(splitCsvLine);
     return { rows: toRows(table, vocab, csv), source: 'clinical.csv' };
   }
   if (existsSync(xlsx)) {

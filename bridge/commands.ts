@@ -55,7 +55,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     switch (command) {
       case 'enrol': {
-        const enrolled = await enrolNode({ nodeId: required(values, 'node-id'), keyFile: required(values, 'key-file'), force: values.force });
+        const enrolled = await enrolNode({
+          nodeId: required(values, 'node-id'),
+          keyFile: required(values, 'key-file'),
+          force: values.force,
+        });
         // Only the public half is printed: it is what the hub admin registers.
         io.out(JSON.stringify(enrolled, null, 2));
         io.err(`private key written to ${values['key-file']} (mode 600); register the public JWK above at the hub`);
@@ -65,7 +69,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const dataDir = required(values, 'data');
         const result = await generateDemo({ dataDir, seed: required(values, 'seed') });
         if (result.skipped) io.out(`${dataDir}/datasets.json exists: demo data already there, nothing written`);
-        else io.out(`wrote ${result.files} DICOM files for ${result.plan.patients.length} patients in ${result.plan.datasets.length} datasets`);
+        else
+          io.out(
+            `wrote ${result.files} DICOM files for ${result.plan.patients.length} patients in ${result.plan.datasets.length} datasets`,
+          );
         return 0;
       }
       case 'index':

@@ -45,8 +45,22 @@ describe('loadBridgeConfig', () => {
   });
 
   it('turns processing on with SANDBOX_PATH and names each bad processing setting with the others', () => {
-    const config = loadBridgeConfig({ ...minimal, SANDBOX_PATH: '/sandbox', TOOLS_FILE: '/etc/tools.json', CONTAINER_SOCKET: '/run/podman.sock', HEALTH_INTERVAL_SECONDS: '5' });
-    expect(config.processing).toEqual({ sandboxDir: '/sandbox', socketPath: '/run/podman.sock', toolsFile: '/etc/tools.json', toolUser: '65534:65534', logCapBytes: 1024 * 1024, nvidiaSmi: 'nvidia-smi', maxRuns: 1 });
+    const config = loadBridgeConfig({
+      ...minimal,
+      SANDBOX_PATH: '/sandbox',
+      TOOLS_FILE: '/etc/tools.json',
+      CONTAINER_SOCKET: '/run/podman.sock',
+      HEALTH_INTERVAL_SECONDS: '5',
+    });
+    expect(config.processing).toEqual({
+      sandboxDir: '/sandbox',
+      socketPath: '/run/podman.sock',
+      toolsFile: '/etc/tools.json',
+      toolUser: '65534:65534',
+      logCapBytes: 1024 * 1024,
+      nvidiaSmi: 'nvidia-smi',
+      maxRuns: 1,
+    });
     expect(config.healthIntervalMs).toBe(5000);
     // Processing settings without SANDBOX_PATH are not checked: processing is simply off.
     expect(loadBridgeConfig({ ...minimal, TOOL_USER: '0:0' }).processing).toBeUndefined();
@@ -81,13 +95,23 @@ describe('loadBridgeConfig', () => {
   });
 
   it('parses pinned keys and explicit audience and issuer', () => {
-    const config = loadBridgeConfig({ ...minimal, HUB_JOB_KEYS: JSON.stringify([key]), HUB_AUDIENCE: 'https://hub.example', HUB_ISSUER: 'hub' });
+    const config = loadBridgeConfig({
+      ...minimal,
+      HUB_JOB_KEYS: JSON.stringify([key]),
+      HUB_AUDIENCE: 'https://hub.example',
+      HUB_ISSUER: 'hub',
+    });
     expect(config.hubJobKeys).toEqual([key]);
     expect(config).toMatchObject({ hubAudience: 'https://hub.example', hubIssuer: 'hub', hubIssuerExplicit: true });
   });
 
   it('names every missing setting at once', () => {
-    expect(problems({ HUB_URL: 'http://h' })).toEqual(['NODE_ID is missing', 'KEY_FILE is missing', 'DATA_DIR is missing', 'STATE_DIR is missing']);
+    expect(problems({ HUB_URL: 'http://h' })).toEqual([
+      'NODE_ID is missing',
+      'KEY_FILE is missing',
+      'DATA_DIR is missing',
+      'STATE_DIR is missing',
+    ]);
   });
 
   it('treats empty variables as unset', () => {
@@ -109,7 +133,10 @@ describe('loadBridgeConfig', () => {
   });
 
   it('requires the SQS settings only for JOB_SOURCE=sqs', () => {
-    expect(problems({ ...minimal, JOB_SOURCE: 'sqs' })).toEqual(['SQS_QUEUE_URL is required when JOB_SOURCE=sqs', 'AWS_REGION is required when JOB_SOURCE=sqs']);
+    expect(problems({ ...minimal, JOB_SOURCE: 'sqs' })).toEqual([
+      'SQS_QUEUE_URL is required when JOB_SOURCE=sqs',
+      'AWS_REGION is required when JOB_SOURCE=sqs',
+    ]);
     const config = loadBridgeConfig({ ...minimal, JOB_SOURCE: 'sqs', SQS_QUEUE_URL: 'http://127.0.0.1:9324/1/q', AWS_REGION: 'eu-west-1' });
     expect(config.jobSource).toEqual({ kind: 'sqs', queueUrl: 'http://127.0.0.1:9324/1/q', region: 'eu-west-1', endpoint: undefined });
   });

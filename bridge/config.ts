@@ -15,14 +15,17 @@ const httpUrl = z
   .url('must be a URL')
   .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL');
 
-const jsonKeys = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of public JWKs' });
-    return z.NEVER;
-  }
-}).pipe(z.array(hubJobKeySchema).min(1, 'must hold at least one key'));
+const jsonKeys = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of public JWKs' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(hubJobKeySchema).min(1, 'must hold at least one key'));
 
 /** Obfuscation settings, shared by `start` and the `query` command. */
 const privacyEnv = {
@@ -80,9 +83,15 @@ const envSchema = z
     ...privacyEnv,
   })
   .superRefine((env, ctx) => {
-    if (env.MEDIATOR_URL && !env.MEDIATOR_SECRET) ctx.addIssue({ code: 'custom', path: ['MEDIATOR_SECRET'], message: 'is required when MEDIATOR_URL is set' });
+    if (env.MEDIATOR_URL && !env.MEDIATOR_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['MEDIATOR_SECRET'], message: 'is required when MEDIATOR_URL is set' });
     // Runs read their inputs from the bridge's own index, which a mediator node does not build.
-    if (env.MEDIATOR_URL && env.SANDBOX_PATH) ctx.addIssue({ code: 'custom', path: ['SANDBOX_PATH'], message: 'cannot be used with MEDIATOR_URL (runs need the bridge\'s own index)' });
+    if (env.MEDIATOR_URL && env.SANDBOX_PATH)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SANDBOX_PATH'],
+        message: "cannot be used with MEDIATOR_URL (runs need the bridge's own index)",
+      });
     if (env.JOB_SOURCE !== 'sqs') return;
     // SQS settings are only required when SQS is the job source; say so by name.
     if (!env.SQS_QUEUE_URL) ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL'], message: 'is required when JOB_SOURCE=sqs' });
@@ -163,6 +172,8 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
     processing: processing.config,
     hubGrantKeys: e.HUB_GRANT_KEYS,
     healthIntervalMs: e.HEALTH_INTERVAL_SECONDS * 1000,
-    mediator: e.MEDIATOR_URL ? { url: e.MEDIATOR_URL.replace(/\/+$/, ''), secret: e.MEDIATOR_SECRET as string, timeoutMs: e.MEDIATOR_TIMEOUT_MS } : undefined,
+    mediator: e.MEDIATOR_URL
+      ? { url: e.MEDIATOR_URL.replace(/\/+$/, ''), secret: e.MEDIATOR_SECRET as string, timeoutMs: e.MEDIATOR_TIMEOUT_MS }
+      : undefined,
   };
 }

@@ -59,9 +59,22 @@ export async function dataCommand(command: 'index' | 'query' | 'quality', values
       return 0;
     }
     const report = qualityReport(db, vocab);
-    io.out(table([['missing header', 'instances', 'examples'], ...report.missing.map((m) => [m.field, String(m.instances), m.examples.slice(0, 2).join(' ')])]).join('\n'));
-    if (report.unmapped.length > 0) io.out(`\n${table([['unmapped', 'value', 'count'], ...report.unmapped.map((u) => [u.source, u.value, String(u.count)])]).join('\n')}`);
-    io.out(`\n${table([['clinical rows without images', 'patients without clinical row', 'bad files'], [String(report.clinicalRowsWithoutImages.length), String(report.patientsWithoutClinicalRow.length), String(report.badFiles.length)]]).join('\n')}`);
+    io.out(
+      table([
+        ['missing header', 'instances', 'examples'],
+        ...report.missing.map((m) => [m.field, String(m.instances), m.examples.slice(0, 2).join(' ')]),
+      ]).join('\n'),
+    );
+    if (report.unmapped.length > 0)
+      io.out(
+        `\n${table([['unmapped', 'value', 'count'], ...report.unmapped.map((u) => [u.source, u.value, String(u.count)])]).join('\n')}`,
+      );
+    io.out(
+      `\n${table([
+        ['clinical rows without images', 'patients without clinical row', 'bad files'],
+        [String(report.clinicalRowsWithoutImages.length), String(report.patientsWithoutClinicalRow.length), String(report.badFiles.length)],
+      ]).join('\n')}`,
+    );
     if (typeof values.out === 'string' && values.out) {
       await writeFile(values.out, values.out.endsWith('.csv') ? qualityCsv(report) : `${JSON.stringify(report, null, 2)}\n`);
       io.out(`\nreport written to ${values.out}`);

@@ -43,7 +43,10 @@ async function readDatasetsFile(dataDir: string): Promise<z.infer<typeof dataset
 export async function loadDatasets(dataDir: string): Promise<DatasetFolder[]> {
   const described = await readDatasetsFile(dataDir);
   const entries = await readdir(dataDir, { withFileTypes: true });
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const folders = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
   const out = folders.map((folder) => {
     const d = described[folder];
     return { folder, id: d?.id ?? folder, name: d?.name ?? folder, ...(d?.description ? { description: d.description } : {}) };

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { type Heartbeat, type JobResult, type LeasedJobs, type NodeReport, leasedJobsSchema } from '../shared/job-protocol.ts';
 import { type PrivateJwk, signNodeRequest } from '../shared/node-auth.ts';
-import { type RunStatusReport, type UploadGrant, type UploadRequest, revokedGrantsSchema, uploadGrantSchema } from '../shared/processing/bridge-api.ts';
+import {
+  type RunStatusReport,
+  type UploadGrant,
+  type UploadRequest,
+  revokedGrantsSchema,
+  uploadGrantSchema,
+} from '../shared/processing/bridge-api.ts';
 import type { NodeHealth } from '../shared/processing/health.ts';
 import { hubJobKeySchema } from './config.ts';
 
@@ -122,7 +128,11 @@ export class HubClient {
     }
     if (!res.ok) {
       const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-      throw new HubHttpError(res.status, typeof err?.code === 'string' ? err.code : 'http_error', typeof err?.message === 'string' ? err.message.slice(0, 300) : res.statusText);
+      throw new HubHttpError(
+        res.status,
+        typeof err?.code === 'string' ? err.code : 'http_error',
+        typeof err?.message === 'string' ? err.message.slice(0, 300) : res.statusText,
+      );
     }
     return json;
   }

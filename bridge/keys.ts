@@ -1,12 +1,6 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  type PrivateJwk,
-  type PublicJwk,
-  ed25519PrivateJwkSchema,
-  generateNodeKeyPair,
-  nodeIdSchema,
-} from '../shared/node-auth.ts';
+import { type PrivateJwk, type PublicJwk, ed25519PrivateJwkSchema, generateNodeKeyPair, nodeIdSchema } from '../shared/node-auth.ts';
 
 export class KeyFileError extends Error {
   constructor(message: string) {
@@ -20,7 +14,11 @@ export class KeyFileError extends Error {
  * An existing key is never replaced silently: the hub has its public half registered, and losing it
  * locks the node out until an admin re-enrols it.
  */
-export async function enrolNode(input: { nodeId: string; keyFile: string; force?: boolean }): Promise<{ nodeId: string; publicJwk: PublicJwk }> {
+export async function enrolNode(input: {
+  nodeId: string;
+  keyFile: string;
+  force?: boolean;
+}): Promise<{ nodeId: string; publicJwk: PublicJwk }> {
   const nodeId = nodeIdSchema.safeParse(input.nodeId);
   if (!nodeId.success) throw new KeyFileError(`invalid node id "${input.nodeId}": ${nodeId.error.issues[0]?.message}`);
   const { privateJwk, publicJwk } = await generateNodeKeyPair();
@@ -51,7 +49,9 @@ export async function loadNodeKey(keyFile: string, warn: (msg: string) => void =
   try {
     text = await readFile(keyFile, 'utf8');
   } catch (err) {
-    throw new KeyFileError(`cannot read KEY_FILE ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; run "npm run bridge -- enrol" first`);
+    throw new KeyFileError(
+      `cannot read KEY_FILE ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; run "npm run bridge -- enrol" first`,
+    );
   }
   let json: unknown;
   try {

@@ -61,7 +61,9 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
       for (;;) {
         await sleep(config.reindexIntervalMs, signal);
         if (signal.aborted) return;
-        await reindex().catch((err: unknown) => logger.error('re-indexing failed; the previous index stays in use', { error: describeError(err) }));
+        await reindex().catch((err: unknown) =>
+          logger.error('re-indexing failed; the previous index stays in use', { error: describeError(err) }),
+        );
       }
     },
     db,

@@ -40,7 +40,9 @@ export function qualityReport(db: Db, vocab: Vocabulary): QualityReport {
   ];
   const unmapped: QualityReport['unmapped'] = [];
   for (const [source, column, key] of SERIES_KEYS) {
-    const values = db.prepare(`SELECT ${column} AS value, count(*) AS n ${ok} AND coalesce(${column}, '') != '' GROUP BY ${column} ORDER BY ${column}`).all() as {
+    const values = db
+      .prepare(`SELECT ${column} AS value, count(*) AS n ${ok} AND coalesce(${column}, '') != '' GROUP BY ${column} ORDER BY ${column}`)
+      .all() as {
       value: string;
       n: number;
     }[];
@@ -52,7 +54,8 @@ export function qualityReport(db: Db, vocab: Vocabulary): QualityReport {
     n: number;
   }[])
     unmapped.push({ source: `clinical ${u.col}`, value: u.value, count: u.n });
-  const pairs = (sql: string) => (db.prepare(sql).all() as { dataset: string; patientId: string }[]).map((r) => ({ dataset: r.dataset, patientId: r.patientId }));
+  const pairs = (sql: string) =>
+    (db.prepare(sql).all() as { dataset: string; patientId: string }[]).map((r) => ({ dataset: r.dataset, patientId: r.patientId }));
   return {
     instances,
     missing,

@@ -52,7 +52,12 @@ const whenAborted = (signal: AbortSignal) =>
  * Which hub keys and issuer to trust. Pinned keys are the safe way; fetching them from the hub at
  * start trusts whoever answers at HUB_URL that one time, so it is allowed but warned about.
  */
-export async function resolveHubTrust(config: BridgeConfig, hub: HubClient, logger: Logger, signal?: AbortSignal): Promise<{ keys: PublicJwk[]; issuer: string }> {
+export async function resolveHubTrust(
+  config: BridgeConfig,
+  hub: HubClient,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<{ keys: PublicJwk[]; issuer: string }> {
   if (config.hubJobKeys) return { keys: config.hubJobKeys, issuer: config.hubIssuer };
   logger.warn('HUB_JOB_KEYS is not set: fetching the hub job keys from the hub once; pinning them in HUB_JOB_KEYS is recommended');
   const backoff = new Backoff({ maxMs: 10_000 });
@@ -85,16 +90,30 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: opts.fetch });
   const trust = await resolveHubTrust(config, hub, logger, controller.signal);
   const store = await HandledJobStore.open(config.stateDir);
-  const processing = await openProcessing({ config, hub, issuer: trust.issuer, db: data.db, logger, fetch: opts.fetch, healthIntervalMs: opts.healthIntervalMs, backoff: opts.backoff, stopGraceMs: opts.stopGraceMs }).catch((err: unknown) => {
+  const processing = await openProcessing({
+    config,
+    hub,
+    issuer: trust.issuer,
+    db: data.db,
+    logger,
+    fetch: opts.fetch,
+    healthIntervalMs: opts.healthIntervalMs,
+    backoff: opts.backoff,
+    stopGraceMs: opts.stopGraceMs,
+  }).catch((err: unknown) => {
     data.close();
     throw err;
   });
   const sourceConfig = config.jobSource;
   const source: JobSource =
     sourceConfig.kind === 'sqs'
-      ? new SqsJobSource(opts.sqsClient ?? new SQSClient({ region: sourceConfig.region, endpoint: sourceConfig.endpoint }), sourceConfig.queueUrl, {
-          waitSeconds: opts.longPollSeconds,
-        })
+      ? new SqsJobSource(
+          opts.sqsClient ?? new SQSClient({ region: sourceConfig.region, endpoint: sourceConfig.endpoint }),
+          sourceConfig.queueUrl,
+          {
+            waitSeconds: opts.longPollSeconds,
+          },
+        )
       : new HubJobSource(hub, { waitSeconds: opts.longPollSeconds });
 
   const worker = new BridgeWorker({

@@ -71,7 +71,8 @@ export class Vocabulary {
       else {
         const padded = ` ${value} `;
         // The empty form (unknown sex) matches only an empty value, never every value.
-        for (const [form, code] of vocab.forms) if ((form === '' ? value === '' : padded.includes(` ${form} `)) && !codes.includes(code)) codes.push(code);
+        for (const [form, code] of vocab.forms)
+          if ((form === '' ? value === '' : padded.includes(` ${form} `)) && !codes.includes(code)) codes.push(code);
       }
     }
     this.cache.set(cacheKey, codes);
@@ -92,7 +93,8 @@ export async function loadMappings(path: string | undefined): Promise<Mappings> 
   for (const [key, map] of Object.entries(parsed.data)) {
     const known = codesOf(key);
     if (known.length === 0) throw new Error(`${path}: ${key} is not a coded filter key of the catalogue`);
-    for (const [text, code] of Object.entries(map)) if (!known.includes(code)) throw new Error(`${path}: "${text}" maps to ${code}, which is not a code of ${key}`);
+    for (const [text, code] of Object.entries(map))
+      if (!known.includes(code)) throw new Error(`${path}: "${text}" maps to ${code}, which is not a code of ${key}`);
   }
   return parsed.data;
 }

@@ -56,7 +56,9 @@ export class BridgeWorker {
         if (signal.aborted) break;
         // The handler reports its own failures; this only guards against the unforeseen (a full disk),
         // which must cost one job, not the process.
-        await this.handler.handle(envelope, signal).catch((err: unknown) => this.opts.logger.error('handling a job failed', { error: describeError(err) }));
+        await this.handler
+          .handle(envelope, signal)
+          .catch((err: unknown) => this.opts.logger.error('handling a job failed', { error: describeError(err) }));
       }
       if (envelopes.length === 0) await sleep(minInterval - (Date.now() - started), signal);
     }
@@ -73,7 +75,9 @@ export class BridgeWorker {
       }
       if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = Date.now();
-        await this.opts.store.prune().catch((err: unknown) => this.opts.logger.warn('pruning handled jobs failed', { error: describeError(err) }));
+        await this.opts.store
+          .prune()
+          .catch((err: unknown) => this.opts.logger.warn('pruning handled jobs failed', { error: describeError(err) }));
       }
       await sleep(interval, signal);
     }

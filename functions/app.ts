@@ -43,7 +43,9 @@ export function buildApp(services: Services) {
     .use('/api/*', (c, next) =>
       // Result uploads are bounded by their own token (exact length and hash), not by this limit.
       // Negotiation attachments are bounded while streaming by NEGOTIATION_ATTACHMENT_MAX_BYTES.
-      (c.req.method === 'PUT' && c.req.path.startsWith(UPLOAD_PATH)) || isAttachmentUpload(c.req.method, c.req.path) ? next() : apiBodyLimit(c, next),
+      (c.req.method === 'PUT' && c.req.path.startsWith(UPLOAD_PATH)) || isAttachmentUpload(c.req.method, c.req.path)
+        ? next()
+        : apiBodyLimit(c, next),
     )
     .use('/api/*', authenticate)
     .route('/api/v1/health', healthRoutes)

@@ -17,9 +17,7 @@ import { handleHubTask } from './tasks.ts';
  */
 export async function runMaintenance(s: Services) {
   const tasks =
-    s.taskQueue.kind === 'postgres'
-      ? await drainPostgresTasks(s.db, s.clock, (task) => handleHubTask(s, task))
-      : { done: 0, failed: 0 };
+    s.taskQueue.kind === 'postgres' ? await drainPostgresTasks(s.db, s.clock, (task) => handleHubTask(s, task)) : { done: 0, failed: 0 };
   await pruneUsedTokens(s);
   await publishDueCheckpoint(s.tracer.deps);
   const expiredJobs = await s.db.delete(jobQueue).where(lt(jobQueue.expiresAt, s.clock.now())).returning({ id: jobQueue.jobId });

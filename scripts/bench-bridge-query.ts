@@ -23,20 +23,48 @@ const SEX = ['M', 'F', 'O', ''];
 const DX = ['prostate cancer', 'breast cancer', 'lung cancer', 'colon cancer', 'pelvis cancer'];
 
 const leaf = (key: string, type: string, value: unknown) => ({ key, type, value }) as QueryNode;
-const lens = (...criteria: QueryNode[]): QueryNode => ({ operand: 'OR', children: [{ operand: 'AND', children: criteria.map((c) => ({ operand: 'OR', children: [c] })) }] });
+const lens = (...criteria: QueryNode[]): QueryNode => ({
+  operand: 'OR',
+  children: [{ operand: 'AND', children: criteria.map((c) => ({ operand: 'OR', children: [c] })) }],
+});
 const QUERIES: [string, QueryNode][] = [
   ['everything (empty query)', { operand: 'OR', children: [] }],
   ['modality MR', lens(leaf('RID10311', 'EQUALS', 'RID10312'))],
   ['male AND MR', lens(leaf('SNOMEDCT263495000', 'EQUALS', 'SNOMEDCT248153007'), leaf('RID10311', 'EQUALS', 'RID10312'))],
-  ['prostate cancer, age 40-70, MR or PET', lens(leaf('SNOMEDCT439401001', 'EQUALS', 'SNOMEDCT399068003'), leaf('SNOMEDCT423493009', 'BETWEEN', { min: 40, max: 70 }), leaf('RID10311', 'IN', ['RID10312', 'RID10337']))],
-  ['female, breast, Siemens, year ≥ 2018', lens(leaf('SNOMEDCT263495000', 'EQUALS', 'SNOMEDCT248152002'), leaf('SNOMEDCT123037004', 'EQUALS', 'SNOMEDCT76752008'), leaf('C25392', 'EQUALS', 'birnlex_3066'), leaf('SNOMEDCT432213005', 'GREATER_THAN', 2017))],
-  ['NOT PET, XOR of CT and lung', { operand: 'AND', children: [{ operand: 'NOT', children: [leaf('RID10311', 'EQUALS', 'RID10337')] }, { operand: 'XOR', children: [leaf('RID10311', 'EQUALS', 'RID10321'), leaf('SNOMEDCT123037004', 'EQUALS', 'SNOMEDCT39607008')] }] }],
+  [
+    'prostate cancer, age 40-70, MR or PET',
+    lens(
+      leaf('SNOMEDCT439401001', 'EQUALS', 'SNOMEDCT399068003'),
+      leaf('SNOMEDCT423493009', 'BETWEEN', { min: 40, max: 70 }),
+      leaf('RID10311', 'IN', ['RID10312', 'RID10337']),
+    ),
+  ],
+  [
+    'female, breast, Siemens, year ≥ 2018',
+    lens(
+      leaf('SNOMEDCT263495000', 'EQUALS', 'SNOMEDCT248152002'),
+      leaf('SNOMEDCT123037004', 'EQUALS', 'SNOMEDCT76752008'),
+      leaf('C25392', 'EQUALS', 'birnlex_3066'),
+      leaf('SNOMEDCT432213005', 'GREATER_THAN', 2017),
+    ),
+  ],
+  [
+    'NOT PET, XOR of CT and lung',
+    {
+      operand: 'AND',
+      children: [
+        { operand: 'NOT', children: [leaf('RID10311', 'EQUALS', 'RID10337')] },
+        { operand: 'XOR', children: [leaf('RID10311', 'EQUALS', 'RID10321'), leaf('SNOMEDCT123037004', 'EQUALS', 'SNOMEDCT39607008')] },
+      ],
+    },
+  ],
 ];
 
 function build(path: string) {
   const db = openIndexDb(path);
   const started = Date.now();
-  const insert = db.prepare(`INSERT INTO files (path, dataset, size, mtime_ms, reason, sop_uid, patient_id, study_uid, series_uid, modality, body_part, manufacturer, acquisition_date, patient_sex)
+  const insert =
+    db.prepare(`INSERT INTO files (path, dataset, size, mtime_ms, reason, sop_uid, patient_id, study_uid, series_uid, modality, body_part, manufacturer, acquisition_date, patient_sex)
     VALUES (?, ?, 1, 1, NULL, ?, ?, ?, ?, ?, ?, ?, '20200101', ?)`);
   const clinical = db.prepare('INSERT INTO clinical (dataset, patient_id, gender, age, diagnosis, year) VALUES (?, ?, NULL, ?, ?, ?)');
   const vocab = new Vocabulary();
@@ -46,7 +74,18 @@ function build(path: string) {
       const patient = Math.floor(study / 2);
       const dataset = patient % 2 ? 'collection-2' : 'collection-1';
       const pid = `P${patient}`;
-      insert.run(`${dataset}/${s}.dcm`, dataset, `2.25.${s}`, pid, `2.25.s${study}`, `2.25.r${s}`, MODALITIES[(s * 7) % 4], BODY[(patient + (s % 2)) % 6], MAKERS[(s * 13) % 5], SEX[patient % 4]);
+      insert.run(
+        `${dataset}/${s}.dcm`,
+        dataset,
+        `2.25.${s}`,
+        pid,
+        `2.25.s${study}`,
+        `2.25.r${s}`,
+        MODALITIES[(s * 7) % 4],
+        BODY[(patient + (s % 2)) % 6],
+        MAKERS[(s * 13) % 5],
+        SEX[patient % 4],
+      );
       if (s % 6 === 0 && patient % 10 !== 0) {
         const dx = DX[patient % 5] as string;
         clinical.run(dataset, pid, 30 + (patient % 60), vocab.code('SNOMEDCT439401001', dx) ?? null, 2010 + (patient % 14));
@@ -54,9 +93,20 @@ function build(path: string) {
     }
   })();
   const inserted = Date.now();
-  db.transaction(() => rebuildQueryTables(db, [{ folder: 'collection-1', id: 'c1', name: 'One' }, { folder: 'collection-2', id: 'c2', name: 'Two' }], vocab))();
+  db.transaction(() =>
+    rebuildQueryTables(
+      db,
+      [
+        { folder: 'collection-1', id: 'c1', name: 'One' },
+        { folder: 'collection-2', id: 'c2', name: 'Two' },
+      ],
+      vocab,
+    ),
+  )();
   db.exec('ANALYZE');
-  console.error(`index built: rows inserted in ${((inserted - started) / 1000).toFixed(1)} s, query tables derived in ${((Date.now() - inserted) / 1000).toFixed(1)} s`);
+  console.error(
+    `index built: rows inserted in ${((inserted - started) / 1000).toFixed(1)} s, query tables derived in ${((Date.now() - inserted) / 1000).toFixed(1)} s`,
+  );
   return db;
 }
 
@@ -84,7 +134,11 @@ function main() {
       const total = first.status === 'answered' ? first.result.total.studies_count : first.status;
       rows.push(`| ${name} | ${total} | ${at(0.5)} | ${at(0.95)} | ${(times.at(-1) as number).toFixed(1)} |`);
     }
-    console.log(`\n${SERIES} series, ${studies} studies, ${RUNS} runs per query (${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end)\n`);
+    console.log(
+      `\n${SERIES} series, ${studies} studies, ${RUNS} runs per query (${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end)\n`,
+    );
     console.log('| query | studies (obfuscated) | p50 ms | p95 ms | max ms |');
     console.log('|---|---:|---:|---:|---:|');
     for (const r of rows) console.log(r);

@@ -4,7 +4,16 @@ import { catalogueDatasets, catalogueDatasetVersions, catalogueNetworks, catalog
 import { indexedColumns } from '../functions/catalogue/record.ts';
 import { sampleMetadata } from '../functions/catalogue/sample.ts';
 import type { DatasetMetadata, DatasetState } from '../shared/catalogue/profile.ts';
-import { ACCESS_CONDITIONS, BIRTH_SEXES, BODY_PARTS, CONDITIONS, codesOf, MANUFACTURERS, MODALITIES, TIERS } from '../shared/catalogue/vocabularies.ts';
+import {
+  ACCESS_CONDITIONS,
+  BIRTH_SEXES,
+  BODY_PARTS,
+  CONDITIONS,
+  codesOf,
+  MANUFACTURERS,
+  MODALITIES,
+  TIERS,
+} from '../shared/catalogue/vocabularies.ts';
 import { startTestHub } from '../test/support/hub.ts';
 
 /**
@@ -28,7 +37,38 @@ const rand = () => {
 };
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const some = (xs: readonly string[], max: number) => [...new Set(Array.from({ length: 1 + Math.floor(rand() * max) }, () => pick(xs)))];
-const WORDS = ['prostate', 'breast', 'lung', 'colon', 'rectal', 'screening', 'radiomics', 'follow-up', 'biopsy', 'cohort', 'trial', 'multiparametric', 'perfusion', 'diffusion', 'segmentation', 'paediatric', 'longitudinal', 'baseline', 'therapy', 'response', 'nodules', 'metastasis', 'staging', 'lesion', 'dosimetry', 'contrast', 'registry', 'outcome', 'survival', 'imaging'];
+const WORDS = [
+  'prostate',
+  'breast',
+  'lung',
+  'colon',
+  'rectal',
+  'screening',
+  'radiomics',
+  'follow-up',
+  'biopsy',
+  'cohort',
+  'trial',
+  'multiparametric',
+  'perfusion',
+  'diffusion',
+  'segmentation',
+  'paediatric',
+  'longitudinal',
+  'baseline',
+  'therapy',
+  'response',
+  'nodules',
+  'metastasis',
+  'staging',
+  'lesion',
+  'dosimetry',
+  'contrast',
+  'registry',
+  'outcome',
+  'survival',
+  'imaging',
+];
 const PUBLISHERS = Array.from({ length: 300 }, (_, i) => `Hospital ${i + 1}`);
 const SERIES = Array.from({ length: 200 }, (_, i) => `biobank-${i + 1}`);
 
@@ -52,16 +92,30 @@ function metadata(i: number): DatasetMetadata {
   });
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 
 async function main() {
-  if (!process.env.TEST_DATABASE_URL) throw new Error('bench:catalogue needs TEST_DATABASE_URL (a PostgreSQL server it may create a database on)');
+  if (!process.env.TEST_DATABASE_URL)
+    throw new Error('bench:catalogue needs TEST_DATABASE_URL (a PostgreSQL server it may create a database on)');
   const hub = await startTestHub();
   try {
     const db = hub.services.db;
     const t0 = performance.now();
-    await db.insert(catalogueNetworks).values(Array.from({ length: 10 }, (_, i) => ({ id: `network-${i + 1}`, title: `Network ${i + 1}`, description: 'Benchmark network' })));
-    await db.insert(catalogueSeries).values(SERIES.map((id, i) => ({ id, networkId: `network-${(i % 10) + 1}`, title: `Biobank ${i + 1}`, description: 'Benchmark biobank', publisher: { name: pick(PUBLISHERS) } })));
+    await db
+      .insert(catalogueNetworks)
+      .values(
+        Array.from({ length: 10 }, (_, i) => ({ id: `network-${i + 1}`, title: `Network ${i + 1}`, description: 'Benchmark network' })),
+      );
+    await db.insert(catalogueSeries).values(
+      SERIES.map((id, i) => ({
+        id,
+        networkId: `network-${(i % 10) + 1}`,
+        title: `Biobank ${i + 1}`,
+        description: 'Benchmark biobank',
+        publisher: { name: pick(PUBLISHERS) },
+      })),
+    );
     const now = new Date();
     for (let start = 0; start < DATASETS; start += BATCH) {
       const rows = Array.from({ length: Math.min(BATCH, DATASETS - start) }, (_, k) => {
@@ -69,10 +123,35 @@ async function main() {
         const roll = rand();
         const state: DatasetState = roll < 0.9 ? 'published' : roll < 0.95 ? 'draft' : 'withdrawn';
         const modifiedAt = new Date(now.getTime() - Math.floor(rand() * 3e10));
-        return { id: crypto.randomUUID(), state, owner: 'bench', nodeId: null, sourceId: null, sourceModified: null, version: 1, metadata: m, issuedAt: modifiedAt, modifiedAt, publishedAt: state === 'draft' ? null : modifiedAt, withdrawnAt: state === 'withdrawn' ? modifiedAt : null, withdrawnReason: state === 'withdrawn' ? 'bench' : null, ...indexedColumns(m) };
+        return {
+          id: crypto.randomUUID(),
+          state,
+          owner: 'bench',
+          nodeId: null,
+          sourceId: null,
+          sourceModified: null,
+          version: 1,
+          metadata: m,
+          issuedAt: modifiedAt,
+          modifiedAt,
+          publishedAt: state === 'draft' ? null : modifiedAt,
+          withdrawnAt: state === 'withdrawn' ? modifiedAt : null,
+          withdrawnReason: state === 'withdrawn' ? 'bench' : null,
+          ...indexedColumns(m),
+        };
       });
       await db.insert(catalogueDatasets).values(rows);
-      await db.insert(catalogueDatasetVersions).values(rows.map((r) => ({ datasetId: r.id, version: 1, state: r.state, metadata: r.metadata, change: 'registered', changedBy: 'bench', changedAt: r.modifiedAt })));
+      await db.insert(catalogueDatasetVersions).values(
+        rows.map((r) => ({
+          datasetId: r.id,
+          version: 1,
+          state: r.state,
+          metadata: r.metadata,
+          change: 'registered',
+          changedBy: 'bench',
+          changedAt: r.modifiedAt,
+        })),
+      );
     }
     // As autovacuum would by now: statistics and the visibility map (index-only counts).
     await db.execute(sql`vacuum analyze catalogue_datasets`);
@@ -82,7 +161,10 @@ async function main() {
     const bodyPart = () => pick(codesOf(BODY_PARTS));
     const scenarios: [string, () => string][] = [
       ['two filters (modality + body part), first page', () => `modality=${modality()}&bodyPart=${bodyPart()}`],
-      ['two filters, sorted by subjects, pages 1-5', () => `modality=${modality()}&condition=${pick(codesOf(CONDITIONS))}&sort=-subjects&offset=${20 * Math.floor(rand() * 5)}`],
+      [
+        'two filters, sorted by subjects, pages 1-5',
+        () => `modality=${modality()}&condition=${pick(codesOf(CONDITIONS))}&sort=-subjects&offset=${20 * Math.floor(rand() * 5)}`,
+      ],
       ['full text + one filter', () => `q=${pick(WORDS)}&modality=${modality()}`],
       ['two filters + facet counts', () => `modality=${modality()}&bodyPart=${bodyPart()}&facets=true`],
       ['full text + two filters + facet counts', () => `q=${pick(WORDS)}&modality=${modality()}&tier=${pick(codesOf(TIERS))}&facets=true`],
@@ -99,7 +181,9 @@ async function main() {
         if (res.status !== 200) throw new Error(`${target} answered ${res.status}`);
         if (i >= 20) times.push(performance.now() - start); // the first 20 warm the connection and caches
       }
-      rows.push(`| ${name} | ${times.length} | ${pct(times, 50).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${pct(times, 99).toFixed(1)} | ${Math.max(...times).toFixed(1)} |`);
+      rows.push(
+        `| ${name} | ${times.length} | ${pct(times, 50).toFixed(1)} | ${pct(times, 95).toFixed(1)} | ${pct(times, 99).toFixed(1)} | ${Math.max(...times).toFixed(1)} |`,
+      );
       return pct(times, 95);
     };
     const p95s: number[] = [];
@@ -108,16 +192,23 @@ async function main() {
     if (process.env.BENCH_EXPLAIN) {
       // The plans behind the figures, for tuning indexes: run with BENCH_EXPLAIN=1.
       const where = sql`state = 'published' and modalities && array['RID10312'] and body_parts && array['SNOMEDCT39607008']`;
-      for (const q of [sql`select id from catalogue_datasets where ${where} order by title, id limit 20`, sql`select count(*) from catalogue_datasets where ${where}`]) {
+      for (const q of [
+        sql`select id from catalogue_datasets where ${where} order by title, id limit 20`,
+        sql`select count(*) from catalogue_datasets where ${where}`,
+      ]) {
         const plan = await db.execute(sql`explain (analyze, buffers) ${q}`);
         console.log((Array.isArray(plan) ? plan : (plan as { rows: unknown[] }).rows).map((r) => Object.values(r as object)[0]).join('\n'));
       }
     }
     const sample = await (await fetch(`${hub.url}/api/v1/catalogue/datasets?modality=RID10312&bodyPart=SNOMEDCT39607008`)).json();
-    console.log(`\nbench:catalogue — ${DATASETS.toLocaleString('en')} datasets (90% published) loaded in ${loadSeconds.toFixed(1)} s; ${REQUESTS} sequential requests per row through the hub's HTTP route (Node, postgres.js); MR + lung matches ${sample.total.toLocaleString('en')}${sample.totalCapped ? '+' : ''}\n`);
+    console.log(
+      `\nbench:catalogue — ${DATASETS.toLocaleString('en')} datasets (90% published) loaded in ${loadSeconds.toFixed(1)} s; ${REQUESTS} sequential requests per row through the hub's HTTP route (Node, postgres.js); MR + lung matches ${sample.total.toLocaleString('en')}${sample.totalCapped ? '+' : ''}\n`,
+    );
     console.log('| request | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|');
     console.log(rows.join('\n'));
-    console.log(`\ntarget: two-filter browsing p95 < ${TARGET_P95_MS} ms: ${(p95s[0] ?? Infinity) < TARGET_P95_MS && (p95s[1] ?? Infinity) < TARGET_P95_MS ? 'met' : 'NOT met'}`);
+    console.log(
+      `\ntarget: two-filter browsing p95 < ${TARGET_P95_MS} ms: ${(p95s[0] ?? Infinity) < TARGET_P95_MS && (p95s[1] ?? Infinity) < TARGET_P95_MS ? 'met' : 'NOT met'}`,
+    );
   } finally {
     await hub.stop();
   }

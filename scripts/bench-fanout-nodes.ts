@@ -36,7 +36,11 @@ async function simulate(n: Awaited<ReturnType<typeof nodeClient>>, keys: never[]
       const job = await verifyJob(j.jws, { hubKeys: keys, issuer, nodeId: n.nodeId, seen: () => false });
       await new Promise((r) => setTimeout(r, input.thinkMs));
       const subjects = 1 + (n.nodeId.length % 7);
-      const result = { collections: [{ id: `${n.nodeId}-ds`, name: n.nodeId, subjects_count: subjects, studies_count: subjects }], total: { subjects_count: subjects, studies_count: subjects }, unsupported_keys: [] };
+      const result = {
+        collections: [{ id: `${n.nodeId}-ds`, name: n.nodeId, subjects_count: subjects, studies_count: subjects }],
+        total: { subjects_count: subjects, studies_count: subjects },
+        unsupported_keys: [],
+      };
       await n.call('POST', `/api/v1/bridge/jobs/${job.jobId}/result`, { status: 'answered', receipt: j.receipt, result });
       if (job.body.kind !== 'search.count') continue;
       const timing: NodeTiming = { searchId: job.body.payload.searchId, nodeId: n.nodeId, received, accepted: now() };
@@ -46,7 +50,9 @@ async function simulate(n: Awaited<ReturnType<typeof nodeClient>>, keys: never[]
 }
 
 const { keys, issuer } = (await (await fetch(`${input.hubUrl}/api/v1/bridge/job-keys`)).json()) as { keys: never[]; issuer: string };
-const clients = await Promise.all(input.nodes.map((n) => nodeClient(input.hubUrl, n.nodeId, { publicJwk: n.publicJwk, privateJwk: n.privateJwk })));
+const clients = await Promise.all(
+  input.nodes.map((n) => nodeClient(input.hubUrl, n.nodeId, { publicJwk: n.publicJwk, privateJwk: n.privateJwk })),
+);
 send('ready');
 await Promise.all(clients.map((c) => simulate(c, keys, issuer, input)));
 send('stopped');

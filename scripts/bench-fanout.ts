@@ -22,8 +22,10 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 20);
 const TARGET_P95_MS = 50;
 
 const now = () => performance.timeOrigin + performance.now();
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
-const row = (name: string, xs: number[]) => `| ${name} | ${xs.length} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
+const row = (name: string, xs: number[]) =>
+  `| ${name} | ${xs.length} | ${pct(xs, 50).toFixed(1)} | ${pct(xs, 95).toFixed(1)} | ${Math.max(...xs).toFixed(1)} |`;
 
 /**
  * Transactions the hub's database committed so far (each autocommit statement is one): a figure the
@@ -33,7 +35,9 @@ const row = (name: string, xs: number[]) => `| ${name} | ${xs.length} | ${pct(xs
 async function transactions(hub: Awaited<ReturnType<typeof startTestHub>>): Promise<number> {
   if (!process.env.TEST_DATABASE_URL) return 0;
   await new Promise((r) => setTimeout(r, 1100));
-  const rows = await hub.services.db.execute(sql`select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`);
+  const rows = await hub.services.db.execute(
+    sql`select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`,
+  );
   return Number(rowsOf<{ n: string }>(rows)[0]?.n ?? 0);
 }
 
@@ -42,10 +46,17 @@ async function main() {
   const timings = new Map<string, NodeTiming[]>();
   let worker: ChildProcess | undefined;
   try {
-    const nodes = await registerNodes(hub, Array.from({ length: NODES }, (_, i) => `bench-${String(i).padStart(2, '0')}`));
+    const nodes = await registerNodes(
+      hub,
+      Array.from({ length: NODES }, (_, i) => `bench-${String(i).padStart(2, '0')}`),
+    );
     // Online before the first search, or the hub rightly records them as skipped.
     await Promise.all(nodes.map((n) => heartbeat(n)));
-    const input: NodesInput = { hubUrl: hub.url, thinkMs: THINK_MS, nodes: nodes.map((n) => ({ nodeId: n.nodeId, publicJwk: n.publicJwk, privateJwk: n.privateJwk })) };
+    const input: NodesInput = {
+      hubUrl: hub.url,
+      thinkMs: THINK_MS,
+      nodes: nodes.map((n) => ({ nodeId: n.nodeId, publicJwk: n.publicJwk, privateJwk: n.privateJwk })),
+    };
     const entry = fileURLToPath(new URL('./bench-fanout-nodes.ts', import.meta.url));
     worker = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     worker.send(input);
@@ -59,8 +70,23 @@ async function main() {
     });
 
     const client = await hub.client('researcher');
-    const ast = { operand: 'OR' as const, children: [{ operand: 'AND' as const, children: [{ operand: 'OR' as const, children: [{ key: 'RID10311', type: 'EQUALS' as const, value: 'RID10312' }] }] }] };
-    const m = { posted: [] as number[], lastReceived: [] as number[], tail: [] as number[], e2e: [] as number[], slowest: [] as number[], overhead: [] as number[] };
+    const ast = {
+      operand: 'OR' as const,
+      children: [
+        {
+          operand: 'AND' as const,
+          children: [{ operand: 'OR' as const, children: [{ key: 'RID10311', type: 'EQUALS' as const, value: 'RID10312' }] }],
+        },
+      ],
+    };
+    const m = {
+      posted: [] as number[],
+      lastReceived: [] as number[],
+      tail: [] as number[],
+      e2e: [] as number[],
+      slowest: [] as number[],
+      overhead: [] as number[],
+    };
     let cpu = process.cpuUsage();
     let xacts = 0;
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
@@ -98,7 +124,9 @@ async function main() {
     const used = process.cpuUsage(cpu);
     const xactsPerSearch = (await transactions(hub)) - xacts;
     const cpuPerSearch = (used.user + used.system) / 1000 / ROUNDS;
-    console.log(`\n${NODES} simulated bridges, think time ${THINK_MS} ms, ${ROUNDS} searches (+${WARMUP} warm-up), database: ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}\n`);
+    console.log(
+      `\n${NODES} simulated bridges, think time ${THINK_MS} ms, ${ROUNDS} searches (+${WARMUP} warm-up), database: ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}\n`,
+    );
     console.log('| measurement | n | p50 ms | p95 ms | max ms |');
     console.log('|---|---|---|---|---|');
     console.log(row('POST /search answered (jobs signed and queued)', m.posted));
@@ -107,9 +135,16 @@ async function main() {
     console.log(row('end to end: POST until the event stream says completed', m.e2e));
     console.log(row("slowest node's own time (job received until answer accepted)", m.slowest));
     console.log(row('**hub fan-out overhead** (end to end minus slowest node)', m.overhead));
-    console.log(`\nhub process CPU per search (incl. this driver): ${cpuPerSearch.toFixed(1)} ms; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+    console.log(
+      `\nhub process CPU per search (incl. this driver): ${cpuPerSearch.toFixed(1)} ms; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')}`,
+    );
     if (process.env.TEST_DATABASE_URL) {
-      console.log(`hub database transactions per search (incl. idle long-polls; statistics flushed about once a second): ${(xactsPerSearch / ROUNDS).toFixed(1)}`);
+      console.log(
+        `hub database transactions per search (incl. idle long-polls; statistics flushed about once a second): ${(xactsPerSearch / ROUNDS).toFixed(1)}`,
+      );
     }
     console.log(`target p95 overhead < ${TARGET_P95_MS} ms: ${pct(m.overhead, 95) < TARGET_P95_MS ? 'met' : 'NOT met'}`);
   } finally {

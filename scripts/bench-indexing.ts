@@ -54,7 +54,7 @@ function makeCorpus(dir: string): string[] {
 function timed(name: string, run: () => unknown): { name: string; seconds: number } {
   const started = process.hrtime.bigint();
   const inner = run();
-  const seconds = typeof inner === "number" ? inner : Number(process.hrtime.bigint() - started) / 1e9;
+  const seconds = typeof inner === 'number' ? inner : Number(process.hrtime.bigint() - started) / 1e9;
   return { name, seconds };
 }
 
@@ -105,7 +105,10 @@ print(time.perf_counter() - t)
 function dcmdump(paths: string[]): void {
   const tags = ['0010,0020', '0008,0060', '0018,0015', '0008,0070', '0008,0022', '0020,000d', '0020,000e'].flatMap((t) => ['+P', t]);
   for (let i = 0; i < paths.length; i += DCMDUMP_BATCH) {
-    const res = spawnSync('dcmdump', ['-q', '-M', '+sb', '7fe0,0010', ...tags, ...paths.slice(i, i + DCMDUMP_BATCH)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const res = spawnSync('dcmdump', ['-q', '-M', '+sb', '7fe0,0010', ...tags, ...paths.slice(i, i + DCMDUMP_BATCH)], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
     if (res.status !== 0) throw new Error(`dcmdump failed: ${res.stderr.slice(0, 300)}`);
   }
 }
@@ -143,11 +146,20 @@ async function main() {
     rows.push({ name: 'bridge indexer, whole first run (walk, stat, read, SQLite, derive)', seconds: indexerSeconds });
     const rate = (r: { seconds: number }) => FILES / r.seconds;
     const [bare, ours, py, dcmtk] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
-    console.log(`\n${FILES} files of 512x512 16-bit pixels (${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end)\n`);
+    console.log(
+      `\n${FILES} files of 512x512 16-bit pixels (${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end)\n`,
+    );
     console.log('| reader | seconds | files/s | bridge reader is |');
     console.log('|---|---:|---:|---:|');
-    for (const r of rows) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(rate(r))} | ${r === ours ? '—' : `${(rate(ours) / rate(r)).toFixed(2)}× its speed`} |`);
-    console.log(`\ntargets: ≥ 10× pydicom → ${(rate(ours) / rate(py)).toFixed(1)}×; within 5× of bare read → ${(rate(bare) / rate(ours)).toFixed(1)}× slower; dcmdump ${(rate(ours) / rate(dcmtk)).toFixed(1)}×`);
+    for (const r of rows)
+      console.log(
+        `| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(rate(r))} | ${r === ours ? '—' : `${(rate(ours) / rate(r)).toFixed(2)}× its speed`} |`,
+      );
+    console.log(
+      `\ntargets: ≥ 10× pydicom → ${(rate(ours) / rate(py)).toFixed(1)}×; within 5× of bare read → ${(rate(bare) / rate(ours)).toFixed(1)}× slower; dcmdump ${(rate(ours) / rate(dcmtk)).toFixed(1)}×`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

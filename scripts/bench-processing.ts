@@ -26,7 +26,9 @@ let lastCpuMs = 0;
 const row = (what: string, n: number, values: number[], unit: string, cpuMs?: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  rows.push(`| ${what} | ${n} | ${at(0.5).toFixed(1)} | ${at(0.95).toFixed(1)} | ${(sorted.at(-1) ?? 0).toFixed(1)} | ${cpuMs === undefined ? '—' : cpuMs.toFixed(0)} | ${unit} |`);
+  rows.push(
+    `| ${what} | ${n} | ${at(0.5).toFixed(1)} | ${at(0.95).toFixed(1)} | ${(sorted.at(-1) ?? 0).toFixed(1)} | ${cpuMs === undefined ? '—' : cpuMs.toFixed(0)} | ${unit} |`,
+  );
 };
 const time = async (work: () => unknown) => {
   const t = performance.now();
@@ -44,7 +46,9 @@ try {
   const dataDir = join(root, 'data');
   const db = openIndexDb(join(root, 'index.sqlite'));
   db.prepare(`INSERT INTO q_datasets (idx, folder, id, name) VALUES (0, 'big', 'big-ds', 'big')`).run();
-  const add = db.prepare(`INSERT INTO files (path, dataset, size, mtime_ms, patient_id, study_uid, series_uid, modality) VALUES (?, 'big', 64, 0, ?, ?, ?, 'CT')`);
+  const add = db.prepare(
+    `INSERT INTO files (path, dataset, size, mtime_ms, patient_id, study_uid, series_uid, modality) VALUES (?, 'big', 64, 0, ?, ?, ?, 'CT')`,
+  );
   db.transaction(() => {
     for (let i = 0; i < FILES; i++) {
       const patient = `P${i % 100}`;
@@ -88,7 +92,11 @@ try {
   });
   const small = openIndexDb(join(root, 'small.sqlite'));
   small.prepare(`INSERT INTO q_datasets (idx, folder, id, name) VALUES (0, 'big', 'one', 'one')`).run();
-  small.prepare(`INSERT INTO files (path, dataset, size, mtime_ms, patient_id, study_uid, series_uid, modality) VALUES ('big/P0/1.2.0/0.dcm', 'big', 64, 0, 'P0', '1.2', '1.2.0', 'CT')`).run();
+  small
+    .prepare(
+      `INSERT INTO files (path, dataset, size, mtime_ms, patient_id, study_uid, series_uid, modality) VALUES ('big/P0/1.2.0/0.dcm', 'big', 64, 0, 'P0', '1.2', '1.2.0', 'CT')`,
+    )
+    .run();
   mkdirSync(join(root, 'sandbox'));
   const engine = new DockerEngine({ socketPath: pm.socketPath });
   const executor = new RunExecutor({
@@ -106,7 +114,14 @@ try {
   });
   const runs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const payload = { runId: newId('job').replace(/^job_/, 'run_'), user: 'bench', tool: { id: tool.id, version: tool.version, digest: image }, parameters: {}, inputs: ['bench:one'], grants: [] };
+    const payload = {
+      runId: newId('job').replace(/^job_/, 'run_'),
+      user: 'bench',
+      tool: { id: tool.id, version: tool.version, digest: image },
+      parameters: {},
+      inputs: ['bench:one'],
+      grants: [],
+    };
     let state = '';
     runs.push(await time(async () => (state = (await executor.execute(payload)).state)));
     if (state !== 'completed') throw new Error(`bench run ended ${state}`);
@@ -119,7 +134,9 @@ try {
     bare.push(await time(() => engine.run(spec, { timeoutMs: 60_000, logCapBytes: 1024 })));
   }
   row('hardened container alone: create, start, wait, logs, remove', RUNS, bare, 'ms');
-  console.log(`\nbench:processing (${FILES} files, ${RUNS} runs)\n\n| measurement | n | p50 | p95 | max | CPU ms (this process) | unit |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`);
+  console.log(
+    `\nbench:processing (${FILES} files, ${RUNS} runs)\n\n| measurement | n | p50 | p95 | max | CPU ms (this process) | unit |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}`,
+  );
 } finally {
   await pm.stop();
   await rm(root, { recursive: true, force: true });

@@ -27,18 +27,28 @@ async function federation() {
   const port = await freePort();
   const oidcPort = await freePort();
   const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...process.env, DATA_DIR: dir, PORT: String(port), OIDC_PORT: String(oidcPort), LOG_LEVEL: 'silent', SEARCH_DEADLINE_SECONDS: '5' },
+    env: {
+      ...process.env,
+      DATA_DIR: dir,
+      PORT: String(port),
+      OIDC_PORT: String(oidcPort),
+      LOG_LEVEL: 'silent',
+      SEARCH_DEADLINE_SECONDS: '5',
+    },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    const h = await fetch(`${url}/api/v1/health`).then((r) => r.json() as Promise<{ nodes: { online: boolean }[] }>).catch(() => undefined);
+    const h = await fetch(`${url}/api/v1/health`)
+      .then((r) => r.json() as Promise<{ nodes: { online: boolean }[] }>)
+      .catch(() => undefined);
     if (h && h.nodes.filter((n) => n.online).length === 2) break;
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error('federation did not come up');
     await new Promise((r) => setTimeout(r, 250));
   }
-  const tokenOf = (username: string) => fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username });
+  const tokenOf = (username: string) =>
+    fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username });
   const token = await tokenOf('researcher');
   return {
     url,
@@ -64,7 +74,10 @@ async function federation() {
 
 async function roundTrip(url: string, token: string) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const ast = { operand: 'OR', children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }] };
+  const ast = {
+    operand: 'OR',
+    children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }],
+  };
   const t0 = performance.now();
   const created = await fetch(`${url}/api/v1/search`, { method: 'POST', headers, body: JSON.stringify({ ast }) });
   const { id } = (await created.json()) as { id: string };
@@ -107,10 +120,30 @@ async function main() {
     const tokens = await nodeTokenCost(500);
     console.log('| measurement | n | p50 | p95 | max | unit |');
     console.log('|---|---|---|---|---|---|');
-    console.log(row('POST /search accepted (jobs signed and queued for 2 nodes)', sequential.map((r) => r.posted)));
-    console.log(row('count query answered by both bridges, one at a time', sequential.map((r) => r.completed)));
-    console.log(row(`count query answered by both bridges, ${CONCURRENCY} at once`, parallel.map((r) => r.completed)));
-    console.log(row('count query with a third node gone silent (deadline 5 s)', withSilent.map((r) => r.completed)));
+    console.log(
+      row(
+        'POST /search accepted (jobs signed and queued for 2 nodes)',
+        sequential.map((r) => r.posted),
+      ),
+    );
+    console.log(
+      row(
+        'count query answered by both bridges, one at a time',
+        sequential.map((r) => r.completed),
+      ),
+    );
+    console.log(
+      row(
+        `count query answered by both bridges, ${CONCURRENCY} at once`,
+        parallel.map((r) => r.completed),
+      ),
+    );
+    console.log(
+      row(
+        'count query with a third node gone silent (deadline 5 s)',
+        withSilent.map((r) => r.completed),
+      ),
+    );
     console.log(row('node token: sign (bridge side)', tokens.sign));
     console.log(row('node token: verify incl. body hash (hub side, no DB)', tokens.verify));
   } finally {

@@ -34,7 +34,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const PROOFS = Number(process.env.BENCH_PROOFS ?? 500);
 const APPENDS = process.env.BENCH_APPENDS !== '0';
-const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number).filter((k) => k > 0);
+const THREADS = (process.env.BENCH_THREADS ?? '1,2')
+  .split(',')
+  .map(Number)
+  .filter((k) => k > 0);
 const COMPARE_WITH = process.env.BENCH_COMPARE_WITH;
 
 /** Another checkout's verifier, its own module instances (its SHA-256 switched to node:crypto). */
@@ -52,7 +55,8 @@ const input = (i: number): TraceInput => ({
   runId: `run-${i}`,
   nodeId: 'node-a',
 });
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 
 async function scratchHub(name: string) {
   const admin = postgres(base, { max: 1, onnotice: () => {} });
@@ -94,17 +98,20 @@ const rows: string[] = ['| measurement | value | note |', '|---|---|---|'];
 const suffix = `${Date.now().toString(36)}`;
 
 const a = APPENDS ? await scratchHub(`bench_tracer_a_${suffix}`) : undefined;
-if (a) try {
-  for (const sequencer of ['direct', 'batch'] as const) {
-    for (const writers of [1, 4, 16]) {
-      const rate = await appendRun(a.services, sequencer, writers);
-      rows.push(`| appends/s, ${writers} writer${writers > 1 ? 's' : ''}, ${sequencer === 'batch' ? 'batching sequencer' : 'one transaction per trace'} | ${rate.toFixed(0)} | ${SECONDS} s run, advisory lock |`);
-      console.error(`appends ${sequencer} ${writers}: ${rate.toFixed(0)}/s`);
+if (a)
+  try {
+    for (const sequencer of ['direct', 'batch'] as const) {
+      for (const writers of [1, 4, 16]) {
+        const rate = await appendRun(a.services, sequencer, writers);
+        rows.push(
+          `| appends/s, ${writers} writer${writers > 1 ? 's' : ''}, ${sequencer === 'batch' ? 'batching sequencer' : 'one transaction per trace'} | ${rate.toFixed(0)} | ${SECONDS} s run, advisory lock |`,
+        );
+        console.error(`appends ${sequencer} ${writers}: ${rate.toFixed(0)}/s`);
+      }
     }
+  } finally {
+    await a.drop();
   }
-} finally {
-  await a.drop();
-}
 
 // The verification passes run on a real hub (loopback OIDC, its own scratch database on the same
 // server) so that the independent verifier can be measured through the API as operators run it.
@@ -114,7 +121,9 @@ const dir = await mkdtemp(path.join(tmpdir(), 'bench-tracer-cli-'));
 try {
   let t = performance.now();
   await bulkLoad(hub.services.db, { count: ENTRIES, make: input, signer: hub.services.tracer.signer });
-  rows.push(`| generate + load ${ENTRIES.toLocaleString('en')} entries | ${((performance.now() - t) / 1000).toFixed(1)} s | chained, hashed, subtrees stored, one checkpoint |`);
+  rows.push(
+    `| generate + load ${ENTRIES.toLocaleString('en')} entries | ${((performance.now() - t) / 1000).toFixed(1)} s | chained, hashed, subtrees stored, one checkpoint |`,
+  );
   console.error('loaded');
 
   // Passes over the stored log: the JavaScript SHA-256 every runtime has, node:crypto's, then worker
@@ -126,7 +135,14 @@ try {
   const other = COMPARE_WITH ? await compareTree(COMPARE_WITH) : undefined;
   const threadPasses = THREADS.map((k) => `${k} worker thread${k > 1 ? 's' : ''}`);
   const passes = other
-    ? ['JavaScript SHA-256', 'before: node:crypto SHA-256', 'node:crypto SHA-256', ...threadPasses, 'before: node:crypto SHA-256', 'node:crypto SHA-256']
+    ? [
+        'JavaScript SHA-256',
+        'before: node:crypto SHA-256',
+        'node:crypto SHA-256',
+        ...threadPasses,
+        'before: node:crypto SHA-256',
+        'node:crypto SHA-256',
+      ]
     : ['JavaScript SHA-256', 'node:crypto SHA-256', ...threadPasses];
   for (const impl of passes) {
     // The hub switched this process to node:crypto; the first pass measures what browsers and Workers run.
@@ -151,8 +167,12 @@ try {
     await pool?.close();
     const report = verifier.report();
     if (!report.consistent) throw new Error(`bench log does not verify: ${JSON.stringify(report.firstBad)}`);
-    rows.push(`| verify ${n} entries, recompute only (${impl}) | ${Math.round(ENTRIES / (computeMs / 1000)).toLocaleString('en')} entries/s | hashes, links, Merkle root vs signed checkpoint |`);
-    rows.push(`| verify ${n} entries incl. reading them from PostgreSQL (${impl}) | ${Math.round(ENTRIES / (totalMs / 1000)).toLocaleString('en')} entries/s | ${(totalMs / 1000).toFixed(1)} s, pages of 20,000 |`);
+    rows.push(
+      `| verify ${n} entries, recompute only (${impl}) | ${Math.round(ENTRIES / (computeMs / 1000)).toLocaleString('en')} entries/s | hashes, links, Merkle root vs signed checkpoint |`,
+    );
+    rows.push(
+      `| verify ${n} entries incl. reading them from PostgreSQL (${impl}) | ${Math.round(ENTRIES / (totalMs / 1000)).toLocaleString('en')} entries/s | ${(totalMs / 1000).toFixed(1)} s, pages of 20,000 |`,
+    );
     console.error(`verified (${impl}): ${Math.round(ENTRIES / (computeMs / 1000))}/s recompute`);
   }
   for (const threads of THREADS) {
@@ -162,12 +182,18 @@ try {
     const verifier = new LogVerifier(checkpoints);
     t = performance.now();
     const databaseUrl = hub.databaseUrl as string;
-    await feedPages(verifier, pool, { task: (k) => ({ kind: 'postgres', databaseUrl, from: k * 5000, limit: 5000 }), pageSize: 5000, pages: Math.ceil(ENTRIES / 5000) });
+    await feedPages(verifier, pool, {
+      task: (k) => ({ kind: 'postgres', databaseUrl, from: k * 5000, limit: 5000 }),
+      pageSize: 5000,
+      pages: Math.ceil(ENTRIES / 5000),
+    });
     const totalMs = performance.now() - t;
     await pool.close();
     const report = verifier.report();
     if (!report.consistent) throw new Error(`bench log does not verify: ${JSON.stringify(report.firstBad)}`);
-    rows.push(`| verify ${n} entries, ${threads} worker thread${threads > 1 ? 's' : ''} each reading its pages from PostgreSQL | ${Math.round(ENTRIES / (totalMs / 1000)).toLocaleString('en')} entries/s | ${(totalMs / 1000).toFixed(1)} s end to end, pages of 5,000 |`);
+    rows.push(
+      `| verify ${n} entries, ${threads} worker thread${threads > 1 ? 's' : ''} each reading its pages from PostgreSQL | ${Math.round(ENTRIES / (totalMs / 1000)).toLocaleString('en')} entries/s | ${(totalMs / 1000).toFixed(1)} s end to end, pages of 5,000 |`,
+    );
     console.error(`verified (${threads} threads reading)`);
   }
 
@@ -183,15 +209,23 @@ try {
     for (const threads of [0, ...THREADS]) {
       const label = threads === 0 ? 'one thread' : `${threads} worker thread${threads > 1 ? 's' : ''}`;
       const live = await runVerifierCli(hub.url, token, keyFile, threads);
-      rows.push(`| \`tracer:verify\` ${n} entries over HTTP, live hub on the same machine (${label}) | ${Math.round(ENTRIES / live).toLocaleString('en')} entries/s | ${live.toFixed(1)} s: download, validate, recompute, consistency proof |`);
+      rows.push(
+        `| \`tracer:verify\` ${n} entries over HTTP, live hub on the same machine (${label}) | ${Math.round(ENTRIES / live).toLocaleString('en')} entries/s | ${live.toFixed(1)} s: download, validate, recompute, consistency proof |`,
+      );
       const replayed = await runVerifierCli(replay.url, token, keyFile, threads);
-      rows.push(`| \`tracer:verify\` ${n} entries over HTTP, the hub's answers replayed (${label}) | ${Math.round(ENTRIES / replayed).toLocaleString('en')} entries/s | ${replayed.toFixed(1)} s: the verifier's own cost |`);
+      rows.push(
+        `| \`tracer:verify\` ${n} entries over HTTP, the hub's answers replayed (${label}) | ${Math.round(ENTRIES / replayed).toLocaleString('en')} entries/s | ${replayed.toFixed(1)} s: the verifier's own cost |`,
+      );
       console.error(`tracer:verify (${label}): live ${live.toFixed(1)} s, replayed ${replayed.toFixed(1)} s`);
     }
   } finally {
     await replay.close();
   }
-  rows.push(`| machine load average after the verification passes (1 / 5 / 15 min) | ${loadavg().map((l) => l.toFixed(1)).join(' / ')} | 2 cores shared with PostgreSQL |`);
+  rows.push(
+    `| machine load average after the verification passes (1 / 5 / 15 min) | ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} | 2 cores shared with PostgreSQL |`,
+  );
 
   const app = buildApp(hub.services);
   const latencies: number[] = [];
@@ -203,7 +237,9 @@ try {
     await res.json();
     latencies.push(performance.now() - s);
   }
-  rows.push(`| inclusion proof at ${ENTRIES.toLocaleString('en')} entries, p50 / p95 | ${pct(latencies, 50).toFixed(2)} / ${pct(latencies, 95).toFixed(2)} ms | ${PROOFS} requests through the Hono app, one query each |`);
+  rows.push(
+    `| inclusion proof at ${ENTRIES.toLocaleString('en')} entries, p50 / p95 | ${pct(latencies, 50).toFixed(2)} / ${pct(latencies, 95).toFixed(2)} ms | ${PROOFS} requests through the Hono app, one query each |`,
+  );
 } finally {
   await hub.stop();
   await rm(dir, { recursive: true, force: true });
@@ -212,7 +248,19 @@ console.log(rows.join('\n'));
 
 /** Runs the verifier CLI in its own process; answers the seconds it reports for its whole run. */
 async function runVerifierCli(url: string, token: string, keyFile: string, threads: number): Promise<number> {
-  const args = ['--import', 'tsx', 'scripts/tracer-verify.ts', '--url', url, '--token', token, '--key', keyFile, '--threads', String(threads)];
+  const args = [
+    '--import',
+    'tsx',
+    'scripts/tracer-verify.ts',
+    '--url',
+    url,
+    '--token',
+    token,
+    '--key',
+    keyFile,
+    '--threads',
+    String(threads),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => {
@@ -231,8 +279,14 @@ async function startReplayProxy(target: string) {
     const key = req.url ?? '/';
     let answer = kept.get(key);
     if (!answer) {
-      const upstream = await fetch(target + key, { headers: req.headers.authorization ? { authorization: req.headers.authorization } : {} });
-      answer = { status: upstream.status, type: upstream.headers.get('content-type') ?? 'application/json', body: Buffer.from(await upstream.arrayBuffer()) };
+      const upstream = await fetch(target + key, {
+        headers: req.headers.authorization ? { authorization: req.headers.authorization } : {},
+      });
+      answer = {
+        status: upstream.status,
+        type: upstream.headers.get('content-type') ?? 'application/json',
+        body: Buffer.from(await upstream.arrayBuffer()),
+      };
       if (upstream.ok) kept.set(key, answer);
     }
     res.writeHead(answer.status, { 'content-type': answer.type, 'content-length': answer.body.length });

@@ -24,10 +24,22 @@ const MANUFACTURER: [RegExp, string][] = [
 ];
 const SEX: Record<string, string> = { M: 'SNOMEDCT248153007', F: 'SNOMEDCT248152002', O: 'SNOMEDCT74964007', U: 'SNOMEDCT261665006' };
 
-export const DEMO_NETWORK = { id: 'eucaim-demo', title: 'EUCAIM demo network', description: 'The synthetic data holders that `npm start` runs on this machine.' };
-export const DEMO_SERIES = { id: 'demo-synthetic', networkId: DEMO_NETWORK.id, title: 'Synthetic imaging biobank', description: 'Deterministic synthetic DICOM headers and clinical data; no real patients.', publisher: { name: 'EUCAIM demo data holders' } };
+export const DEMO_NETWORK = {
+  id: 'eucaim-demo',
+  title: 'EUCAIM demo network',
+  description: 'The synthetic data holders that `npm start` runs on this machine.',
+};
+export const DEMO_SERIES = {
+  id: 'demo-synthetic',
+  networkId: DEMO_NETWORK.id,
+  title: 'Synthetic imaging biobank',
+  description: 'Deterministic synthetic DICOM headers and clinical data; no real patients.',
+  publisher: { name: 'EUCAIM demo data holders' },
+};
 
-const mapped = (values: Iterable<string>, table: [RegExp, string][]) => [...new Set([...values].flatMap((v) => table.find(([re]) => re.test(v))?.[1] ?? []))];
+const mapped = (values: Iterable<string>, table: [RegExp, string][]) => [
+  ...new Set([...values].flatMap((v) => table.find(([re]) => re.test(v))?.[1] ?? [])),
+];
 
 /** Profile metadata for each dataset of a demo node, read from its generation plan. */
 export function demoMetadata(nodeId: string, nodeName: string): { id: string; metadata: DatasetMetadata }[] {
@@ -47,26 +59,46 @@ export function demoMetadata(nodeId: string, nodeName: string): { id: string; me
         studies: patients.reduce((n, p) => n + p.studies.length, 0),
         condition,
         modalities: [...new Set(series.map((s) => MODALITY[s.modality] as string))],
-        bodyParts: mapped(series.map((s) => s.bodyPart), BODY_PART),
-        manufacturers: mapped(series.map((s) => s.manufacturer), MANUFACTURER),
+        bodyParts: mapped(
+          series.map((s) => s.bodyPart),
+          BODY_PART,
+        ),
+        manufacturers: mapped(
+          series.map((s) => s.manufacturer),
+          MANUFACTURER,
+        ),
         birthSex: [...new Set(patients.map((p) => SEX[p.sex || 'U'] as string))],
         publisher: { name: nodeName },
         keywords: ['synthetic', 'demo', nodeId],
         seriesId: DEMO_SERIES.id,
-        distributions: [{ accessUrl: 'http://127.0.0.1:8080/cart', accessCondition: d.clinicalFile === 'clinical.csv' ? 'IN_SITU_PROCESSING' : 'REMOTE_PROCESSING' }],
+        distributions: [
+          {
+            accessUrl: 'http://127.0.0.1:8080/cart',
+            accessCondition: d.clinicalFile === 'clinical.csv' ? 'IN_SITU_PROCESSING' : 'REMOTE_PROCESSING',
+          },
+        ],
       }),
     };
   });
 }
 
 async function call(hubUrl: string, token: string, path: string, body?: unknown): Promise<number> {
-  const res = await fetch(hubUrl + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(hubUrl + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   await res.body?.cancel();
   return res.status;
 }
 
 /** Registers and publishes the demo catalogue; a restart meets 409s and changes nothing. */
-export async function seedDemoCatalogue(opts: { hubUrl: string; adminToken: string; holderToken: string; nodes: readonly { id: string; name: string }[] }): Promise<void> {
+export async function seedDemoCatalogue(opts: {
+  hubUrl: string;
+  adminToken: string;
+  holderToken: string;
+  nodes: readonly { id: string; name: string }[];
+}): Promise<void> {
   const expect = (what: string, status: number, ok: number[]) => {
     if (!ok.includes(status)) throw new Error(`demo catalogue: ${what} answered ${status}`);
   };

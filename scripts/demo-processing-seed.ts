@@ -32,23 +32,46 @@ export async function seedDemoProcessing(opts: {
   expectStatus('approving the tool', await admin.api.v1.tools.$post({ json: approval }), [201, 409]);
   for (const node of opts.nodes) {
     const param = { nodeId: node.id, toolId: approval.id, version: approval.version };
-    expectStatus(`allowing the tool on ${node.id}`, await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param }), [200, 201, 204]);
+    expectStatus(
+      `allowing the tool on ${node.id}`,
+      await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param }),
+      [200, 201, 204],
+    );
   }
 
   const grants = await researcher.api.v1.grants.$get();
   expectStatus('reading grants', grants, [200]);
   if ((await grants.json()).grants.length > 0) return;
 
-  const datasets = opts.nodes.flatMap((n) => demoMetadata(n.id, n.name).slice(0, 1).map((d) => d.id));
+  const datasets = opts.nodes.flatMap((n) =>
+    demoMetadata(n.id, n.name)
+      .slice(0, 1)
+      .map((d) => d.id),
+  );
   const created = await researcher.api.v1.negotiations.$post({ json: { resources: datasets.map((id) => ({ id })) } });
   expectStatus('starting the negotiation', created, [201]);
   const { id } = (await created.json()) as { id: string };
-  expectStatus('answering the form', await researcher.api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers() } }), [200]);
-  const fire = async (who: Client, event: 'submit' | 'approve') => expectStatus(event, await who.api.v1.negotiations[':id'].events.$post({ param: { id }, json: { event } }), [200]);
+  expectStatus(
+    'answering the form',
+    await researcher.api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers() } }),
+    [200],
+  );
+  const fire = async (who: Client, event: 'submit' | 'approve') =>
+    expectStatus(event, await who.api.v1.negotiations[':id'].events.$post({ param: { id }, json: { event } }), [200]);
   await fire(researcher, 'submit');
   await fire(admin, 'approve');
   const grant = { access: 'REMOTE_PROCESSING' as const, conditions: 'Demo: results of approved tools only.', validDays: 365 };
-  const steps: [Client, 'contact_representative' | 'check_availability' | 'mark_available' | 'indicate_access_conditions' | 'accept_access_conditions' | 'grant_access'][] = [
+  const steps: [
+    Client,
+    (
+      | 'contact_representative'
+      | 'check_availability'
+      | 'mark_available'
+      | 'indicate_access_conditions'
+      | 'accept_access_conditions'
+      | 'grant_access'
+    ),
+  ][] = [
     [admin, 'contact_representative'],
     [representative, 'check_availability'],
     [representative, 'mark_available'],
@@ -59,7 +82,11 @@ export async function seedDemoProcessing(opts: {
   for (const datasetId of datasets) {
     for (const [who, event] of steps) {
       const json = event === 'grant_access' ? { event, grant } : { event };
-      expectStatus(`${event} on ${datasetId}`, await who.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId }, json }), [200]);
+      expectStatus(
+        `${event} on ${datasetId}`,
+        await who.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId }, json }),
+        [200],
+      );
     }
   }
 }

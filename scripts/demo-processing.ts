@@ -36,7 +36,16 @@ export function demoToolApproval(digest: string): ToolApproval {
     version: '1.0.0',
     image: { reference: DEMO_TOOL_REFERENCE, digest },
     description: 'Counts the input files of each subject and writes them to result.json (demo tool, built offline from busybox).',
-    parameters: [{ name: 'min_files', type: 'integer', min: 0, max: 1_000_000, default: 0, description: 'list only subjects with at least this many files' }],
+    parameters: [
+      {
+        name: 'min_files',
+        type: 'integer',
+        min: 0,
+        max: 1_000_000,
+        default: 0,
+        description: 'list only subjects with at least this many files',
+      },
+    ],
     inputs: { min: 1, max: 10 },
     outputs: { allow: ['result.json'], maxFileBytes: MiB, maxTotalBytes: MiB, maxFiles: 1 },
     flavour: { cpus: 1, memoryBytes: 128 * MiB, pids: 64 },

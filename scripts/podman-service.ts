@@ -59,15 +59,27 @@ export async function startPodman(opts: PodmanOptions = {}): Promise<PodmanServi
     '[engine]\nruntime="runc"\ncgroup_manager="cgroupfs"\nevents_logger="file"\n[containers]\ndefault_ulimits=["nofile=1024:1024","nproc=1024:1024"]\n',
   );
   await writeFile(join(root, 'storage.conf'), `[storage]\ndriver="vfs"\ngraphroot="${root}/storage"\nrunroot="${root}/run"\n`);
-  const env = { ...process.env, CONTAINERS_CONF: join(root, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(root, 'storage.conf'), TMPDIR: root };
+  const env = {
+    ...process.env,
+    CONTAINERS_CONF: join(root, 'containers.conf'),
+    CONTAINERS_STORAGE_CONF: join(root, 'storage.conf'),
+    TMPDIR: root,
+  };
   // A unix socket path is limited to ~107 bytes: a deep data folder gets its socket in /tmp.
   const socketDir = join(root, 'podman.sock').length < 100 ? root : await mkdtemp(join(tmpdir(), 'podman-sock-'));
   const socketPath = join(socketDir, 'podman.sock');
   await rm(socketPath, { force: true });
   // cwd: conmon drops a stray `oom` file in its working directory.
-  const child: ChildProcess = spawn('podman', ['system', 'service', `--time=${opts.idleSeconds ?? 300}`, `unix://${socketPath}`], { cwd: root, env, stdio: 'ignore' });
+  const child: ChildProcess = spawn('podman', ['system', 'service', `--time=${opts.idleSeconds ?? 300}`, `unix://${socketPath}`], {
+    cwd: root,
+    env,
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const podman = (args: string[], input?: Buffer) => execFileSync('podman', args, { cwd: root, env, input, timeout: 60_000, stdio: ['pipe', 'pipe', 'pipe'] }).toString().trim();
+  const podman = (args: string[], input?: Buffer) =>
+    execFileSync('podman', args, { cwd: root, env, input, timeout: 60_000, stdio: ['pipe', 'pipe', 'pipe'] })
+      .toString()
+      .trim();
   const stop = async () => {
     try {
       podman(['rm', '--all', '--force']);
@@ -105,7 +117,18 @@ export function buildToolImage(pm: PodmanService, script: string, tag?: string):
     symlinkSync('busybox', join(rootfs, 'bin/sh'));
     writeFileSync(join(rootfs, 'tool/run.sh'), `${script.trim()}\n`, { mode: 0o755 });
     const tar = join(dir, 'image.tar');
-    execFileSync('tar', ['--sort=name', '--numeric-owner', '--owner=0', '--group=0', `--mtime=${FIXED_TIME}`, '-C', rootfs, '-cf', tar, '.']);
+    execFileSync('tar', [
+      '--sort=name',
+      '--numeric-owner',
+      '--owner=0',
+      '--group=0',
+      `--mtime=${FIXED_TIME}`,
+      '-C',
+      rootfs,
+      '-cf',
+      tar,
+      '.',
+    ]);
     execFileSync('touch', ['-d', FIXED_TIME, tar]);
     const id = pm.podman(['import', '--change', 'CMD ["/bin/sh","/tool/run.sh"]', tar]).split('\n').pop() ?? '';
     if (!/^sha256:[0-9a-f]{64}$/.test(id)) throw new Error(`podman import printed ${id}`);

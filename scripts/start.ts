@@ -55,7 +55,12 @@ async function main() {
   await seedDemoCatalogue({ hubUrl: publicUrl, adminToken, holderToken, nodes: DEMO_NODES });
   if (processing) {
     const token = (username: string) => fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dataDir, 'oidc'), username });
-    const tokens = { admin: adminToken, holder: holderToken, researcher: await token('researcher'), representative: await token('representative') };
+    const tokens = {
+      admin: adminToken,
+      holder: holderToken,
+      researcher: await token('researcher'),
+      representative: await token('representative'),
+    };
     await seedDemoProcessing({ hubUrl: publicUrl, approval: processing.approval, nodes: DEMO_NODES, tokens });
   }
 
@@ -123,4 +128,3 @@ main().catch(async (err) => {
   await processing?.stop().catch(() => {});
   process.exit(1);
 });
-

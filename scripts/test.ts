@@ -40,7 +40,26 @@ async function plan(): Promise<Suite[]> {
   const noPodman = podmanMissing();
   return [
     { name: 'node (PGlite)', project: 'node', env: { TEST_DATABASE_URL: undefined } },
-    { name: 'node integration (PostgreSQL)', project: 'node', files: ['test/integration/hub-', 'test/integration/helpdesk-', 'test/integration/maintenance', 'test/integration/queue-postgres', 'test/integration/search-', 'test/integration/tracer-', 'test/integration/catalogue-', 'test/integration/fdp-', 'test/integration/pid-', 'test/integration/harvest-', 'test/integration/negotiation-', 'test/integration/processing-'], env: { TEST_DATABASE_URL: pg }, skip: noPg },
+    {
+      name: 'node integration (PostgreSQL)',
+      project: 'node',
+      files: [
+        'test/integration/hub-',
+        'test/integration/helpdesk-',
+        'test/integration/maintenance',
+        'test/integration/queue-postgres',
+        'test/integration/search-',
+        'test/integration/tracer-',
+        'test/integration/catalogue-',
+        'test/integration/fdp-',
+        'test/integration/pid-',
+        'test/integration/harvest-',
+        'test/integration/negotiation-',
+        'test/integration/processing-',
+      ],
+      env: { TEST_DATABASE_URL: pg },
+      skip: noPg,
+    },
     { name: 'adapters (SQS, S3 on loopback)', project: 'adapters' },
     { name: 'lambda', project: 'lambda', env: { TEST_DATABASE_URL: pg } },
     { name: 'workers (workerd + PostgreSQL)', project: 'workers', env: { TEST_DATABASE_URL: pg }, skip: noPg },
@@ -57,11 +76,26 @@ function run(suite: Suite, index: number): { passed: number; failed: number; ski
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const args = ['vitest', 'run', '--project', suite.project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...(suite.files ?? [])];
+  const args = [
+    'vitest',
+    'run',
+    '--project',
+    suite.project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+    ...(suite.files ?? []),
+  ];
   console.log(`\n=== ${suite.name} ===`);
   const res = spawnSync('npx', args, { stdio: 'inherit', env: env as NodeJS.ProcessEnv });
   if (!existsSync(out)) return { passed: 0, failed: 1, skipped: 0, ok: false };
-  const report = JSON.parse(readFileSync(out, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numTotalTests: number };
+  const report = JSON.parse(readFileSync(out, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numTotalTests: number;
+  };
   const failedTests = report.numFailedTests;
   // A non-zero exit with no failed test (an unhandled error, or no test at all) still fails the suite.
   const ok = res.status === 0 && report.numTotalTests > 0 && failedTests === 0;

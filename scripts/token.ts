@@ -17,8 +17,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const issuer = process.env.OIDC_ISSUER || DEFAULT_ISSUER;
   // Where `npm start` keeps the provider's files: DATA_DIR/oidc, .data/oidc by default.
-  const dataDir =
-    process.env.OIDC_DATA_DIR || (process.env.DATA_DIR ? path.resolve(process.env.DATA_DIR, 'oidc') : DEFAULT_DATA_DIR);
+  const dataDir = process.env.OIDC_DATA_DIR || (process.env.DATA_DIR ? path.resolve(process.env.DATA_DIR, 'oidc') : DEFAULT_DATA_DIR);
   try {
     process.stdout.write(`${await fetchDemoToken({ issuer, dataDir, username, password: process.env.DEMO_PASSWORD || undefined })}\n`);
     return 0;

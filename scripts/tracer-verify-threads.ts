@@ -36,8 +36,12 @@ export class HashPool {
     // Each worker registers tsx first, then imports the TypeScript worker (and shared/) as the CLI does;
     // `--import tsx` in a worker's execArgv does not reach its entry on Node 20.
     const entry = new URL('./tracer-verify-worker.ts', import.meta.url).href;
-    const tsxApi = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-    const boot = new URL(`data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`)}`);
+    const tsxApi = pathToFileURL(
+      path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+    ).href;
+    const boot = new URL(
+      `data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(entry)});`)}`,
+    );
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(boot);
       w.on('message', (m: HashedPage & { id: number; error?: string }) => {
@@ -122,5 +126,9 @@ export function threadedEntryVerifier(threads?: number): EntryVerifier {
 /** Feeds entries already in memory to the verifier, hashed on the pool (the benchmark's recompute-only figure). */
 export async function addEntriesThreaded(verifier: LogVerifier, entries: TraceEntry[], pool: HashPool, pageSize = 5000): Promise<void> {
   const pages = Math.ceil(entries.length / pageSize);
-  await feedPages(verifier, pool, { task: (k) => ({ kind: 'entries', entries: entries.slice(k * pageSize, (k + 1) * pageSize) }), pageSize, pages });
+  await feedPages(verifier, pool, {
+    task: (k) => ({ kind: 'entries', entries: entries.slice(k * pageSize, (k + 1) * pageSize) }),
+    pageSize,
+    pages,
+  });
 }

@@ -22,10 +22,34 @@ async function load(task: PageTask): Promise<TraceEntry[]> {
     return page.parse(body).traces;
   }
   sql ??= postgres(task.databaseUrl, { max: 1, onnotice: () => {} });
-  const rows = await sql<{ seq: string; id: string; timestamp: string; submitter: string; user_id: string; user_action: string; dataset_ids: string[]; payload: Record<string, unknown>; prev_hash: string; hash: string }[]>`
+  const rows = await sql<
+    {
+      seq: string;
+      id: string;
+      timestamp: string;
+      submitter: string;
+      user_id: string;
+      user_action: string;
+      dataset_ids: string[];
+      payload: Record<string, unknown>;
+      prev_hash: string;
+      hash: string;
+    }[]
+  >`
     select seq, id, timestamp, submitter, user_id, user_action, dataset_ids, payload, prev_hash, hash
     from tracer_entries where seq >= ${task.from} and seq < ${task.from + task.limit} order by seq`;
-  return rows.map((r) => ({ seq: Number(r.seq), id: r.id, timestamp: r.timestamp, submitter: r.submitter, userId: r.user_id, userAction: r.user_action as TraceEntry['userAction'], datasetIds: r.dataset_ids, payload: r.payload, prevHash: r.prev_hash, hash: r.hash }));
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    id: r.id,
+    timestamp: r.timestamp,
+    submitter: r.submitter,
+    userId: r.user_id,
+    userAction: r.user_action as TraceEntry['userAction'],
+    datasetIds: r.dataset_ids,
+    payload: r.payload,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }));
 }
 
 function hashAll(entries: TraceEntry[]): Omit<HashedPage, 'id'> {

@@ -17,7 +17,13 @@ const USAGE = 'usage: npm run tracer:verify -- --url <hub> [--token <admin acces
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { url: { type: 'string' }, token: { type: 'string' }, key: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    url: { type: 'string' },
+    token: { type: 'string' },
+    key: { type: 'string' },
+    threads: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 const threads = values.threads === undefined ? Math.max(1, availableParallelism() - 1) : Number(values.threads);
 if (values.help || !values.url || !Number.isInteger(threads) || threads < 0) {
@@ -34,13 +40,18 @@ try {
   const entryVerifier = threads > 0 ? threadedEntryVerifier(threads) : undefined;
   const report = await verifyRemoteLog({ url: values.url, token: values.token ?? process.env.TRACER_TOKEN, publicKey, entryVerifier });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (!report.keyPinned) console.error(`warning: key ${report.keyId} was taken from the hub itself; pin it with --key to verify against a key you hold`);
+  if (!report.keyPinned)
+    console.error(`warning: key ${report.keyId} was taken from the hub itself; pin it with --key to verify against a key you hold`);
   if (report.consistent) {
-    console.log(`OK: ${report.entries} entries and ${report.checkpoints} checkpoints verify (key ${report.keyId}, consistency proof ${report.consistencyProof}, ${seconds} s)`);
+    console.log(
+      `OK: ${report.entries} entries and ${report.checkpoints} checkpoints verify (key ${report.keyId}, consistency proof ${report.consistencyProof}, ${seconds} s)`,
+    );
     process.exit(0);
   }
   const bad = report.firstBad;
-  console.log(bad ? `INCONSISTENT at entry ${bad.seq} (${bad.reason}): ${bad.message}` : `INCONSISTENT: the hub's consistency proof does not verify`);
+  console.log(
+    bad ? `INCONSISTENT at entry ${bad.seq} (${bad.reason}): ${bad.message}` : `INCONSISTENT: the hub's consistency proof does not verify`,
+  );
   process.exit(1);
 } catch (err) {
   console.error(`tracer:verify: ${(err as Error).message}`);

@@ -4,7 +4,24 @@
  */
 const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'srch' | 'job' | 'req' | 'evt' | 'tkt' | 'art' | 'ntf' | 'eoi' | 'mail' | 'neg' | 'grt' | 'pst' | 'att' | 'hap' | 'whk' | 'whd' | 'run';
+export type IdPrefix =
+  | 'srch'
+  | 'job'
+  | 'req'
+  | 'evt'
+  | 'tkt'
+  | 'art'
+  | 'ntf'
+  | 'eoi'
+  | 'mail'
+  | 'neg'
+  | 'grt'
+  | 'pst'
+  | 'att'
+  | 'hap'
+  | 'whk'
+  | 'whd'
+  | 'run';
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = '';

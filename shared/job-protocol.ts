@@ -80,7 +80,8 @@ export async function verifyJob(
   }
   const jobId = typeof claims.jti === 'string' ? claims.jti : undefined;
   if (header.alg !== 'EdDSA' || header.typ !== JOB_TYP) throw new JobRefused('unsigned', jobId);
-  const key = opts.hubKeys.find((k) => (k as { kid?: string }).kid === header.kid) ?? (opts.hubKeys.length === 1 ? opts.hubKeys[0] : undefined);
+  const key =
+    opts.hubKeys.find((k) => (k as { kid?: string }).kid === header.kid) ?? (opts.hubKeys.length === 1 ? opts.hubKeys[0] : undefined);
   if (!key) throw new JobRefused('bad_signature', jobId);
   let payload: Record<string, unknown>;
   try {
@@ -182,7 +183,10 @@ export type NodeReport = z.infer<typeof nodeReportSchema>;
 export const heartbeatSchema = z
   .object({
     version: z.string().max(64),
-    datasets: z.array(z.object({ id: z.string().min(1).max(200), name: z.string().max(500) }).strict()).max(1000).default([]),
+    datasets: z
+      .array(z.object({ id: z.string().min(1).max(200), name: z.string().max(500) }).strict())
+      .max(1000)
+      .default([]),
     /** Optional so bridges from before the manifest keep working. */
     capabilities: capabilityManifestSchema.optional(),
   })

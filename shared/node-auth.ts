@@ -18,9 +18,7 @@ export const ed25519PrivateJwkSchema = ed25519PublicJwkSchema.extend({ d: z.stri
 export type PublicJwk = z.infer<typeof ed25519PublicJwkSchema>;
 export type PrivateJwk = z.infer<typeof ed25519PrivateJwkSchema>;
 
-export const nodeIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'node ids are 2-63 lower-case letters, digits and dashes');
+export const nodeIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'node ids are 2-63 lower-case letters, digits and dashes');
 
 type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
 // Importing a key costs more than verifying a signature with it (Node builds a transferable CryptoKey

@@ -63,18 +63,17 @@ export function measureTree(input: unknown): { depth: number; nodes: number } {
   return { depth, nodes };
 }
 
-export const queryTreeSchema = z.unknown().superRefine((value, ctx) => {
-  const { depth, nodes } = measureTree(value);
-  if (depth > QUERY_LIMITS.maxDepth)
-    ctx.addIssue({ code: 'custom', message: `query tree deeper than ${QUERY_LIMITS.maxDepth} levels` });
-  if (nodes > QUERY_LIMITS.maxNodes)
-    ctx.addIssue({ code: 'custom', message: `query tree larger than ${QUERY_LIMITS.maxNodes} nodes` });
-}).pipe(nodeSchema);
+export const queryTreeSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const { depth, nodes } = measureTree(value);
+    if (depth > QUERY_LIMITS.maxDepth) ctx.addIssue({ code: 'custom', message: `query tree deeper than ${QUERY_LIMITS.maxDepth} levels` });
+    if (nodes > QUERY_LIMITS.maxNodes) ctx.addIssue({ code: 'custom', message: `query tree larger than ${QUERY_LIMITS.maxNodes} nodes` });
+  })
+  .pipe(nodeSchema);
 
 /** The body the explorer posts: `{ ast, id? }`. */
-export const searchRequestSchema = z
-  .object({ ast: queryTreeSchema, id: z.string().max(200).optional() })
-  .strict();
+export const searchRequestSchema = z.object({ ast: queryTreeSchema, id: z.string().max(200).optional() }).strict();
 export type SearchRequest = z.infer<typeof searchRequestSchema>;
 
 export const emptyQuery: QueryBranch = { operand: 'OR', children: [] };

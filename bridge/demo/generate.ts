@@ -18,7 +18,12 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export const CLINICAL_HEADER = ['PatientID', 'sex', 'age_at_diagnosis', 'diagnosis', 'year_of_diagnosis'];
 
 // Spellings sites really use; the bridge must read them all.
-const SEX_TEXT = { M: ['M', 'male', 'Male', 'MALE'], F: ['F', 'female', 'Female', 'f'], O: ['O', 'other', 'Other'], U: ['U', 'unknown', 'Unknown'] } as const;
+const SEX_TEXT = {
+  M: ['M', 'male', 'Male', 'MALE'],
+  F: ['F', 'female', 'Female', 'f'],
+  O: ['O', 'other', 'Other'],
+  U: ['U', 'unknown', 'Unknown'],
+} as const;
 const LABELS: Record<string, string> = {
   SNOMEDCT363406005: 'Colon cancer',
   SNOMEDCT254837009: 'Breast cancer',

@@ -59,14 +59,29 @@ interface Diagnosis {
 }
 
 const DIAGNOSES: Diagnosis[] = [
-  { code: 'SNOMEDCT399068003', female: 0, bodyParts: ['PROSTATE', 'Pelvis^Masculin', 'PELVIS', 'Prostata'], modalities: ['MR', 'MR', 'PT', 'CT'] },
+  {
+    code: 'SNOMEDCT399068003',
+    female: 0,
+    bodyParts: ['PROSTATE', 'Pelvis^Masculin', 'PELVIS', 'Prostata'],
+    modalities: ['MR', 'MR', 'PT', 'CT'],
+  },
   { code: 'SNOMEDCT254837009', female: 0.97, bodyParts: ['BREAST', 'MAMA', 'Breast', 'SEIN'], modalities: ['MR', 'MR', 'CT', 'NM', 'PT'] },
   { code: 'SNOMEDCT363358000', female: 0.45, bodyParts: ['CHEST', 'TORAX', 'THORAX', 'LUNG'], modalities: ['CT', 'CT', 'PT', 'NM'] },
   { code: 'SNOMEDCT363406005', female: 0.5, bodyParts: ['COLON', 'Colon', 'ABDOMEN'], modalities: ['CT', 'MR', 'PT'] },
   { code: 'SNOMEDCT363484005', female: 0.6, bodyParts: ['PELVIS', 'Pelvis^Femenina', 'Pelvis^Masculin'], modalities: ['MR', 'CT'] },
 ];
 // '' is a series without Manufacturer, which the data-quality report must find.
-const MANUFACTURERS = ['', 'SIEMENS', 'Siemens Healthineers', 'GE MEDICAL SYSTEMS', 'GE Healthcare', 'Philips', 'Philips Medical Systems', 'TOSHIBA', 'Canon Medical Systems'];
+const MANUFACTURERS = [
+  '',
+  'SIEMENS',
+  'Siemens Healthineers',
+  'GE MEDICAL SYSTEMS',
+  'GE Healthcare',
+  'Philips',
+  'Philips Medical Systems',
+  'TOSHIBA',
+  'Canon Medical Systems',
+];
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -81,7 +96,8 @@ function planPatient(rng: Prng, uid: (name: string) => string, id: string, datas
   let sex: DemoPatient['sex'] = roll < 0.04 ? 'O' : roll < 0.1 ? '' : rng.next() < dx.female ? 'F' : 'M';
   if (forced === 'no-dicom-sex') sex = '';
   // An empty PatientSex is often known in the clinical records: the row must fill it in.
-  const clinicalSex: SexLetter = sex === '' ? (forced === 'no-dicom-sex' ? rng.pick(['F', 'M'] as const) : rng.pick(['F', 'M', 'U'] as const)) : sex;
+  const clinicalSex: SexLetter =
+    sex === '' ? (forced === 'no-dicom-sex' ? rng.pick(['F', 'M'] as const) : rng.pick(['F', 'M', 'U'] as const)) : sex;
   const draw = rng.next();
   const kind = forced === 'clinical-only' ? 1 : forced === 'no-clinical-row' ? 0 : forced === 'no-dicom-sex' ? 0.5 : draw;
   const patient: DemoPatient = {

@@ -35,7 +35,14 @@ export function rebuildQueryTables(db: Db, datasets: DatasetFolder[], vocab: Voc
   for (const [i, d] of datasets.entries()) addDataset.run(i, d.folder, d.id, d.name, d.description ?? null);
   const datasetIdx = new Map(datasets.map((d, i) => [d.folder, i]));
   const patientIds = new Map<string, number>();
-  type Clinical = { dataset: string; patient_id: string; gender: string | null; age: number | null; diagnosis: string | null; year: number | null };
+  type Clinical = {
+    dataset: string;
+    patient_id: string;
+    gender: string | null;
+    age: number | null;
+    diagnosis: string | null;
+    year: number | null;
+  };
   const clinical = new Map<string, Clinical>();
   for (const r of db.prepare('SELECT dataset, patient_id, gender, age, diagnosis, year FROM clinical').iterate() as Iterable<Clinical>)
     clinical.set(`${r.dataset}\u0000${r.patient_id}`, r);
@@ -73,7 +80,18 @@ export function rebuildQueryTables(db: Db, datasets: DatasetFolder[], vocab: Voc
     const c = clinical.get(pk);
     const gender = c?.gender ?? vocab.code(CODED_KEYS.gender, dicomSex.get(pk) ?? '') ?? UNKNOWN_GENDER;
     const diagnosis = c?.diagnosis ? (diagnoses.get(c.diagnosis) ?? null) : null;
-    add.run(datasetIdx.get(s.dataset) ?? 0, s.patient, n++, genders.get(gender) ?? 3, c?.age ?? null, diagnosis, c?.year ?? null, s.modalities, s.bodyParts, s.manufacturers);
+    add.run(
+      datasetIdx.get(s.dataset) ?? 0,
+      s.patient,
+      n++,
+      genders.get(gender) ?? 3,
+      c?.age ?? null,
+      diagnosis,
+      c?.year ?? null,
+      s.modalities,
+      s.bodyParts,
+      s.manufacturers,
+    );
   }
   // Tells query snapshots (query/snapshot.ts) that the query tables changed.
   setMeta(db, 'generation', `${Date.now()}-${n}-${Math.random()}`);

@@ -21,9 +21,7 @@ export interface HeadFields {
   acquisitionDate: string;
 }
 
-export type HeadResult =
-  | { ok: true; fields: HeadFields; bytesRead: number }
-  | { ok: false; reason: string; bytesRead: number };
+export type HeadResult = { ok: true; fields: HeadFields; bytesRead: number } | { ok: false; reason: string; bytesRead: number };
 
 export interface HeadOptions {
   initialBytes?: number;
@@ -111,7 +109,8 @@ export function readDicomHead(path: string, opts: HeadOptions & { size?: number 
       const buffer = want === initial ? shared(initial) : Buffer.allocUnsafe(want);
       const bytesRead = readSync(fd, buffer, 0, want, 0);
       const bytes = buffer.subarray(0, bytesRead);
-      if (bytesRead < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return { ok: false, reason: 'not DICOM Part 10 (no DICM prefix)', bytesRead };
+      if (bytesRead < 132 || bytes.toString('latin1', 128, 132) !== 'DICM')
+        return { ok: false, reason: 'not DICOM Part 10 (no DICM prefix)', bytesRead };
       const wholeFile = bytesRead >= size;
       const fast = scanHead(bytes);
       if (typeof fast === 'object') {

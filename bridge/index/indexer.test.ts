@@ -40,18 +40,43 @@ describe('indexDataDir', () => {
     await put('ds1/P1/b.dcm', writeImage({ ...base, sopInstanceUid: '2.25.2', seriesUid: '2.25.101', modality: 'PT' }));
     // A second copy of the same instance (an export artefact) must not count twice.
     await put('ds1/P1/a-copy.dcm', good);
-    await put('ds1/P2/deflated.dcm', writeImage({ ...base, sopInstanceUid: '2.25.3', patientId: 'P2', patientSex: 'F', studyUid: '2.25.11', seriesUid: '2.25.102', modality: 'MR' }, { deflate: true }));
+    await put(
+      'ds1/P2/deflated.dcm',
+      writeImage(
+        { ...base, sopInstanceUid: '2.25.3', patientId: 'P2', patientSex: 'F', studyUid: '2.25.11', seriesUid: '2.25.102', modality: 'MR' },
+        { deflate: true },
+      ),
+    );
     // Every kind of bad file, next to good ones.
     await put('ds1/P1/empty.dcm', new Uint8Array(0));
     await put('ds1/P1/truncated.dcm', good.subarray(0, 300));
     await put('ds1/P2/notes.txt', 'This is a text file, not DICOM.\n'.repeat(10));
     await put('ds1/P2/tiny.bin', 'short');
-    await put('ds1/P2/no-patient.dcm', writePart10({ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '2.25.9', elements: [{ tag: 0x00080060, vr: 'CS', value: 'CT' }] }));
+    await put(
+      'ds1/P2/no-patient.dcm',
+      writePart10({
+        sopClassUid: '1.2.840.10008.5.1.4.1.1.2',
+        sopInstanceUid: '2.25.9',
+        elements: [{ tag: 0x00080060, vr: 'CS', value: 'CT' }],
+      }),
+    );
     const broken = writeImage({ ...base, sopInstanceUid: '2.25.8' }, { deflate: true });
     await put('ds1/P2/bad-deflate.dcm', Buffer.concat([broken.subarray(0, 330), Buffer.alloc(200, 0xff)]));
-    await put('ds2/Q1/1.dcm', writeImage({ ...base, sopInstanceUid: '2.25.20', patientId: 'Q1', patientSex: '', studyUid: '2.25.30', seriesUid: '2.25.300' }));
-    await put('ds2/clinical.xlsx', writeXlsx([['patientid', 'SEX', 'age_at_diagnosis', 'diagnosis', 'YEAR_OF_DIAGNOSIS'], ['Q1', 'Female', 58.5, 'Lung Cancer', 2021]]));
-    await put('ds1/clinical.csv', 'PatientID,Sex,AGE_AT_DIAGNOSIS,Diagnosis,year_of_diagnosis\nP1,male,61,prostate CANCER,2019\nP2,F,47,SNOMEDCT254837009,2020\nP9,female,50,breast cancer,2018\nP3,X,x,gout,\n');
+    await put(
+      'ds2/Q1/1.dcm',
+      writeImage({ ...base, sopInstanceUid: '2.25.20', patientId: 'Q1', patientSex: '', studyUid: '2.25.30', seriesUid: '2.25.300' }),
+    );
+    await put(
+      'ds2/clinical.xlsx',
+      writeXlsx([
+        ['patientid', 'SEX', 'age_at_diagnosis', 'diagnosis', 'YEAR_OF_DIAGNOSIS'],
+        ['Q1', 'Female', 58.5, 'Lung Cancer', 2021],
+      ]),
+    );
+    await put(
+      'ds1/clinical.csv',
+      'PatientID,Sex,AGE_AT_DIAGNOSIS,Diagnosis,year_of_diagnosis\nP1,male,61,prostate CANCER,2019\nP2,F,47,SNOMEDCT254837009,2020\nP9,female,50,breast cancer,2018\nP3,X,x,gout,\n',
+    );
     await put('.hidden/x.dcm', good);
     db = openIndexDb(join(dir.path, 'index.sqlite'));
   });
@@ -63,7 +88,14 @@ describe('indexDataDir', () => {
   it('indexes the good files and records each bad one with its reason', async () => {
     const summary = await indexDataDir(db, data(), new Vocabulary());
     const bad = Object.fromEntries(summary.skipped.map((b) => [b.path, b.reason]));
-    expect(Object.keys(bad).sort()).toEqual(['ds1/P1/empty.dcm', 'ds1/P1/truncated.dcm', 'ds1/P2/bad-deflate.dcm', 'ds1/P2/no-patient.dcm', 'ds1/P2/notes.txt', 'ds1/P2/tiny.bin']);
+    expect(Object.keys(bad).sort()).toEqual([
+      'ds1/P1/empty.dcm',
+      'ds1/P1/truncated.dcm',
+      'ds1/P2/bad-deflate.dcm',
+      'ds1/P2/no-patient.dcm',
+      'ds1/P2/notes.txt',
+      'ds1/P2/tiny.bin',
+    ]);
     expect(bad['ds1/P1/empty.dcm']).toBe('empty file');
     expect(bad['ds1/P1/truncated.dcm']).toMatch(/^unreadable header: /);
     expect(bad['ds1/P2/bad-deflate.dcm']).toMatch(/^unreadable header: /);
@@ -97,7 +129,10 @@ describe('indexDataDir', () => {
     await writeFile(a, Buffer.alloc(before.size, 0x41));
     await utimes(a, before.atimeMs / 1000, before.mtimeMs / 1000);
     await rm(join(data(), 'ds1/P1/b.dcm'));
-    await put('ds1/P3/new.dcm', writeImage({ ...base, sopInstanceUid: '2.25.4', patientId: 'P3', studyUid: '2.25.12', seriesUid: '2.25.103' }));
+    await put(
+      'ds1/P3/new.dcm',
+      writeImage({ ...base, sopInstanceUid: '2.25.4', patientId: 'P3', studyUid: '2.25.12', seriesUid: '2.25.103' }),
+    );
     await put('ds1/P1/empty.dcm', writeImage({ ...base, sopInstanceUid: '2.25.5', seriesUid: '2.25.104', modality: 'NM' }));
     const summary = await indexDataDir(db, data(), new Vocabulary());
     expect(summary).toMatchObject({ filesRead: 2, filesDeleted: 1, filesUnchanged: 9, instances: 5, studies: 4, subjects: 4 });
@@ -119,7 +154,10 @@ describe('indexDataDir', () => {
   });
 
   it('lists an unreadable clinical sheet and carries on', async () => {
-    await put('ds3/R1/1.dcm', writeImage({ ...base, sopInstanceUid: '2.25.40', patientId: 'R1', studyUid: '2.25.41', seriesUid: '2.25.42' }));
+    await put(
+      'ds3/R1/1.dcm',
+      writeImage({ ...base, sopInstanceUid: '2.25.40', patientId: 'R1', studyUid: '2.25.41', seriesUid: '2.25.42' }),
+    );
     await put('ds3/clinical.xlsx', 'not a spreadsheet');
     const summary = await indexDataDir(db, data(), new Vocabulary());
     expect(summary.skipped[0]).toMatchObject({ path: 'ds3/clinical sheet', reason: expect.stringMatching(/^unreadable clinical sheet: /) });
@@ -129,7 +167,15 @@ describe('indexDataDir', () => {
 
   describe.skipIf(!existsSync(PYDICOM))('files from pydicom’s test set', () => {
     it('reads other transfer syntaxes and character sets, and skips the broken ones with a reason', async () => {
-      const pick = ['test_files/MR_small_implicit.dcm', 'test_files/MR_small_bigendian.dcm', 'test_files/image_dfl.dcm', 'test_files/MR_truncated.dcm', 'test_files/no_meta.dcm', 'charset_files/chrH31.dcm', 'charset_files/chrRuss.dcm'];
+      const pick = [
+        'test_files/MR_small_implicit.dcm',
+        'test_files/MR_small_bigendian.dcm',
+        'test_files/image_dfl.dcm',
+        'test_files/MR_truncated.dcm',
+        'test_files/no_meta.dcm',
+        'charset_files/chrH31.dcm',
+        'charset_files/chrRuss.dcm',
+      ];
       for (const f of pick) await copyFile(join(PYDICOM, f), join(data(), 'ds1', f.replace('/', '-')));
       const summary = await indexDataDir(db, data(), new Vocabulary());
       const skipped = new Map(summary.skipped.map((s) => [s.path.replace('ds1/', ''), s.reason]));
@@ -137,7 +183,13 @@ describe('indexDataDir', () => {
       // Deflated and parsed: its PatientID really is empty.
       expect(skipped.get('test_files-image_dfl.dcm')).toBe('missing PatientID (0010,0020)');
       // Cut short in its pixels, not its header: the header is all the index needs.
-      for (const f of ['test_files-MR_truncated.dcm', 'test_files-MR_small_implicit.dcm', 'test_files-MR_small_bigendian.dcm', 'charset_files-chrRuss.dcm', 'charset_files-chrH31.dcm'])
+      for (const f of [
+        'test_files-MR_truncated.dcm',
+        'test_files-MR_small_implicit.dcm',
+        'test_files-MR_small_bigendian.dcm',
+        'charset_files-chrRuss.dcm',
+        'charset_files-chrH31.dcm',
+      ])
         expect(skipped.has(f), `${f}: ${skipped.get(f)}`).toBe(false);
       expect(summary.filesRead).toBe(pick.length);
     });

@@ -68,10 +68,15 @@ export async function indexDataDir(db: Db, dataDir: string, vocab: Vocabulary, o
   const found: FileEntry[] = [];
   for (const d of datasets) walk(dataDir, d.folder, found);
   const known = new Map<string, { size: number; mtime: number }>();
-  for (const r of db.prepare('SELECT path, size, mtime_ms AS mtime FROM files').iterate() as Iterable<{ path: string; size: number; mtime: number }>)
+  for (const r of db.prepare('SELECT path, size, mtime_ms AS mtime FROM files').iterate() as Iterable<{
+    path: string;
+    size: number;
+    mtime: number;
+  }>)
     known.set(r.path, { size: r.size, mtime: r.mtime });
 
-  const upsert = db.prepare(`INSERT OR REPLACE INTO files (path, dataset, size, mtime_ms, reason, sop_uid, patient_id, study_uid, series_uid,
+  const upsert =
+    db.prepare(`INSERT OR REPLACE INTO files (path, dataset, size, mtime_ms, reason, sop_uid, patient_id, study_uid, series_uid,
     modality, body_part, manufacturer, acquisition_date, patient_sex) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const changed = found.filter((f) => {
     const k = known.get(f.path);
@@ -87,7 +92,19 @@ export async function indexDataDir(db: Db, dataDir: string, vocab: Vocabulary, o
       const base = [f.path, f.dataset, f.size, f.mtimeMs];
       if (!head.ok) return [...base, head.reason, null, null, null, null, null, null, null, null, null];
       const h = head.fields;
-      return [...base, null, h.sopInstanceUid, h.patientId, h.studyUid, h.seriesUid, h.modality, h.bodyPart, h.manufacturer, h.acquisitionDate, h.patientSex];
+      return [
+        ...base,
+        null,
+        h.sopInstanceUid,
+        h.patientId,
+        h.studyUid,
+        h.seriesUid,
+        h.modality,
+        h.bodyPart,
+        h.manufacturer,
+        h.acquisitionDate,
+        h.patientSex,
+      ];
     });
     writeBatch(rows);
     await new Promise((r) => setImmediate(r));
@@ -114,7 +131,9 @@ export async function indexDataDir(db: Db, dataDir: string, vocab: Vocabulary, o
   if (changed.length > 0 || known.size > 0 || getMeta(db, 'derived_from') !== fingerprint) {
     db.transaction(() => {
       db.exec('DELETE FROM clinical; DELETE FROM clinical_unmapped');
-      const addRow = db.prepare('INSERT OR REPLACE INTO clinical (dataset, patient_id, gender, age, diagnosis, year) VALUES (?, ?, ?, ?, ?, ?)');
+      const addRow = db.prepare(
+        'INSERT OR REPLACE INTO clinical (dataset, patient_id, gender, age, diagnosis, year) VALUES (?, ?, ?, ?, ?, ?)',
+      );
       const addUnmapped = db.prepare('INSERT INTO clinical_unmapped (dataset, patient_id, col, value) VALUES (?, ?, ?, ?)');
       for (const { d, rows } of clinical)
         for (const r of rows) {
@@ -126,9 +145,14 @@ export async function indexDataDir(db: Db, dataDir: string, vocab: Vocabulary, o
     })();
   }
   const counts = db
-    .prepare(`SELECT count(DISTINCT sop_uid) AS instances, count(DISTINCT dataset || '/' || series_uid) AS series FROM files WHERE reason IS NULL`)
+    .prepare(
+      `SELECT count(DISTINCT sop_uid) AS instances, count(DISTINCT dataset || '/' || series_uid) AS series FROM files WHERE reason IS NULL`,
+    )
     .get() as { instances: number; series: number };
-  const q = db.prepare('SELECT count(*) AS studies, count(DISTINCT patient) AS subjects FROM q_studies').get() as { studies: number; subjects: number };
+  const q = db.prepare('SELECT count(*) AS studies, count(DISTINCT patient) AS subjects FROM q_studies').get() as {
+    studies: number;
+    subjects: number;
+  };
   return {
     filesRead: changed.length,
     filesUnchanged: found.length - changed.length,
@@ -136,7 +160,10 @@ export async function indexDataDir(db: Db, dataDir: string, vocab: Vocabulary, o
     ...counts,
     ...q,
     datasets: datasets.length,
-    skipped: [...sheetProblems, ...(db.prepare('SELECT path, reason FROM files WHERE reason IS NOT NULL ORDER BY path').all() as { path: string; reason: string }[])],
+    skipped: [
+      ...sheetProblems,
+      ...(db.prepare('SELECT path, reason FROM files WHERE reason IS NOT NULL ORDER BY path').all() as { path: string; reason: string }[]),
+    ],
     ms: Date.now() - started,
   };
 }

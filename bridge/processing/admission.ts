@@ -42,7 +42,8 @@ const refuse = (code: RunReasonCode, message: string): Refused => ({ ok: false, 
  */
 export async function admit(deps: AdmissionDeps, payload: RunJobPayload): Promise<Admitted | Refused> {
   const tool = deps.approvals().find((t) => t.id === payload.tool.id && t.version === payload.tool.version);
-  if (!tool || tool.image.digest !== payload.tool.digest) return refuse('tool_not_approved', 'this node has not approved this tool version with this image digest');
+  if (!tool || tool.image.digest !== payload.tool.digest)
+    return refuse('tool_not_approved', 'this node has not approved this tool version with this image digest');
 
   const params = checkParameters(tool.parameters, payload.parameters);
   if (!params.ok) return refuse('parameters_invalid', params.problems.join('; '));
@@ -54,7 +55,8 @@ export async function admit(deps: AdmissionDeps, payload: RunJobPayload): Promis
     if (uri.data.nodeId !== deps.nodeId) return refuse('inputs_invalid', `${raw.slice(0, 200)}: names another node`);
     uris.push(uri.data);
   }
-  if (uris.length < tool.inputs.min || uris.length > tool.inputs.max) return refuse('inputs_invalid', `this tool takes ${tool.inputs.min} to ${tool.inputs.max} inputs`);
+  if (uris.length < tool.inputs.min || uris.length > tool.inputs.max)
+    return refuse('inputs_invalid', `this tool takes ${tool.inputs.min} to ${tool.inputs.max} inputs`);
 
   const datasets = [...new Set(uris.map((u) => u.dataset))];
   const grants = await deps.checkGrants({ user: payload.user, datasets, grants: payload.grants });
@@ -66,7 +68,11 @@ export async function admit(deps: AdmissionDeps, payload: RunJobPayload): Promis
   }
 
   const image = await deps.engine.imageStatus(tool.image.digest, tool.image.reference);
-  if (image !== 'ready') return refuse('tool_not_ready', image === 'image_missing' ? 'the approved image is not on this node' : 'the local image tag does not resolve to the approved digest');
+  if (image !== 'ready')
+    return refuse(
+      'tool_not_ready',
+      image === 'image_missing' ? 'the approved image is not on this node' : 'the local image tag does not resolve to the approved digest',
+    );
 
   const plan = planInputs(deps.db, uris);
   if (!plan.ok) return refuse('inputs_invalid', plan.problem);

@@ -18,12 +18,26 @@ const tool = {
 describe('processing configuration', () => {
   it('is off without SANDBOX_PATH and names each bad setting otherwise', () => {
     expect(loadProcessingConfig({})).toBeUndefined();
-    expect(loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t.json' })).toEqual({ sandboxDir: '/s', socketPath: '/var/run/docker.sock', toolsFile: '/t.json', toolUser: '65534:65534', logCapBytes: 1024 * 1024, nvidiaSmi: 'nvidia-smi', maxRuns: 1 });
+    expect(loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t.json' })).toEqual({
+      sandboxDir: '/s',
+      socketPath: '/var/run/docker.sock',
+      toolsFile: '/t.json',
+      toolUser: '65534:65534',
+      logCapBytes: 1024 * 1024,
+      nvidiaSmi: 'nvidia-smi',
+      maxRuns: 1,
+    });
     expect(loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t', PROCESSING_MAX_RUNS: '3' })?.maxRuns).toBe(3);
-    expect(() => loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t', PROCESSING_MAX_RUNS: '0' })).toThrow('PROCESSING_MAX_RUNS Too small: expected number to be >=1');
-    expect(() => loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t', PROCESSING_MAX_RUNS: 'two' })).toThrow('PROCESSING_MAX_RUNS Invalid input: expected number, received NaN');
+    expect(() => loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t', PROCESSING_MAX_RUNS: '0' })).toThrow(
+      'PROCESSING_MAX_RUNS Too small: expected number to be >=1',
+    );
+    expect(() => loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t', PROCESSING_MAX_RUNS: 'two' })).toThrow(
+      'PROCESSING_MAX_RUNS Invalid input: expected number, received NaN',
+    );
     expect(() => loadProcessingConfig({ SANDBOX_PATH: '/s' })).toThrow('TOOLS_FILE is missing');
-    expect(() => loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t', TOOL_USER: '0:0' })).toThrow('TOOL_USER must be uid:gid, both non-zero');
+    expect(() => loadProcessingConfig({ SANDBOX_PATH: '/s', TOOLS_FILE: '/t', TOOL_USER: '0:0' })).toThrow(
+      'TOOL_USER must be uid:gid, both non-zero',
+    );
   });
 
   it('takes the approved tools all or nothing', async () => {

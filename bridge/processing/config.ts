@@ -11,8 +11,16 @@ const envSchema = z.object({
   CONTAINER_SOCKET: z.string().min(1).default('/var/run/docker.sock'),
   TOOLS_FILE: z.string().min(1),
   // A uid:gid, never 0: the tool must not be root even if the image says so.
-  TOOL_USER: z.string().regex(/^[1-9]\d{0,9}:[1-9]\d{0,9}$/, 'must be uid:gid, both non-zero').default('65534:65534'),
-  RUN_LOG_CAP_BYTES: z.coerce.number().int().min(1024).max(100 * MiB).default(MiB),
+  TOOL_USER: z
+    .string()
+    .regex(/^[1-9]\d{0,9}:[1-9]\d{0,9}$/, 'must be uid:gid, both non-zero')
+    .default('65534:65534'),
+  RUN_LOG_CAP_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * MiB)
+    .default(MiB),
   NVIDIA_SMI: z.string().min(1).default('nvidia-smi'),
   // Runs at once; a node usually has one GPU, so one by default. More wait, durably, in arrival order.
   PROCESSING_MAX_RUNS: z.coerce.number().int().min(1).max(64).default(1),
@@ -40,11 +48,22 @@ export function parseProcessingEnv(env: Record<string, string | undefined>): { c
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   if (set.SANDBOX_PATH === undefined) return { problems: [] };
   const parsed = envSchema.safeParse(set);
-  if (!parsed.success) return { problems: parsed.error.issues.map((i) => `${i.path.join('.')} ${set[String(i.path[0])] === undefined ? 'is missing' : i.message}`) };
+  if (!parsed.success)
+    return {
+      problems: parsed.error.issues.map((i) => `${i.path.join('.')} ${set[String(i.path[0])] === undefined ? 'is missing' : i.message}`),
+    };
   const e = parsed.data;
   return {
     problems: [],
-    config: { sandboxDir: resolve(e.SANDBOX_PATH), socketPath: e.CONTAINER_SOCKET, toolsFile: resolve(e.TOOLS_FILE), toolUser: e.TOOL_USER, logCapBytes: e.RUN_LOG_CAP_BYTES, nvidiaSmi: e.NVIDIA_SMI, maxRuns: e.PROCESSING_MAX_RUNS },
+    config: {
+      sandboxDir: resolve(e.SANDBOX_PATH),
+      socketPath: e.CONTAINER_SOCKET,
+      toolsFile: resolve(e.TOOLS_FILE),
+      toolUser: e.TOOL_USER,
+      logCapBytes: e.RUN_LOG_CAP_BYTES,
+      nvidiaSmi: e.NVIDIA_SMI,
+      maxRuns: e.PROCESSING_MAX_RUNS,
+    },
   };
 }
 

@@ -95,7 +95,8 @@ export class DockerEngine implements ContainerEngine {
 
   async imageStatus(digest: string, reference?: string): Promise<ImageStatus> {
     const byDigest = await inspectImage(this.docker, digest);
-    if (!byDigest || (byDigest.Id !== digest && !(byDigest.RepoDigests ?? []).some((d) => d.endsWith(`@${digest}`)))) return 'image_missing';
+    if (!byDigest || (byDigest.Id !== digest && !(byDigest.RepoDigests ?? []).some((d) => d.endsWith(`@${digest}`))))
+      return 'image_missing';
     if (reference === undefined) return 'ready';
     // The tag operators pull by must still resolve to the approved image, or the node is not ready.
     const byTag = await inspectImage(this.docker, reference);
@@ -138,9 +139,15 @@ export class DockerEngine implements ContainerEngine {
         stream.on('close', resolve);
       });
       // If SIGKILL does not end it (a wedged engine), give up rather than hold the run forever.
-      const exit = await orGiveUp(container.wait() as Promise<{ StatusCode: number }>, opts.timeoutMs + ENGINE_GRACE_MS, 'the container did not stop after SIGKILL');
+      const exit = await orGiveUp(
+        container.wait() as Promise<{ StatusCode: number }>,
+        opts.timeoutMs + ENGINE_GRACE_MS,
+        'the container did not stop after SIGKILL',
+      );
       // The log stream ends with the container; the grace only covers an engine that never closes it.
-      await orGiveUp(drained, ENGINE_GRACE_MS, 'log stream still open').catch(() => (stream as unknown as { destroy?: () => void }).destroy?.());
+      await orGiveUp(drained, ENGINE_GRACE_MS, 'log stream still open').catch(() =>
+        (stream as unknown as { destroy?: () => void }).destroy?.(),
+      );
       return { exitCode: exit.StatusCode, timedOut, cancelled, stopped, logs };
     } finally {
       clearTimeout(timer);
@@ -152,7 +159,11 @@ export class DockerEngine implements ContainerEngine {
 
   async removeRun(runId: string, nodeId: string): Promise<number> {
     const found = await this.docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`, `${NODE_LABEL}=${nodeId}`] } });
-    for (const c of found) await this.docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+    for (const c of found)
+      await this.docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => {});
     return found.length;
   }
 

@@ -58,7 +58,9 @@ export class RunExecutor {
   execute(payload: RunJobPayload, signal?: AbortSignal, hooks: RunHooks = {}, opts: ExecuteOptions = {}): Promise<RunOutcome> {
     const current = this.inFlight.get(payload.runId);
     if (current) return current;
-    const run = this.claimAndRun(payload, { signal, stop: opts.stop }, hooks, opts.queued === true).finally(() => this.inFlight.delete(payload.runId));
+    const run = this.claimAndRun(payload, { signal, stop: opts.stop }, hooks, opts.queued === true).finally(() =>
+      this.inFlight.delete(payload.runId),
+    );
     this.inFlight.set(payload.runId, run);
     return run;
   }
@@ -95,7 +97,12 @@ export class RunExecutor {
       outcome = this.outcome(payload.runId, startedAt, { ...emptyOutcome(), ...failure('failed', 'engine_error') });
     }
     await this.deps.store.finish(outcome);
-    this.deps.logger.info('run finished', { runId: payload.runId, state: outcome.state, reason: outcome.reason?.code, exitCode: outcome.exitCode });
+    this.deps.logger.info('run finished', {
+      runId: payload.runId,
+      state: outcome.state,
+      reason: outcome.reason?.code,
+      exitCode: outcome.exitCode,
+    });
     return outcome;
   }
 
@@ -103,7 +110,12 @@ export class RunExecutor {
     const { signal, stop } = signals;
     if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), ...failure('failed', 'bridge_stopped') });
     const admitted = await admit(this.deps, payload);
-    if (!admitted.ok) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), state: admitted.state, reason: { code: admitted.code, message: admitted.message } });
+    if (!admitted.ok)
+      return this.outcome(payload.runId, startedAt, {
+        ...emptyOutcome(),
+        state: admitted.state,
+        reason: { code: admitted.code, message: admitted.message },
+      });
     const { deps } = this;
     try {
       const box = await createSandbox(deps.sandboxDir, payload.runId, admitted.paramsJson);
@@ -116,8 +128,10 @@ export class RunExecutor {
         return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), ...failure('failed', 'sandbox_error') });
       }
       // Cancelled, or the bridge stopping, while the inputs were prepared: no container at all.
-      if (signal?.aborted) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), inputFiles, ...failure('cancelled', 'cancelled') });
-      if (stop?.aborted) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), inputFiles, ...failure('failed', 'bridge_stopped') });
+      if (signal?.aborted)
+        return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), inputFiles, ...failure('cancelled', 'cancelled') });
+      if (stop?.aborted)
+        return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), inputFiles, ...failure('failed', 'bridge_stopped') });
       return await this.runContainer(payload, admitted, box, inputFiles, startedAt, signals, hooks);
     } finally {
       await wipeSandbox(deps.sandboxDir, payload.runId);
@@ -162,7 +176,14 @@ export class RunExecutor {
     const logs = result.logs;
     const logSummary = { stdoutBytes: logs.stdoutBytes, stderrBytes: logs.stderrBytes, keptBytes: logs.size, truncated: logs.truncated };
     // A stop must end in bounded time, and a tool cut short produced no result: nothing is uploaded.
-    if (result.stopped) return this.outcome(payload.runId, startedAt, { ...emptyOutcome(), exitCode: result.exitCode, inputFiles, logs: { ...logSummary, keptBytes: 0 }, ...failure('failed', 'bridge_stopped') });
+    if (result.stopped)
+      return this.outcome(payload.runId, startedAt, {
+        ...emptyOutcome(),
+        exitCode: result.exitCode,
+        inputFiles,
+        logs: { ...logSummary, keptBytes: 0 },
+        ...failure('failed', 'bridge_stopped'),
+      });
     const verdict = await checkOutputs(box.output, tool.outputs);
     const base: OutcomeBody = {
       ...emptyOutcome(),

@@ -26,7 +26,9 @@ export class GrantKeys {
 
   async refresh(signal?: AbortSignal): Promise<void> {
     // A public route: no node token, which the hub's user-token check would only refuse.
-    const res = await (this.opts.fetch ?? fetch)(`${this.opts.hubUrl}/api/v1/negotiation/keys`, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000) });
+    const res = await (this.opts.fetch ?? fetch)(`${this.opts.hubUrl}/api/v1/negotiation/keys`, {
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(15_000)]) : AbortSignal.timeout(15_000),
+    });
     if (!res.ok) throw new Error(`the hub answered ${res.status} for its grant keys`);
     const parsed = keysAnswerSchema.safeParse(await res.json());
     if (!parsed.success) throw new Error('the hub answered something else than a key set for its grant keys');

@@ -64,7 +64,12 @@ async function probeHub(deps: HealthDeps, timeoutMs: number, now: () => number):
     const date = Date.parse(res.headers.get('date') ?? '');
     // The Date header has whole seconds; compare it with the middle of the round trip.
     const skew = Number.isFinite(date) ? Math.round(((started + ended) / 2 - date) / 1000) : undefined;
-    return { online: res.ok, responseMs: ended - started, ...(skew === undefined ? {} : { clockSkewSeconds: skew }), ...(res.ok ? {} : { error: `HTTP ${res.status}` }) };
+    return {
+      online: res.ok,
+      responseMs: ended - started,
+      ...(skew === undefined ? {} : { clockSkewSeconds: skew }),
+      ...(res.ok ? {} : { error: `HTTP ${res.status}` }),
+    };
   } catch (err) {
     return { online: false, error: describeError(err).slice(0, 500) };
   }
@@ -76,7 +81,12 @@ async function toolReadiness(deps: HealthDeps): Promise<NodeHealth['tools']> {
       const row = { toolId: tool.id, digest: tool.image.digest };
       try {
         const status = await deps.engine.imageStatus(tool.image.digest, tool.image.reference);
-        return { ...row, present: status !== 'image_missing', ready: status === 'ready', ...(status === 'ready' ? {} : { problem: status }) };
+        return {
+          ...row,
+          present: status !== 'image_missing',
+          ready: status === 'ready',
+          ...(status === 'ready' ? {} : { problem: status }),
+        };
       } catch {
         return { ...row, present: false, ready: false, problem: 'engine_unreachable' as const };
       }

@@ -47,23 +47,45 @@ function hubGranting(url: string | (() => string), headers: Record<string, strin
     asked,
     requestUploads: async (_runId: string, body: UploadRequest): Promise<UploadGrant> => {
       asked.push(body);
-      return { uploads: body.files.map((f) => ({ kind: f.kind, path: f.path, method: 'PUT' as const, url: typeof url === 'string' ? url : url(), headers, expiresAt: Date.now() + 60_000 })) };
+      return {
+        uploads: body.files.map((f) => ({
+          kind: f.kind,
+          path: f.path,
+          method: 'PUT' as const,
+          url: typeof url === 'string' ? url : url(),
+          headers,
+          expiresAt: Date.now() + 60_000,
+        })),
+      };
     },
   };
   return hub;
 }
 
 function item(bytes: Buffer, body?: () => Readable): UploadItem {
-  return { runId: RUN, nodeId: 'node-a', kind: 'output', path: 'result.json', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), body: body ?? (() => Readable.from([bytes])) };
+  return {
+    runId: RUN,
+    nodeId: 'node-a',
+    kind: 'output',
+    path: 'result.json',
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    body: body ?? (() => Readable.from([bytes])),
+  };
 }
 
 describe('HubOutputSink', () => {
   it('asks the hub for a URL bound to size and hash, then PUTs the bytes with exactly the given headers', async () => {
     const put = await target((_req, res) => res.end());
-    const hub = hubGranting(`${put.url}/bucket/key?X-Amz-Signature=abc`, { 'x-amz-checksum-sha256': 'q83vEjRWeJA=', 'content-type': 'application/octet-stream' });
+    const hub = hubGranting(`${put.url}/bucket/key?X-Amz-Signature=abc`, {
+      'x-amz-checksum-sha256': 'q83vEjRWeJA=',
+      'content-type': 'application/octet-stream',
+    });
     const bytes = Buffer.from('{"files":12}');
     await new HubOutputSink({ hub }).put(item(bytes));
-    expect(hub.asked).toEqual([{ files: [{ kind: 'output', path: 'result.json', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }] }]);
+    expect(hub.asked).toEqual([
+      { files: [{ kind: 'output', path: 'result.json', bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }] },
+    ]);
     expect(put.received).toHaveLength(1);
     const got = put.received[0] as Received;
     expect(got.method).toBe('PUT');
@@ -80,7 +102,10 @@ describe('HubOutputSink', () => {
     const arrived = new Promise<void>((r) => {
       firstArrived = r;
     });
-    const put = await target((_req, res) => res.end(), () => firstArrived());
+    const put = await target(
+      (_req, res) => res.end(),
+      () => firstArrived(),
+    );
     const chunk = Buffer.alloc(256 * 1024, 7);
     const total = Buffer.concat([chunk, chunk, chunk, chunk]);
     async function* produce() {
@@ -102,7 +127,9 @@ describe('HubOutputSink', () => {
       res.end();
     });
     const hub = hubGranting(put.url);
-    await expect(new HubOutputSink({ hub, backoff: { baseMs: 1 } }).put(item(Buffer.from('secret output')))).rejects.toThrow(/307 \(a redirect, not followed\)/);
+    await expect(new HubOutputSink({ hub, backoff: { baseMs: 1 } }).put(item(Buffer.from('secret output')))).rejects.toThrow(
+      /307 \(a redirect, not followed\)/,
+    );
     expect(elsewhere.received).toEqual([]);
     expect(hub.asked).toHaveLength(1);
   });

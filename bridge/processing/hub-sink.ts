@@ -40,7 +40,9 @@ export class HubOutputSink implements OutputSink {
     for (let attempt = 1; ; attempt++) {
       try {
         // A fresh URL per attempt: a granted URL may be single-use or expire while we wait.
-        const grant = await this.opts.hub.requestUploads(item.runId, { files: [{ kind: item.kind, path: item.path, bytes: item.bytes, sha256: item.sha256 }] });
+        const grant = await this.opts.hub.requestUploads(item.runId, {
+          files: [{ kind: item.kind, path: item.path, bytes: item.bytes, sha256: item.sha256 }],
+        });
         const target = grant.uploads.find((u) => u.kind === item.kind && u.path === item.path);
         if (!target) throw new UploadError('the hub granted no upload URL for this file', true);
         await putStream(target.url, target.headers, item.bytes, item.body(), this.opts.idleTimeoutMs ?? 60_000);
@@ -55,7 +57,13 @@ export class HubOutputSink implements OutputSink {
 }
 
 /** PUTs `body` (exactly `bytes` long) to `url`; resolves on a 2xx answer. */
-export function putStream(url: string, headers: Record<string, string>, bytes: number, body: Readable, idleTimeoutMs: number): Promise<void> {
+export function putStream(
+  url: string,
+  headers: Record<string, string>,
+  bytes: number,
+  body: Readable,
+  idleTimeoutMs: number,
+): Promise<void> {
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     body.destroy();
@@ -69,7 +77,11 @@ export function putStream(url: string, headers: Record<string, string>, bytes: n
   // Without a length node would send the body chunked, which S3 pre-signed PUTs refuse.
   const sent = given === undefined ? { ...headers, 'content-length': String(bytes) } : headers;
   return new Promise<void>((resolve, reject) => {
-    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: 'PUT', headers: sent, timeout: idleTimeoutMs });
+    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
+      method: 'PUT',
+      headers: sent,
+      timeout: idleTimeoutMs,
+    });
     req.on('timeout', () => req.destroy(new UploadError('the upload stalled', false)));
     req.on('error', (err) => reject(err));
     req.on('response', (res) => {
@@ -83,9 +95,15 @@ export function putStream(url: string, headers: Record<string, string>, bytes: n
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) return resolve();
         body.destroy();
-        if (status >= 300 && status < 400) return reject(new UploadError(`the upload URL answered ${status} (a redirect, not followed)`, true));
+        if (status >= 300 && status < 400)
+          return reject(new UploadError(`the upload URL answered ${status} (a redirect, not followed)`, true));
         const code = /"code"\s*:\s*"([a-z_]{1,64})"/.exec(text)?.[1];
-        reject(new UploadError(`the upload URL answered ${status}${code ? ` ${code}` : ''}`, status >= 400 && status < 500 && status !== 408 && status !== 429));
+        reject(
+          new UploadError(
+            `the upload URL answered ${status}${code ? ` ${code}` : ''}`,
+            status >= 400 && status < 500 && status !== 408 && status !== 429,
+          ),
+        );
       });
     });
     body.on('error', (err) => req.destroy(err));

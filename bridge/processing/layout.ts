@@ -35,8 +35,12 @@ interface FileRow {
 
 /** Picks the indexed instances a run's inputs name and lays them out; unknown datasets are refused. */
 export function planInputs(db: Db, uris: readonly DatasetUri[]): InputPlan {
-  const folders = new Map((db.prepare('SELECT id, folder FROM q_datasets').all() as { id: string; folder: string }[]).map((d) => [d.id, d.folder]));
-  const files = db.prepare('SELECT path, patient_id, study_uid, series_uid, modality FROM files WHERE dataset = ? AND reason IS NULL ORDER BY path');
+  const folders = new Map(
+    (db.prepare('SELECT id, folder FROM q_datasets').all() as { id: string; folder: string }[]).map((d) => [d.id, d.folder]),
+  );
+  const files = db.prepare(
+    'SELECT path, patient_id, study_uid, series_uid, modality FROM files WHERE dataset = ? AND reason IS NULL ORDER BY path',
+  );
   const planned = new Map<string, PlannedFile>();
   const usedNames = new Set<string>();
   // Header values repeat across a series and a study: clean each distinct value once.
@@ -55,7 +59,11 @@ export function planInputs(db: Db, uris: readonly DatasetUri[]): InputPlan {
     const project = safeSegment(uri.dataset, 'dataset');
     let matched = 0;
     for (const row of files.all(folder) as FileRow[]) {
-      const dirs = [safe(row.patient_id, 'unknown-subject'), safe(row.study_uid, 'unknown-experiment'), `${safe(row.series_uid, 'unknown-scan')}_${safe(row.modality, 'OT')}`];
+      const dirs = [
+        safe(row.patient_id, 'unknown-subject'),
+        safe(row.study_uid, 'unknown-experiment'),
+        `${safe(row.series_uid, 'unknown-scan')}_${safe(row.modality, 'OT')}`,
+      ];
       if (!uri.path.every((segment, i) => dirs[i] === segment)) continue;
       matched++;
       // Two URIs may overlap (a dataset and one of its subjects): each file is given once.

@@ -13,7 +13,9 @@ let dataDir: string;
 async function addFile(path: string, patient: string, series = '1.2.3', modality: string | null = 'CT') {
   await mkdir(join(dataDir, path, '..'), { recursive: true });
   await writeFile(join(dataDir, path), `bytes of ${path}`);
-  db.prepare(`INSERT INTO files (path, dataset, size, mtime_ms, patient_id, study_uid, series_uid, modality) VALUES (?, 'folder-a', 1, 1, ?, '9.8', ?, ?)`).run(path, patient, series, modality);
+  db.prepare(
+    `INSERT INTO files (path, dataset, size, mtime_ms, patient_id, study_uid, series_uid, modality) VALUES (?, 'folder-a', 1, 1, ?, '9.8', ?, ?)`,
+  ).run(path, patient, series, modality);
 }
 
 beforeEach(async () => {
@@ -36,7 +38,11 @@ describe('materialising inputs', () => {
   it('hard-links the indexed files into the eucaimdir layout', async () => {
     const plan = planInputs(db, [uri()]);
     if (!plan.ok) throw new Error(plan.problem);
-    expect(plan.files.map((f) => f.target)).toEqual(['ds-a/P1/9.8/1.2.3_CT/a.dcm', 'ds-a/P1/9.8/1.2.4_OT/b.dcm', 'ds-a/P2/9.8/1.2.3_CT/a.dcm']);
+    expect(plan.files.map((f) => f.target)).toEqual([
+      'ds-a/P1/9.8/1.2.3_CT/a.dcm',
+      'ds-a/P1/9.8/1.2.4_OT/b.dcm',
+      'ds-a/P2/9.8/1.2.3_CT/a.dcm',
+    ]);
     const input = join(dir.path, 'input');
     expect(await materialise(dataDir, input, plan.files)).toEqual({ linked: 3, copied: 0, skipped: 0 });
     const [src, dst] = await Promise.all([stat(join(dataDir, 'folder-a/p1/a.dcm')), stat(join(input, 'ds-a/P1/9.8/1.2.3_CT/a.dcm'))]);

@@ -18,7 +18,12 @@ const BATCH = 2000;
  * refuses a link (protected_hardlinks), it copies instead. A file that became a symlink or moved
  * outside the data folder since indexing is skipped: a copy would otherwise follow it anywhere.
  */
-export async function materialise(dataDir: string, inputDir: string, files: readonly PlannedFile[], opts: { copy?: boolean } = {}): Promise<MaterialiseSummary> {
+export async function materialise(
+  dataDir: string,
+  inputDir: string,
+  files: readonly PlannedFile[],
+  opts: { copy?: boolean } = {},
+): Promise<MaterialiseSummary> {
   const root = realpathSync.native(dataDir) + sep;
   const made = new Set<string>();
   // Resolving each file's folder once (not each file) keeps this at two system calls per file.

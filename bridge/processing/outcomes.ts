@@ -18,7 +18,16 @@ const MESSAGES: Partial<Record<RunReasonCode, string>> = {
 export type OutcomeBody = Omit<RunOutcome, 'runId' | 'nodeId' | 'startedAt' | 'finishedAt'>;
 
 /** Nothing read, run, logged or produced (yet). */
-export const emptyOutcome = (): OutcomeBody => ({ state: 'completed', exitCode: null, inputFiles: 0, logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false }, outputs: { accepted: [], rejected: [] } });
+export const emptyOutcome = (): OutcomeBody => ({
+  state: 'completed',
+  exitCode: null,
+  inputFiles: 0,
+  logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false },
+  outputs: { accepted: [], rejected: [] },
+});
 
 /** The state and reason of a run that ended for `code`. */
-export const failure = (state: RunState, code: RunReasonCode): Pick<RunOutcome, 'state' | 'reason'> => ({ state, reason: { code, message: MESSAGES[code] ?? code } });
+export const failure = (state: RunState, code: RunReasonCode): Pick<RunOutcome, 'state' | 'reason'> => ({
+  state,
+  reason: { code, message: MESSAGES[code] ?? code },
+});

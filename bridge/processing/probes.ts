@@ -49,7 +49,10 @@ export async function checkDataPath(path: string): Promise<PathCheck> {
     const real = await realpath(path);
     // access() asks the kernel as this process: root passes permission bits, but not a read-only
     // mount (EROFS), so for a root bridge only a read-only mount counts as read-only data.
-    const writable = await access(real, constants.W_OK).then(() => true, () => false);
+    const writable = await access(real, constants.W_OK).then(
+      () => true,
+      () => false,
+    );
     return { exists: true, readOnly: !writable, ...(await space(real)) };
   } catch (err) {
     return { exists: false, error: describeError(err).slice(0, 500) };
@@ -59,7 +62,10 @@ export async function checkDataPath(path: string): Promise<PathCheck> {
 export async function checkSandboxPath(path: string): Promise<PathCheck> {
   try {
     if (!(await stat(path)).isDirectory()) return { exists: false, error: 'not a folder' };
-    const probe = await mkdtemp(join(path, '.health-')).then((p) => rm(p, { recursive: true }).then(() => true), () => false);
+    const probe = await mkdtemp(join(path, '.health-')).then(
+      (p) => rm(p, { recursive: true }).then(() => true),
+      () => false,
+    );
     return { exists: true, writable: probe, ...(await space(path)) };
   } catch (err) {
     return { exists: false, error: describeError(err).slice(0, 500) };
@@ -92,7 +98,14 @@ export function checkTls(hubUrl: string, opts: { ca?: string; timeoutMs?: number
       const validTo = Date.parse(cert.valid_to);
       const daysLeft = Math.floor(((validTo - (opts.now?.() ?? Date.now())) / 86_400_000) * 10) / 10;
       const authError = socket.authorizationError ? String(socket.authorizationError).slice(0, 500) : undefined;
-      done({ checked: true, https: true, daysLeft, validTo: new Date(validTo).toISOString(), authorized: socket.authorized, ...(authError ? { error: authError } : {}) });
+      done({
+        checked: true,
+        https: true,
+        daysLeft,
+        validTo: new Date(validTo).toISOString(),
+        authorized: socket.authorized,
+        ...(authError ? { error: authError } : {}),
+      });
     });
     socket.once('timeout', () => done({ checked: false, https: true, error: 'TLS handshake timed out' }));
     socket.once('error', (err) => done({ checked: false, https: true, error: describeError(err).slice(0, 500) }));

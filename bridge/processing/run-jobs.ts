@@ -149,7 +149,9 @@ export class RunJobs {
     if (!this.queue.has(runId)) return;
     deps.logger.info('run queued: the node runs its limit already', { runId, running: this.running, maxRuns: this.queue.limit });
     // The job is already durably taken; a lost `queued` report only leaves the hub's view behind.
-    await deps.outbox.add(runId, { state: 'queued', queuedAt }).catch((err: unknown) => deps.logger.error('queueing a queued report failed', { runId, error: describeError(err) }));
+    await deps.outbox
+      .add(runId, { state: 'queued', queuedAt })
+      .catch((err: unknown) => deps.logger.error('queueing a queued report failed', { runId, error: describeError(err) }));
   }
 
   /** Starts queued runs while there are free slots. Synchronous: a run is either queued or active, never both. */
@@ -178,7 +180,9 @@ export class RunJobs {
       {
         onClaimed: () => claimed(),
         onStarted: (startedAt) => {
-          deps.outbox.add(runId, { state: 'running', startedAt }).catch((err: unknown) => deps.logger.error('queueing a running report failed', { runId, error: describeError(err) }));
+          deps.outbox
+            .add(runId, { state: 'running', startedAt })
+            .catch((err: unknown) => deps.logger.error('queueing a running report failed', { runId, error: describeError(err) }));
         },
       },
       { stop: stop.signal, queued },

@@ -47,7 +47,10 @@ describe('run state files for queued runs', () => {
     await store.enqueue(started, 1);
     await store.enqueue(cancelled, 1);
     expect(await store.start(started.runId, 5)).toEqual({ claimed: true });
-    expect(JSON.parse(await readFile(join(dir.path, 'runs', `${started.runId}.json`), 'utf8'))).toMatchObject({ state: 'running', startedAt: 5 });
+    expect(JSON.parse(await readFile(join(dir.path, 'runs', `${started.runId}.json`), 'utf8'))).toMatchObject({
+      state: 'running',
+      startedAt: 5,
+    });
     expect(await store.start(started.runId, 6)).toMatchObject({ claimed: false, record: { state: 'running', startedAt: 5 } });
     await store.finish({
       runId: cancelled.runId,

@@ -114,12 +114,22 @@ export class StatusOutbox {
         if (signal.aborted) return;
         if (!(err instanceof HubHttpError && err.permanent)) {
           const waitMs = backoff.next();
-          logger.warn('reporting a run status failed; retrying', { runId: next.runId, state: next.report.state, error: describeError(err), waitMs });
+          logger.warn('reporting a run status failed; retrying', {
+            runId: next.runId,
+            state: next.report.state,
+            error: describeError(err),
+            waitMs,
+          });
           await sleep(waitMs, signal);
           continue;
         }
         // 404 (no part in that run) or 409 (another outcome already): sending it again cannot help.
-        logger.error('the hub refused a run status; dropped', { runId: next.runId, state: next.report.state, status: err.status, code: err.code });
+        logger.error('the hub refused a run status; dropped', {
+          runId: next.runId,
+          state: next.report.state,
+          status: err.status,
+          code: err.code,
+        });
       }
       this.entries.shift();
       await rm(join(this.dir, next.file), { force: true });

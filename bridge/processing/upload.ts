@@ -45,7 +45,12 @@ export class FsOutputSink implements OutputSink {
  * symlinks and must still be the plain file of the size that was checked; it is read twice (hash,
  * then send), never held in memory, and each read stops at the checked size.
  */
-export async function uploadOutputs(outputDir: string, files: readonly OutputFile[], sink: OutputSink, meta: { runId: string; nodeId: string }): Promise<{ path: string; bytes: number; sha256: string }[]> {
+export async function uploadOutputs(
+  outputDir: string,
+  files: readonly OutputFile[],
+  sink: OutputSink,
+  meta: { runId: string; nodeId: string },
+): Promise<{ path: string; bytes: number; sha256: string }[]> {
   const done: { path: string; bytes: number; sha256: string }[] = [];
   for (const file of files) {
     const handle = await open(join(outputDir, file.path), constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -53,7 +58,8 @@ export async function uploadOutputs(outputDir: string, files: readonly OutputFil
       const st = await handle.stat();
       if (!st.isFile() || st.size !== file.bytes) throw new Error('an output changed after it was checked');
       // Bounded by the checked size, so a file cannot grow between the check and the read.
-      const read = () => (file.bytes === 0 ? Readable.from([]) : handle.createReadStream({ autoClose: false, start: 0, end: file.bytes - 1 }));
+      const read = () =>
+        file.bytes === 0 ? Readable.from([]) : handle.createReadStream({ autoClose: false, start: 0, end: file.bytes - 1 });
       const hash = createHash('sha256');
       await pipeline(
         read(),

@@ -37,7 +37,14 @@ describe('bridge start with processing settings', () => {
 
   it('names a bad processing setting before anything starts', async () => {
     const errors: string[] = [];
-    const env = { NODE_ID: node.nodeId, HUB_URL: 'http://127.0.0.1:9', KEY_FILE: node.keyFile, DATA_DIR: node.dataDir, STATE_DIR: node.stateDir, SANDBOX_PATH: '/s' };
+    const env = {
+      NODE_ID: node.nodeId,
+      HUB_URL: 'http://127.0.0.1:9',
+      KEY_FILE: node.keyFile,
+      DATA_DIR: node.dataDir,
+      STATE_DIR: node.stateDir,
+      SANDBOX_PATH: '/s',
+    };
     expect(await runCli(['start'], { env, out: () => {}, err: (l) => errors.push(l) })).toBe(2);
     expect(errors).toEqual(['invalid bridge configuration: TOOLS_FILE is missing']);
   });

@@ -84,7 +84,7 @@ export async function openProcessing(input: {
     approvals = await loadApprovedTools(p.toolsFile).catch((err: Error) => {
       throw new ConfigError([`TOOLS_FILE ${err.message}`]);
     });
-    if (!input.db) throw new ConfigError(['SANDBOX_PATH needs the bridge\'s own index']);
+    if (!input.db) throw new ConfigError(["SANDBOX_PATH needs the bridge's own index"]);
     await mkdir(p.sandboxDir, { recursive: true, mode: 0o700 });
     engine = new DockerEngine({ socketPath: p.socketPath });
     const keys = new GrantKeys({ hubUrl: config.hubUrl, pinned: config.hubGrantKeys, fetch: input.fetch, logger });
@@ -110,7 +110,12 @@ export async function openProcessing(input: {
       logCapBytes: p.logCapBytes,
       stopGraceMs: input.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
     });
-    logger.info('processing on', { tools: approvals.map((t) => `${t.id}@${t.version}`), sandbox: p.sandboxDir, socket: p.socketPath, maxRuns: p.maxRuns });
+    logger.info('processing on', {
+      tools: approvals.map((t) => `${t.id}@${t.version}`),
+      sandbox: p.sandboxDir,
+      socket: p.socketPath,
+      maxRuns: p.maxRuns,
+    });
   } else logger.info(`${OFF}: run jobs are answered not_allowed (processing_disabled)`);
 
   const jobs = new RunJobs({ nodeId: config.nodeId, executor, store, outbox, logger, maxRuns: p?.maxRuns });

@@ -41,7 +41,10 @@ describe('answerQuery over a generated corpus', () => {
       for (const [i, d] of plan.datasets.entries()) {
         const want = o.expectedFor(plan, match, d.folder);
         const got = result.collections[i]!;
-        expect({ studies: got.studies_count, subjects: got.subjects_count }, d.folder).toEqual({ studies: want.studies_count, subjects: want.subjects_count });
+        expect({ studies: got.studies_count, subjects: got.subjects_count }, d.folder).toEqual({
+          studies: want.studies_count,
+          subjects: want.subjects_count,
+        });
         expect(got.gender?.slice().sort(), d.folder).toEqual(Object.keys(want.genders).sort());
         expect(got.age_range ?? null).toEqual(want.ages.length ? { min: Math.min(...want.ages), max: Math.max(...want.ages) } : null);
       }
@@ -64,10 +67,18 @@ describe('answerQuery over a generated corpus', () => {
   });
 
   describe.each<{ name: string; query: QueryNode; keys: string[] }>([
-    { name: 'a key the bridge has no data for', query: and(leaf(MOD, 'EQUALS', MR), leaf('CLIN1045815', 'EQUALS', 'COM1001310')), keys: ['CLIN1045815'] },
+    {
+      name: 'a key the bridge has no data for',
+      query: and(leaf(MOD, 'EQUALS', MR), leaf('CLIN1045815', 'EQUALS', 'COM1001310')),
+      keys: ['CLIN1045815'],
+    },
     { name: 'a key outside the catalogue', query: leaf('X-UNKNOWN', 'EQUALS', 'x'), keys: ['X-UNKNOWN'] },
     { name: 'an operator the key cannot take', query: leaf(MOD, 'CONTAINS', 'M'), keys: [MOD] },
-    { name: 'a value of the wrong type', query: or(leaf(AGE, 'EQUALS', 'forty'), leaf(GENDER, 'BETWEEN', { min: 1 })), keys: [GENDER, AGE] },
+    {
+      name: 'a value of the wrong type',
+      query: or(leaf(AGE, 'EQUALS', 'forty'), leaf(GENDER, 'BETWEEN', { min: 1 })),
+      keys: [GENDER, AGE],
+    },
     { name: 'a code the catalogue does not have', query: not(leaf(MOD, 'EQUALS', 'RID99999')), keys: [MOD] },
   ])('unsupported: $name', ({ query, keys }) => {
     it('answers with the keys and no counts', () => {

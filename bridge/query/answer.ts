@@ -24,12 +24,16 @@ const visible = (groups: Record<string, number>, threshold: number) =>
 function collection(d: DatasetRow, counts: DatasetCounts | undefined, obf: Obfuscator): CountResult['collections'][number] {
   const t = obf.groupThreshold;
   const base = { id: d.id, name: d.name, ...(d.description ? { description: d.description } : {}) };
-  if (!counts) return { ...base, studies_count: 0, subjects_count: 0, age_range: null, gender: [], modalities: [], body_parts: [], manufacturers: [] };
+  if (!counts)
+    return { ...base, studies_count: 0, subjects_count: 0, age_range: null, gender: [], modalities: [], body_parts: [], manufacturers: [] };
   return {
     ...base,
     studies_count: obf.count(counts.studies, `${d.id}:studies`),
     subjects_count: obf.count(counts.subjects, `${d.id}:subjects`),
-    age_range: counts.aged > 0 && counts.aged >= t && counts.ageMin !== null && counts.ageMax !== null ? obf.ageRange(counts.ageMin, counts.ageMax) : null,
+    age_range:
+      counts.aged > 0 && counts.aged >= t && counts.ageMin !== null && counts.ageMax !== null
+        ? obf.ageRange(counts.ageMin, counts.ageMax)
+        : null,
     gender: visible(counts.strata.gender, t),
     modalities: visible(counts.strata.modalities, t),
     body_parts: visible(counts.strata.body_parts, t),
@@ -50,7 +54,10 @@ export function answerQuery(db: Db, query: QueryNode, obf: Obfuscator): Exclude<
     status: 'answered',
     result: {
       collections: listIndexedDatasets(db).map((d) => collection(d, byIdx.get(d.idx), obf)),
-      total: { studies_count: obf.count(truth.totalStudies, 'total:studies'), subjects_count: obf.count(truth.totalSubjects, 'total:subjects') },
+      total: {
+        studies_count: obf.count(truth.totalStudies, 'total:studies'),
+        subjects_count: obf.count(truth.totalSubjects, 'total:subjects'),
+      },
       unsupported_keys: [],
       obfuscation: obf.notes(),
     },

@@ -58,7 +58,16 @@ function leafTest(leaf: QueryLeaf): Factory | undefined {
       };
     };
   }
-  const codes = type === 'IN' ? (Array.isArray(value) ? value : typeof value === 'string' ? [value] : undefined) : typeof value === 'string' ? [value] : undefined;
+  const codes =
+    type === 'IN'
+      ? Array.isArray(value)
+        ? value
+        : typeof value === 'string'
+          ? [value]
+          : undefined
+      : typeof value === 'string'
+        ? [value]
+        : undefined;
   if (!codes || codes.length === 0 || (type !== 'IN' && type !== 'EQUALS' && type !== 'NOT_EQUALS')) return undefined;
   const index = CODE_INDEX[leaf.key] as Map<string, number>;
   const positions = codes.map((c) => index.get(c));
@@ -129,7 +138,13 @@ export type Compiled = { ok: true; test: (s: Snapshot) => Test } | { ok: false; 
 
 /** The query as a test per study, or every key the bridge cannot evaluate. */
 export function compileQuery(query: QueryNode): Compiled {
-  const unsupported = [...new Set(leaves(query).filter((l) => leafTest(l) === undefined).map((l) => l.key))].sort();
+  const unsupported = [
+    ...new Set(
+      leaves(query)
+        .filter((l) => leafTest(l) === undefined)
+        .map((l) => l.key),
+    ),
+  ].sort();
   if (unsupported.length > 0) return { ok: false, unsupportedKeys: unsupported };
   return { ok: true, test: nodeTest(query) ?? (() => () => true) };
 }

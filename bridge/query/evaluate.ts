@@ -19,7 +19,9 @@ export interface DatasetCounts {
   strata: Record<StratumName, Record<string, number>>;
 }
 
-export type TrueAnswer = { ok: true; datasets: DatasetCounts[]; totalStudies: number; totalSubjects: number } | { ok: false; unsupportedKeys: string[] };
+export type TrueAnswer =
+  | { ok: true; datasets: DatasetCounts[]; totalStudies: number; totalSubjects: number }
+  | { ok: false; unsupportedKeys: string[] };
 
 const GENDERS = codesOf(CODED_KEYS.gender);
 const MASKS = [
@@ -54,7 +56,15 @@ function countsOf(datasetIdx: number, a: Acc): DatasetCounts {
   for (const [i, code] of GENDERS.entries()) strata.gender[code] = a.genders[i] as number;
   for (const [k, [name, codes]] of MASKS.entries()) for (const [i, code] of codes.entries()) strata[name][code] = a.codes[k]?.[i] as number;
   const aged = a.aged > 0;
-  return { datasetIdx, studies: a.studies, subjects: a.subjects, aged: a.aged, ageMin: aged ? a.ageMin : null, ageMax: aged ? a.ageMax : null, strata };
+  return {
+    datasetIdx,
+    studies: a.studies,
+    subjects: a.subjects,
+    aged: a.aged,
+    ageMin: aged ? a.ageMin : null,
+    ageMax: aged ? a.ageMax : null,
+    strata,
+  };
 }
 
 function addBits(counts: Int32Array, mask: number): void {

@@ -8,7 +8,18 @@ import { DEFAULT_PRIVACY, Obfuscator } from './obfuscate.ts';
 
 const QUERY: QueryNode = { operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] };
 const GOOD = {
-  collections: [{ id: 'c1', name: 'Prostate MR', studies_count: 37, subjects_count: 4, age_range: { min: 50, max: 70 }, gender: ['SNOMEDCT248153007'], modality: ['RID10312'], body_parts: [] }],
+  collections: [
+    {
+      id: 'c1',
+      name: 'Prostate MR',
+      studies_count: 37,
+      subjects_count: 4,
+      age_range: { min: 50, max: 70 },
+      gender: ['SNOMEDCT248153007'],
+      modality: ['RID10312'],
+      body_parts: [],
+    },
+  ],
   total: { studies_count: 37, subjects_count: 4 },
 };
 
@@ -43,7 +54,8 @@ describe('the external mediator adapter', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   // The secret doubles as the reply mode of the stand-in mediator.
-  const ask = (secret: string, enabled = false, timeoutMs = 500) => askMediator({ url, secret, timeoutMs }, QUERY, new Obfuscator({ ...DEFAULT_PRIVACY, enabled }));
+  const ask = (secret: string, enabled = false, timeoutMs = 500) =>
+    askMediator({ url, secret, timeoutMs }, QUERY, new Obfuscator({ ...DEFAULT_PRIVACY, enabled }));
 
   it('posts the query tree with the secret and passes on a valid answer', async () => {
     const result = await ask('good');
@@ -77,7 +89,9 @@ describe('the external mediator adapter', () => {
   });
 
   it('says so when the mediator cannot be reached', async () => {
-    const err = await askMediator({ url: 'http://127.0.0.1:9', secret: 'x', timeoutMs: 500 }, QUERY, new Obfuscator(DEFAULT_PRIVACY)).catch((e: unknown) => e);
+    const err = await askMediator({ url: 'http://127.0.0.1:9', secret: 'x', timeoutMs: 500 }, QUERY, new Obfuscator(DEFAULT_PRIVACY)).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toBe('the local mediator could not be reached');
   });
 });

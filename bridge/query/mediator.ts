@@ -83,7 +83,13 @@ export async function askMediator(settings: MediatorSettings, query: QueryNode, 
     studies_count: obf.count(c.studies_count, `${c.id}:studies`),
     subjects_count: obf.count(c.subjects_count, `${c.id}:subjects`),
     ...(exact
-      ? { age_range: c.age_range ?? null, gender: c.gender ?? [], modalities: c.modalities ?? c.modality ?? [], body_parts: c.body_parts ?? [], manufacturers: c.manufacturers ?? [] }
+      ? {
+          age_range: c.age_range ?? null,
+          gender: c.gender ?? [],
+          modalities: c.modalities ?? c.modality ?? [],
+          body_parts: c.body_parts ?? [],
+          manufacturers: c.manufacturers ?? [],
+        }
       : {}),
   }));
   const total = answer.total ?? {
@@ -92,7 +98,10 @@ export async function askMediator(settings: MediatorSettings, query: QueryNode, 
   };
   return {
     collections,
-    total: { studies_count: obf.count(total.studies_count, 'total:studies'), subjects_count: obf.count(total.subjects_count, 'total:subjects') },
+    total: {
+      studies_count: obf.count(total.studies_count, 'total:studies'),
+      subjects_count: obf.count(total.subjects_count, 'total:subjects'),
+    },
     unsupported_keys: [],
     obfuscation: obf.notes(),
   };

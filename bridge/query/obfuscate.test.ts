@@ -12,7 +12,11 @@ import { Vocabulary } from '../vocabulary.ts';
 import { answerQuery } from './answer.ts';
 import { DEFAULT_PRIVACY, Obfuscator, laplace } from './obfuscate.ts';
 
-const countsOf = (r: CountResult) => [r.total.studies_count, r.total.subjects_count, ...r.collections.flatMap((c) => [c.studies_count, c.subjects_count])];
+const countsOf = (r: CountResult) => [
+  r.total.studies_count,
+  r.total.subjects_count,
+  ...r.collections.flatMap((c) => [c.studies_count, c.subjects_count]),
+];
 
 describe('Obfuscator', () => {
   it('keeps true zeros, never shows 1-9 and rounds to steps of 10', () => {
@@ -43,7 +47,14 @@ describe('Obfuscator', () => {
   });
 
   it('says how it obfuscated, or that it did not', () => {
-    expect(new Obfuscator(DEFAULT_PRIVACY).notes()).toEqual({ applied: true, method: 'laplace', epsilon: 0.28, sensitivity: 1, roundingStep: 10, smallCountThreshold: 10 });
+    expect(new Obfuscator(DEFAULT_PRIVACY).notes()).toEqual({
+      applied: true,
+      method: 'laplace',
+      epsilon: 0.28,
+      sensitivity: 1,
+      roundingStep: 10,
+      smallCountThreshold: 10,
+    });
     expect(new Obfuscator({ ...DEFAULT_PRIVACY, enabled: false }).notes()).toEqual({ applied: false });
   });
 });
@@ -64,7 +75,8 @@ describe('obfuscated answers over a generated corpus', () => {
 
   it('never show 1-9, repeat identically, and still do after reopening the index', () => {
     let db = openIndexDb(dbPath());
-    const ask = () => QUERY_CASES.map((c) => (answerQuery(db, c.query, new Obfuscator(DEFAULT_PRIVACY, db)) as { result: CountResult }).result);
+    const ask = () =>
+      QUERY_CASES.map((c) => (answerQuery(db, c.query, new Obfuscator(DEFAULT_PRIVACY, db)) as { result: CountResult }).result);
     const first = ask();
     for (const [i, r] of first.entries()) {
       for (const n of countsOf(r)) expect(n === 0 || (n >= 10 && n % 10 === 0), `${QUERY_CASES[i]?.name}: ${n}`).toBe(true);
@@ -87,10 +99,18 @@ describe('obfuscated answers over a generated corpus', () => {
         const want = o.expectedFor(plan, c.match, d.folder);
         const got = r.collections[i]!;
         for (const code of got.gender ?? []) expect(want.genders[code] ?? 0, `${c.name} ${code}`).toBeGreaterThanOrEqual(10);
-        expect(got.gender?.sort()).toEqual(Object.keys(want.genders).filter((g) => (want.genders[g] ?? 0) >= 10).sort());
+        expect(got.gender?.sort()).toEqual(
+          Object.keys(want.genders)
+            .filter((g) => (want.genders[g] ?? 0) >= 10)
+            .sort(),
+        );
         if (want.ages.length < 10) expect(got.age_range ?? null, c.name).toBeNull();
         // Bounds widened to 5-year bins: never the exact age of the youngest or oldest subject.
-        else expect(got.age_range).toEqual({ min: Math.floor(Math.min(...want.ages) / 5) * 5, max: Math.floor(Math.max(...want.ages) / 5) * 5 + 4 });
+        else
+          expect(got.age_range).toEqual({
+            min: Math.floor(Math.min(...want.ages) / 5) * 5,
+            max: Math.floor(Math.max(...want.ages) / 5) * 5 + 4,
+          });
       }
     }
     db.close();

@@ -52,7 +52,10 @@ export class Obfuscator {
    */
   ageRange(min: number, max: number): { min: number; max: number } {
     if (!this.settings.enabled) return { min, max };
-    return { min: Math.floor(min / AGE_BIN_YEARS) * AGE_BIN_YEARS, max: Math.floor(max / AGE_BIN_YEARS) * AGE_BIN_YEARS + AGE_BIN_YEARS - 1 };
+    return {
+      min: Math.floor(min / AGE_BIN_YEARS) * AGE_BIN_YEARS,
+      max: Math.floor(max / AGE_BIN_YEARS) * AGE_BIN_YEARS + AGE_BIN_YEARS - 1,
+    };
   }
 
   count(trueCount: number, stratum: string): number {
@@ -66,7 +69,14 @@ export class Obfuscator {
   notes(): Obfuscation {
     const s = this.settings;
     if (!s.enabled) return { applied: false };
-    return { applied: true, method: 'laplace', epsilon: s.epsilon, sensitivity: s.sensitivity, roundingStep: s.roundingStep, smallCountThreshold: s.smallCountThreshold };
+    return {
+      applied: true,
+      method: 'laplace',
+      epsilon: s.epsilon,
+      sensitivity: s.sensitivity,
+      roundingStep: s.roundingStep,
+      smallCountThreshold: s.smallCountThreshold,
+    };
   }
 
   private readonly memory = new Map<string, number>();
@@ -76,11 +86,14 @@ export class Obfuscator {
     const key = `${sensitivity}\u0000${trueCount}\u0000${stratum}`;
     const cached = this.memory.get(key);
     if (cached !== undefined) return cached;
-    const row = this.db?.prepare('SELECT noise FROM noise WHERE sensitivity = ? AND true_count = ? AND stratum = ?').get(sensitivity, trueCount, stratum) as
-      | { noise: number }
-      | undefined;
+    const row = this.db
+      ?.prepare('SELECT noise FROM noise WHERE sensitivity = ? AND true_count = ? AND stratum = ?')
+      .get(sensitivity, trueCount, stratum) as { noise: number } | undefined;
     const value = row?.noise ?? laplace(sensitivity / epsilon);
-    if (!row) this.db?.prepare('INSERT OR IGNORE INTO noise (sensitivity, true_count, stratum, noise) VALUES (?, ?, ?, ?)').run(sensitivity, trueCount, stratum, value);
+    if (!row)
+      this.db
+        ?.prepare('INSERT OR IGNORE INTO noise (sensitivity, true_count, stratum, noise) VALUES (?, ?, ?, ?)')
+        .run(sensitivity, trueCount, stratum, value);
     this.memory.set(key, value);
     return value;
   }

@@ -45,7 +45,9 @@ export function snapshotOf(db: Db): Snapshot {
     manufacturers: new Uint32Array(n),
   };
   const rows = db
-    .prepare('SELECT dataset, patient, gender, age, year, diagnosis, modalities, body_parts, manufacturers FROM q_studies ORDER BY dataset, patient, study')
+    .prepare(
+      'SELECT dataset, patient, gender, age, year, diagnosis, modalities, body_parts, manufacturers FROM q_studies ORDER BY dataset, patient, study',
+    )
     .raw()
     .iterate() as Iterable<(number | null)[]>;
   let i = 0;

@@ -8,7 +8,16 @@ export interface ProcessingStub {
   health: { nodeId: string; body: NodeHealth }[];
   statuses: { nodeId: string; runId: string; body: RunStatusReport }[];
   /** Every PUT the stand-in received, with what it checked against the grant. */
-  uploads: { nodeId: string; runId: string; kind: string; path: string; bytes: Buffer; sha256: string; accepted: boolean; headers: Record<string, string> }[];
+  uploads: {
+    nodeId: string;
+    runId: string;
+    kind: string;
+    path: string;
+    bytes: Buffer;
+    sha256: string;
+    accepted: boolean;
+    headers: Record<string, string>;
+  }[];
   uploadRequests: { nodeId: string; runId: string; files: { kind: string; path: string; bytes: number; sha256: string }[] }[];
   /** The next `n` status posts answer 503: the hub is briefly down. */
   failStatuses(n: number): void;
@@ -29,7 +38,10 @@ const UPLOAD_HEADER = 'x-stub-upload-check';
  */
 export function mountProcessingStub(app: Hono<Env>, origin: () => string): ProcessingStub {
   let failing = 0;
-  const granted = new Map<string, { nodeId: string; runId: string; kind: string; path: string; bytes: number; sha256: string; check: string }>();
+  const granted = new Map<
+    string,
+    { nodeId: string; runId: string; kind: string; path: string; bytes: number; sha256: string; check: string }
+  >();
   const stub: ProcessingStub = {
     health: [],
     statuses: [],
@@ -55,7 +67,8 @@ export function mountProcessingStub(app: Hono<Env>, origin: () => string): Proce
       failing--;
       return c.json({ error: { code: 'unavailable', message: 'try later', requestId: 'stub' } }, 503);
     }
-    if (stub.unknownRuns.has(c.req.param('runId'))) return c.json({ error: { code: 'not_found', message: 'no part in this run', requestId: 'stub' } }, 404);
+    if (stub.unknownRuns.has(c.req.param('runId')))
+      return c.json({ error: { code: 'not_found', message: 'no part in this run', requestId: 'stub' } }, 404);
     stub.statuses.push({ nodeId: c.var.nodeId, runId: c.req.param('runId'), body: runStatusReportSchema.parse(JSON.parse(c.var.body)) });
     return c.body(null, 204);
   });
@@ -67,7 +80,14 @@ export function mountProcessingStub(app: Hono<Env>, origin: () => string): Proce
       const token = crypto.randomUUID();
       const check = crypto.randomUUID();
       granted.set(token, { nodeId: c.var.nodeId, runId, ...f, check });
-      return { kind: f.kind, path: f.path, method: 'PUT' as const, url: `${origin()}/stub-uploads/${token}`, headers: { 'content-length': String(f.bytes), [UPLOAD_HEADER]: check }, expiresAt: Date.now() + 60_000 };
+      return {
+        kind: f.kind,
+        path: f.path,
+        method: 'PUT' as const,
+        url: `${origin()}/stub-uploads/${token}`,
+        headers: { 'content-length': String(f.bytes), [UPLOAD_HEADER]: check },
+        expiresAt: Date.now() + 60_000,
+      };
     });
     return c.json({ uploads });
   });
@@ -78,8 +98,19 @@ export function mountProcessingStub(app: Hono<Env>, origin: () => string): Proce
     const bytes = Buffer.from(await c.req.arrayBuffer());
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const accepted = bytes.length === grant.bytes && sha256 === grant.sha256 && c.req.header(UPLOAD_HEADER) === grant.check;
-    stub.uploads.push({ nodeId: grant.nodeId, runId: grant.runId, kind: grant.kind, path: grant.path, bytes, sha256, accepted, headers: c.req.header() });
-    return accepted ? c.body(null, 200) : c.json({ error: { code: 'bad_request', message: 'length, hash or headers differ from the grant', requestId: 'stub' } }, 400);
+    stub.uploads.push({
+      nodeId: grant.nodeId,
+      runId: grant.runId,
+      kind: grant.kind,
+      path: grant.path,
+      bytes,
+      sha256,
+      accepted,
+      headers: c.req.header(),
+    });
+    return accepted
+      ? c.body(null, 200)
+      : c.json({ error: { code: 'bad_request', message: 'length, hash or headers differ from the grant', requestId: 'stub' } }, 400);
   });
   return stub;
 }

@@ -17,7 +17,15 @@ export interface HubStub {
   issuer: string;
   jobKey: { privateJwk: PrivateJwk; publicJwk: PublicJwk & { kid: string } };
   /** Signs a search.count job for `nodeId` with the stub's job key (or the given overrides). */
-  signJob(input: { jobId: string; nodeId: string; body?: JobBody; ttlSeconds?: number; nowMs?: number; privateJwk?: PrivateJwk; issuer?: string }): Promise<string>;
+  signJob(input: {
+    jobId: string;
+    nodeId: string;
+    body?: JobBody;
+    ttlSeconds?: number;
+    nowMs?: number;
+    privateJwk?: PrivateJwk;
+    issuer?: string;
+  }): Promise<string>;
   enqueue(nodeId: string, jws: string): void;
   results: { nodeId: string; jobId: string; body: JobResult }[];
   /** Processing jobs the bridge said it took, with the lease receipt. */

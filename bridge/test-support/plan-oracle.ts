@@ -54,7 +54,9 @@ export interface Expected {
 }
 
 export function expectedFor(plan: DemoPlan, match: Match, folder?: string): Expected {
-  const hits = plan.patients.filter((p) => !folder || p.dataset === folder).flatMap((p) => p.studies.filter((s) => match(p, s)).map(() => p));
+  const hits = plan.patients
+    .filter((p) => !folder || p.dataset === folder)
+    .flatMap((p) => p.studies.filter((s) => match(p, s)).map(() => p));
   const subjects = [...new Set(hits)];
   const genders: Record<string, number> = {};
   for (const p of subjects) genders[gender(p)] = (genders[gender(p)] ?? 0) + 1;

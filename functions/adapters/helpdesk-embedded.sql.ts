@@ -16,8 +16,12 @@ export const deskTickets = pgTable(
     id: serial('id').primaryKey(),
     group: text('group').notNull(),
     title: text('title').notNull(),
-    customerId: integer('customer_id').notNull().references(() => deskCustomers.id),
-    state: text('state', { enum: ['new', 'open', 'pending', 'closed'] }).notNull().default('new'),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => deskCustomers.id),
+    state: text('state', { enum: ['new', 'open', 'pending', 'closed'] })
+      .notNull()
+      .default('new'),
     createdAt: createdAt(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
@@ -28,7 +32,9 @@ export const deskArticles = pgTable(
   'desk_articles',
   {
     id: serial('id').primaryKey(),
-    ticketId: integer('ticket_id').notNull().references(() => deskTickets.id, { onDelete: 'cascade' }),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => deskTickets.id, { onDelete: 'cascade' }),
     sender: text('sender', { enum: ['customer', 'agent'] }).notNull(),
     author: text('author'),
     body: text('body').notNull(),

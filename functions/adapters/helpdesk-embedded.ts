@@ -33,7 +33,9 @@ export function createEmbeddedHelpdesk(db: Database, clock: Clock): Helpdesk {
           .insert(deskTickets)
           .values({ group: t.group, title: t.title, customerId: customer, createdAt: now, updatedAt: now })
           .returning({ id: deskTickets.id });
-        await tx.insert(deskArticles).values({ ticketId: ticket!.id, sender: 'customer', author: t.customer.email, body: t.body, createdAt: now });
+        await tx
+          .insert(deskArticles)
+          .values({ ticketId: ticket!.id, sender: 'customer', author: t.customer.email, body: t.body, createdAt: now });
         return { externalId: String(ticket!.id), number: deskNumber(ticket!.id) };
       });
     },
@@ -43,17 +45,33 @@ export function createEmbeddedHelpdesk(db: Database, clock: Clock): Helpdesk {
         .insert(deskArticles)
         .values({ ticketId: Number(externalId), sender: 'customer', author: a.customerEmail, body: a.body, createdAt: now })
         .returning({ id: deskArticles.id });
-      await db.update(deskTickets).set({ updatedAt: now }).where(eq(deskTickets.id, Number(externalId)));
+      await db
+        .update(deskTickets)
+        .set({ updatedAt: now })
+        .where(eq(deskTickets.id, Number(externalId)));
       return { articleId: String(row!.id) };
     },
     async listCustomerTickets(email) {
       const rows = await db
-        .select({ id: deskTickets.id, title: deskTickets.title, group: deskTickets.group, state: deskTickets.state, updatedAt: deskTickets.updatedAt })
+        .select({
+          id: deskTickets.id,
+          title: deskTickets.title,
+          group: deskTickets.group,
+          state: deskTickets.state,
+          updatedAt: deskTickets.updatedAt,
+        })
         .from(deskTickets)
         .innerJoin(deskCustomers, eq(deskCustomers.id, deskTickets.customerId))
         .where(eq(deskCustomers.email, email.toLowerCase()))
         .orderBy(desc(deskTickets.id));
-      return rows.map((r) => ({ externalId: String(r.id), number: deskNumber(r.id), title: r.title, group: r.group, state: r.state, updatedAt: r.updatedAt }));
+      return rows.map((r) => ({
+        externalId: String(r.id),
+        number: deskNumber(r.id),
+        title: r.title,
+        group: r.group,
+        state: r.state,
+        updatedAt: r.updatedAt,
+      }));
     },
   };
 }

@@ -32,18 +32,31 @@ export function platformState(name: string | null | undefined): TicketState {
  */
 export function createZammadHelpdesk(opts: { url: string; token: string; timeoutMs: number; fetch?: typeof fetch }): Helpdesk {
   const doFetch = opts.fetch ?? fetch;
-  async function call<T>(schema: z.ZodType<T>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async function call<T>(
+    schema: z.ZodType<T>,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     let res: Response;
     try {
       res = await doFetch(`${opts.url}${path}`, {
         method,
-        headers: { authorization: `Token token=${opts.token}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          authorization: `Token token=${opts.token}`,
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
     } catch (err) {
       // Never the token: only what failed and how.
-      throw new HelpdeskUnavailable(`zammad ${method} ${path.split('?')[0]}: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable'}`);
+      throw new HelpdeskUnavailable(
+        `zammad ${method} ${path.split('?')[0]}: ${(err as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable'}`,
+      );
     }
     if (!res.ok) {
       await res.body?.cancel();
@@ -99,7 +112,11 @@ export function createZammadHelpdesk(opts: { url: string; token: string; timeout
     async listCustomerTickets(email) {
       const customerId = await findCustomer(email.toLowerCase());
       if (customerId === undefined) return [];
-      const tickets = await call(z.array(expandedTicketSchema), 'GET', `/api/v1/tickets/search?query=${encodeURIComponent(`customer_id:${customerId}`)}&expand=true&limit=100`);
+      const tickets = await call(
+        z.array(expandedTicketSchema),
+        'GET',
+        `/api/v1/tickets/search?query=${encodeURIComponent(`customer_id:${customerId}`)}&expand=true&limit=100`,
+      );
       return tickets.map((t) => ({
         externalId: String(t.id),
         number: t.number,

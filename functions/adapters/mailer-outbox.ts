@@ -9,7 +9,9 @@ export function createOutboxMailer(db: Database, clock: Clock, from: string): Ma
   return {
     kind: 'outbox',
     async send(mail) {
-      await db.insert(mailOutbox).values({ id: newId('mail'), from, to: mail.to, subject: mail.subject, text: mail.text, createdAt: clock.now() });
+      await db
+        .insert(mailOutbox)
+        .values({ id: newId('mail'), from, to: mail.to, subject: mail.subject, text: mail.text, createdAt: clock.now() });
     },
   };
 }

@@ -110,7 +110,15 @@ export function createPostgresJobQueue(db: Database, clock: Clock): JobQueue {
             const lease = leasedTo.get(j.jobId);
             if (!lease) return { jobId: j.jobId, nodeId: j.nodeId, jws: j.jws, visibleAt: now, expiresAt: j.notAfter };
             const visibleAt = new Date(now.getTime() + lease.visibilityMs);
-            return { jobId: j.jobId, nodeId: j.nodeId, jws: j.jws, visibleAt, expiresAt: j.notAfter, receipt: lease.receipt, deliveries: 1 };
+            return {
+              jobId: j.jobId,
+              nodeId: j.nodeId,
+              jws: j.jws,
+              visibleAt,
+              expiresAt: j.notAfter,
+              receipt: lease.receipt,
+              deliveries: 1,
+            };
           }),
         )
         .onConflictDoNothing()

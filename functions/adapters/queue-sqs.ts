@@ -69,7 +69,12 @@ export function createSqsJobQueue(opts: { client: SQSClient; queueUrlFor: (nodeI
       // A batch goes to one queue and holds at most 10 messages: group by node, then chunk.
       const byNode = new Map<string, QueuedJob[]>();
       for (const job of all) if (job.notAfter.getTime() > Date.now()) byNode.set(job.nodeId, [...(byNode.get(job.nodeId) ?? []), job]);
-      const batches = [...byNode].flatMap(([nodeId, jobs]) => Array.from({ length: Math.ceil(jobs.length / MAX_BATCH) }, (_, i) => ({ nodeId, jobs: jobs.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH) })));
+      const batches = [...byNode].flatMap(([nodeId, jobs]) =>
+        Array.from({ length: Math.ceil(jobs.length / MAX_BATCH) }, (_, i) => ({
+          nodeId,
+          jobs: jobs.slice(i * MAX_BATCH, (i + 1) * MAX_BATCH),
+        })),
+      );
       await Promise.all(
         batches.map(async ({ nodeId, jobs }) => {
           try {

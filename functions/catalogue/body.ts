@@ -19,6 +19,7 @@ export const profileBody = <T extends z.ZodType>(schema: T, turtle?: TurtleReade
       throw new AppError('bad_request', 'send the body as application/json or text/turtle');
     }
     const parsed = schema.safeParse(input);
-    if (!parsed.success) throw new AppError('unprocessable', 'the dataset does not satisfy the EUCAIM profile', issuesToDetails(parsed.error.issues));
+    if (!parsed.success)
+      throw new AppError('unprocessable', 'the dataset does not satisfy the EUCAIM profile', issuesToDetails(parsed.error.issues));
     return parsed.data;
   });

@@ -2,7 +2,16 @@
 // all on the indexed copies of the metadata (GIN on arrays and the text vector, B-trees per sort).
 import { type SQL, and, arrayOverlaps, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { BrowseFilter, BrowseQuery } from '../../shared/catalogue/registration.ts';
-import { ACCESS_CONDITIONS, BODY_PARTS, CONDITIONS, labelOf, MANUFACTURERS, MODALITIES, TIERS, type Vocabulary } from '../../shared/catalogue/vocabularies.ts';
+import {
+  ACCESS_CONDITIONS,
+  BODY_PARTS,
+  CONDITIONS,
+  labelOf,
+  MANUFACTURERS,
+  MODALITIES,
+  TIERS,
+  type Vocabulary,
+} from '../../shared/catalogue/vocabularies.ts';
 import { type Database, rowsOf } from '../db/client.ts';
 import { catalogueDatasets as d, catalogueSeries } from './catalogue.sql.ts';
 
@@ -61,9 +70,25 @@ async function facetsOf(db: Database, where: SQL): Promise<{ total: number; valu
   );
   const seriesIds = rows.filter((r) => r.facet === 'series').map((r) => r.value);
   const titles = new Map(
-    seriesIds.length ? (await db.select({ id: catalogueSeries.id, title: catalogueSeries.title }).from(catalogueSeries).where(inArray(catalogueSeries.id, seriesIds))).map((s) => [s.id, s.title]) : [],
+    seriesIds.length
+      ? (
+          await db
+            .select({ id: catalogueSeries.id, title: catalogueSeries.title })
+            .from(catalogueSeries)
+            .where(inArray(catalogueSeries.id, seriesIds))
+        ).map((s) => [s.id, s.title])
+      : [],
   );
-  const out = { condition: [], bodyPart: [], modality: [], manufacturer: [], publisher: [], accessCondition: [], tier: [], series: [] } as Record<BrowseFilter, FacetValue[]>;
+  const out = {
+    condition: [],
+    bodyPart: [],
+    modality: [],
+    manufacturer: [],
+    publisher: [],
+    accessCondition: [],
+    tier: [],
+    series: [],
+  } as Record<BrowseFilter, FacetValue[]>;
   let total = 0;
   for (const r of rows) {
     if ((r.facet as string) === 'total') {
@@ -91,7 +116,9 @@ export const TOTAL_CAP = 1000;
 export async function browseDatasets(db: Database, q: BrowseQuery, cap = TOTAL_CAP) {
   const where = whereOf(q);
   const counted = async () => {
-    const [row] = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*)::int as n from (select 1 from ${d} where ${where} limit ${cap + 1}) m`));
+    const [row] = rowsOf<{ n: number | string }>(
+      await db.execute(sql`select count(*)::int as n from (select 1 from ${d} where ${where} limit ${cap + 1}) m`),
+    );
     return Number(row?.n ?? 0);
   };
   const [items, total, facets] = await Promise.all([

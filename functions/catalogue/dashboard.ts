@@ -38,7 +38,10 @@ export async function dashboardFigures(db: Database): Promise<Figures> {
 async function computeFigures(db: Database) {
   const published = eq(d.state, 'published');
   const [[totals], perDataset, perModality, perBodyPart] = await Promise.all([
-    db.select({ datasets: count(), subjects: sum(d.subjects), studies: sum(d.studies) }).from(d).where(published),
+    db
+      .select({ datasets: count(), subjects: sum(d.subjects), studies: sum(d.studies) })
+      .from(d)
+      .where(published),
     db
       .select({ id: d.id, title: d.title, subjects: d.subjects, studies: d.studies })
       .from(d)
@@ -46,11 +49,19 @@ async function computeFigures(db: Database) {
       .orderBy(desc(d.subjects), d.id)
       .limit(DASHBOARD_TOP_DATASETS),
     // A dataset's studies are not split by modality in the profile: each modality it has counts them.
-    db.execute(sql`select v as code, sum(${d.studies})::bigint as n from ${d}, unnest(${d.modalities}) v where ${published} group by v order by 2 desc`),
-    db.execute(sql`select v as code, count(*)::bigint as n from ${d}, unnest(${d.bodyParts}) v where ${published} group by v order by 2 desc`),
+    db.execute(
+      sql`select v as code, sum(${d.studies})::bigint as n from ${d}, unnest(${d.modalities}) v where ${published} group by v order by 2 desc`,
+    ),
+    db.execute(
+      sql`select v as code, count(*)::bigint as n from ${d}, unnest(${d.bodyParts}) v where ${published} group by v order by 2 desc`,
+    ),
   ]);
   const labelled = (rows: unknown, vocabulary: typeof MODALITIES) =>
-    rowsOf<{ code: string; n: string | number }>(rows).map((r) => ({ code: r.code, label: labelOf(vocabulary, r.code), count: Number(r.n) }));
+    rowsOf<{ code: string; n: string | number }>(rows).map((r) => ({
+      code: r.code,
+      label: labelOf(vocabulary, r.code),
+      count: Number(r.n),
+    }));
   return {
     datasets: totals?.datasets ?? 0,
     subjects: Number(totals?.subjects ?? 0),

@@ -14,13 +14,23 @@ export async function datasetView(db: Database, actor: Actor | null, id: string)
   const canEdit = record ? await mayEdit(db, actor, record) : false;
   if (!record || (record.state === 'draft' && !canEdit)) throw new AppError('not_found', `no dataset ${id}`);
   const [place] = await db
-    .select({ seriesId: catalogueSeries.id, seriesTitle: catalogueSeries.title, networkId: catalogueNetworks.id, networkTitle: catalogueNetworks.title })
+    .select({
+      seriesId: catalogueSeries.id,
+      seriesTitle: catalogueSeries.title,
+      networkId: catalogueNetworks.id,
+      networkTitle: catalogueNetworks.title,
+    })
     .from(catalogueSeries)
     .innerJoin(catalogueNetworks, eq(catalogueNetworks.id, catalogueSeries.networkId))
     .where(eq(catalogueSeries.id, record.metadata.seriesId));
   const tombstone = record.state === 'withdrawn' && !canEdit;
   const representatives = canEdit
-    ? (await db.select({ subject: datasetRepresentatives.subject }).from(datasetRepresentatives).where(eq(datasetRepresentatives.datasetId, id))).map((r) => r.subject)
+    ? (
+        await db
+          .select({ subject: datasetRepresentatives.subject })
+          .from(datasetRepresentatives)
+          .where(eq(datasetRepresentatives.datasetId, id))
+      ).map((r) => r.subject)
     : null;
   return {
     id: record.id,

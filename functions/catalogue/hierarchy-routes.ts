@@ -18,14 +18,28 @@ async function seriesWithCounts(db: Database, networkId?: string) {
       .from(catalogueSeries)
       .where(networkId ? eq(catalogueSeries.networkId, networkId) : undefined)
       .orderBy(asc(catalogueSeries.title)),
-    db.select({ id: catalogueDatasets.seriesId, n: count() }).from(catalogueDatasets).where(eq(catalogueDatasets.state, 'published')).groupBy(catalogueDatasets.seriesId),
+    db
+      .select({ id: catalogueDatasets.seriesId, n: count() })
+      .from(catalogueDatasets)
+      .where(eq(catalogueDatasets.state, 'published'))
+      .groupBy(catalogueDatasets.seriesId),
   ]);
   const published = new Map(counts.map((r) => [r.id, r.n]));
-  return rows.map((r) => ({ id: r.id, networkId: r.networkId, title: r.title, description: r.description, publisher: r.publisher, datasets: published.get(r.id) ?? 0 }));
+  return rows.map((r) => ({
+    id: r.id,
+    networkId: r.networkId,
+    title: r.title,
+    description: r.description,
+    publisher: r.publisher,
+    datasets: published.get(r.id) ?? 0,
+  }));
 }
 
 async function networks(db: Database) {
-  const [rows, series] = await Promise.all([db.select().from(catalogueNetworks).orderBy(asc(catalogueNetworks.title)), seriesWithCounts(db)]);
+  const [rows, series] = await Promise.all([
+    db.select().from(catalogueNetworks).orderBy(asc(catalogueNetworks.title)),
+    seriesWithCounts(db),
+  ]);
   return rows.map((n) => ({ id: n.id, title: n.title, description: n.description, series: series.filter((s) => s.networkId === n.id) }));
 }
 
@@ -34,7 +48,12 @@ export const hierarchyRoutes = new Hono<HubEnv>()
   .get('/networks', async (c) => c.json({ networks: await networks(c.get('services').db) }))
   .post('/networks', requireAdmin, profileBody(createNetworkSchema), async (c) => {
     const body = c.req.valid('json');
-    const rows = await c.get('services').db.insert(catalogueNetworks).values(body).onConflictDoNothing().returning({ id: catalogueNetworks.id });
+    const rows = await c
+      .get('services')
+      .db.insert(catalogueNetworks)
+      .values(body)
+      .onConflictDoNothing()
+      .returning({ id: catalogueNetworks.id });
     if (!rows.length) throw new AppError('conflict', `network ${body.id} exists`);
     return c.json(body, 201);
   })
@@ -48,7 +67,10 @@ export const hierarchyRoutes = new Hono<HubEnv>()
     const body = c.req.valid('json');
     const db = c.get('services').db;
     const [network] = await db.select({ n: count() }).from(catalogueNetworks).where(eq(catalogueNetworks.id, body.networkId));
-    if (!network?.n) throw new AppError('unprocessable', 'the series refers to what does not exist', [{ path: 'networkId', message: `no network ${body.networkId}` }]);
+    if (!network?.n)
+      throw new AppError('unprocessable', 'the series refers to what does not exist', [
+        { path: 'networkId', message: `no network ${body.networkId}` },
+      ]);
     const rows = await db.insert(catalogueSeries).values(body).onConflictDoNothing().returning({ id: catalogueSeries.id });
     if (!rows.length) throw new AppError('conflict', `series ${body.id} exists`);
     return c.json(body, 201);
@@ -57,7 +79,10 @@ export const hierarchyRoutes = new Hono<HubEnv>()
     const db = c.get('services').db;
     const found = (await seriesWithCounts(db)).find((s) => s.id === c.req.param('id'));
     if (!found) throw new AppError('not_found', `no dataset series ${c.req.param('id')}`);
-    const [network] = await db.select({ id: catalogueNetworks.id, title: catalogueNetworks.title }).from(catalogueNetworks).where(eq(catalogueNetworks.id, found.networkId));
+    const [network] = await db
+      .select({ id: catalogueNetworks.id, title: catalogueNetworks.title })
+      .from(catalogueNetworks)
+      .where(eq(catalogueNetworks.id, found.networkId));
     return c.json({ ...found, network: network ?? null });
   })
   .get('/dashboard', async (c) => c.json(await dashboardFigures(c.get('services').db)));

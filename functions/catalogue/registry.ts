@@ -32,13 +32,20 @@ async function setRepresentatives(tx: Db, datasetId: string, subjects: string[])
   const unique = [...new Set(subjects)];
   const others = unique.length ? notInArray(datasetRepresentatives.subject, unique) : undefined;
   await tx.delete(datasetRepresentatives).where(and(eq(datasetRepresentatives.datasetId, datasetId), others));
-  if (unique.length) await tx.insert(datasetRepresentatives).values(unique.map((subject) => ({ datasetId, subject }))).onConflictDoNothing();
+  if (unique.length)
+    await tx
+      .insert(datasetRepresentatives)
+      .values(unique.map((subject) => ({ datasetId, subject })))
+      .onConflictDoNothing();
 }
 
 /** A new draft. A proposed id already in use (by any dataset, in any state) is a conflict. */
 export async function registerDataset(deps: Deps, actor: Actor, input: Registration): Promise<DatasetRecord> {
   if (!actor.admin && !(input.nodeId && (await isNodeAdmin(deps.db, actor.sub, input.nodeId)))) {
-    throw new AppError('forbidden', input.nodeId ? `you do not administer node ${input.nodeId}` : 'name the node (nodeId) whose datasets you administer');
+    throw new AppError(
+      'forbidden',
+      input.nodeId ? `you do not administer node ${input.nodeId}` : 'name the node (nodeId) whose datasets you administer',
+    );
   }
   await checkReferences(deps.db, input.metadata, input.nodeId);
   const id = input.id ?? crypto.randomUUID();
@@ -47,7 +54,21 @@ export async function registerDataset(deps: Deps, actor: Actor, input: Registrat
     if (await lockDataset(tx, id)) throw new AppError('conflict', `dataset identifier ${id} is already taken`);
     const saved = await writeVersion(
       tx,
-      { id, state: 'draft', owner: actor.sub, nodeId: input.nodeId ?? null, sourceId: null, sourceModified: null, version: 1, metadata: input.metadata, issuedAt: at, modifiedAt: at, publishedAt: null, withdrawnAt: null, withdrawnReason: null },
+      {
+        id,
+        state: 'draft',
+        owner: actor.sub,
+        nodeId: input.nodeId ?? null,
+        sourceId: null,
+        sourceModified: null,
+        version: 1,
+        metadata: input.metadata,
+        issuedAt: at,
+        modifiedAt: at,
+        publishedAt: null,
+        withdrawnAt: null,
+        withdrawnReason: null,
+      },
       'registered',
       actor.sub,
     );
@@ -72,8 +93,10 @@ export async function changeDataset(deps: Deps, actor: Actor, id: string, change
   const row = await deps.db.transaction(async (tx) => {
     const current = await lockDataset(tx, id);
     // Someone else's draft does not exist for them.
-    if (!current || (current.state === 'draft' && !(await mayEdit(tx, actor, current)))) throw new AppError('not_found', `no dataset ${id}`);
-    if (!(await mayEdit(tx, actor, current))) throw new AppError('forbidden', 'only the dataset owner, its node admins and platform admins change it');
+    if (!current || (current.state === 'draft' && !(await mayEdit(tx, actor, current))))
+      throw new AppError('not_found', `no dataset ${id}`);
+    if (!(await mayEdit(tx, actor, current)))
+      throw new AppError('forbidden', 'only the dataset owner, its node admins and platform admins change it');
     if (change.kind === 'update' && change.update.id !== undefined && change.update.id !== current.id) {
       throw new AppError('conflict', 'a dataset identifier can never change');
     }

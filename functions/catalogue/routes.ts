@@ -30,13 +30,16 @@ const signedIn = createMiddleware<HubEnv>(async (c, next) => {
 
 /** `/api/v1/catalogue`: browsing is public; registration is for node admins (their nodes) and platform admins. */
 export const catalogueRoutes = new Hono<HubEnv>()
-  .get('/datasets', validate('query', browseQuerySchema), async (c) => c.json(await browseDatasets(c.get('services').db, c.req.valid('query'))))
+  .get('/datasets', validate('query', browseQuerySchema), async (c) =>
+    c.json(await browseDatasets(c.get('services').db, c.req.valid('query'))),
+  )
   .post(
     '/datasets',
     async (c, next) => {
       // Who may register at all is decided before the body is read: others learn nothing from validation.
       const me = actor(c);
-      if (!me.admin && !(await isDataHolder(c.get('services').db, me.sub))) throw new AppError('forbidden', 'only node admins and platform admins register datasets');
+      if (!me.admin && !(await isDataHolder(c.get('services').db, me.sub)))
+        throw new AppError('forbidden', 'only node admins and platform admins register datasets');
       return next();
     },
     profileBody(registrationSchema, turtleReader('register')),
@@ -48,7 +51,14 @@ export const catalogueRoutes = new Hono<HubEnv>()
     const { db } = c.get('services');
     const nodeIds = db.select({ id: nodeAdmins.nodeId }).from(nodeAdmins).where(eq(nodeAdmins.subject, me.sub));
     const rows = await db
-      .select({ id: catalogueDatasets.id, title: catalogueDatasets.title, state: catalogueDatasets.state, nodeId: catalogueDatasets.nodeId, version: catalogueDatasets.version, modifiedAt: catalogueDatasets.modifiedAt })
+      .select({
+        id: catalogueDatasets.id,
+        title: catalogueDatasets.title,
+        state: catalogueDatasets.state,
+        nodeId: catalogueDatasets.nodeId,
+        version: catalogueDatasets.version,
+        modifiedAt: catalogueDatasets.modifiedAt,
+      })
       .from(catalogueDatasets)
       .where(me.admin ? undefined : or(eq(catalogueDatasets.owner, me.sub), inArray(catalogueDatasets.nodeId, nodeIds)))
       .orderBy(desc(catalogueDatasets.modifiedAt))
@@ -59,7 +69,9 @@ export const catalogueRoutes = new Hono<HubEnv>()
   .patch('/datasets/:id', signedIn, profileBody(updateSchema, turtleReader('update')), async (c) =>
     c.json(await changeDataset(c.get('services'), actor(c), c.req.param('id'), { kind: 'update', update: c.req.valid('json') })),
   )
-  .post('/datasets/:id/publish', async (c) => c.json(await changeDataset(c.get('services'), actor(c), c.req.param('id'), { kind: 'publish' })))
+  .post('/datasets/:id/publish', async (c) =>
+    c.json(await changeDataset(c.get('services'), actor(c), c.req.param('id'), { kind: 'publish' })),
+  )
   .post('/datasets/:id/withdraw', signedIn, profileBody(withdrawSchema), async (c) =>
     c.json(await changeDataset(c.get('services'), actor(c), c.req.param('id'), { kind: 'withdraw', reason: c.req.valid('json').reason })),
   )
@@ -70,7 +82,20 @@ export const catalogueRoutes = new Hono<HubEnv>()
     const id = c.req.param('id');
     const record = await readDataset(db, id);
     if (!record || !(await mayEdit(db, me, record))) throw new AppError('not_found', `no dataset ${id} you may edit`);
-    const rows = await db.select().from(catalogueDatasetVersions).where(and(eq(catalogueDatasetVersions.datasetId, id))).orderBy(desc(catalogueDatasetVersions.version));
-    return c.json({ versions: rows.map((v) => ({ version: v.version, state: v.state, change: v.change, changedBy: v.changedBy, changedAt: v.changedAt.toISOString(), metadata: v.metadata })) });
+    const rows = await db
+      .select()
+      .from(catalogueDatasetVersions)
+      .where(and(eq(catalogueDatasetVersions.datasetId, id)))
+      .orderBy(desc(catalogueDatasetVersions.version));
+    return c.json({
+      versions: rows.map((v) => ({
+        version: v.version,
+        state: v.state,
+        change: v.change,
+        changedBy: v.changedBy,
+        changedAt: v.changedAt.toISOString(),
+        metadata: v.metadata,
+      })),
+    });
   })
   .route('/', hierarchyRoutes);

@@ -8,20 +8,72 @@ import { catalogueDatasets, catalogueDatasetVersions, catalogueNetworks, catalog
 import type { CatalogueReader, CatalogueWriter, HarvestedDataset } from './contract.ts';
 import { type DatasetRow, type Db, indexedColumns, isUuid, toRecord } from './record.ts';
 
-type BaseRow = Pick<DatasetRow, 'id' | 'state' | 'owner' | 'nodeId' | 'sourceId' | 'sourceModified' | 'version' | 'metadata' | 'issuedAt' | 'modifiedAt' | 'publishedAt' | 'withdrawnAt' | 'withdrawnReason'>;
+type BaseRow = Pick<
+  DatasetRow,
+  | 'id'
+  | 'state'
+  | 'owner'
+  | 'nodeId'
+  | 'sourceId'
+  | 'sourceModified'
+  | 'version'
+  | 'metadata'
+  | 'issuedAt'
+  | 'modifiedAt'
+  | 'publishedAt'
+  | 'withdrawnAt'
+  | 'withdrawnReason'
+>;
 export type VersionChange = 'registered' | 'updated' | 'published' | 'withdrawn' | 'harvested';
 
 /** Writes the dataset's new state and keeps it as a numbered version, in the caller's transaction. */
 export async function writeVersion(tx: Db, row: BaseRow, change: VersionChange, changedBy: string): Promise<DatasetRow> {
   // Only the base fields: the indexed copies always follow the metadata, and `search` is generated.
-  const { id, state, owner, nodeId, sourceId, sourceModified, version, metadata, issuedAt, modifiedAt, publishedAt, withdrawnAt, withdrawnReason } = row;
-  const values = { id, state, owner, nodeId, sourceId, sourceModified, version, metadata, issuedAt, modifiedAt, publishedAt, withdrawnAt, withdrawnReason, ...indexedColumns(metadata) };
+  const {
+    id,
+    state,
+    owner,
+    nodeId,
+    sourceId,
+    sourceModified,
+    version,
+    metadata,
+    issuedAt,
+    modifiedAt,
+    publishedAt,
+    withdrawnAt,
+    withdrawnReason,
+  } = row;
+  const values = {
+    id,
+    state,
+    owner,
+    nodeId,
+    sourceId,
+    sourceModified,
+    version,
+    metadata,
+    issuedAt,
+    modifiedAt,
+    publishedAt,
+    withdrawnAt,
+    withdrawnReason,
+    ...indexedColumns(metadata),
+  };
   const [saved] =
     row.version === 1
       ? await tx.insert(catalogueDatasets).values(values).returning()
       : await tx.update(catalogueDatasets).set(values).where(eq(catalogueDatasets.id, row.id)).returning();
   if (!saved) throw new Error(`dataset ${row.id} vanished while being written`);
-  await tx.insert(catalogueDatasetVersions).values({ datasetId: row.id, version: row.version, state: row.state, metadata: row.metadata, change, changedBy, changedAt: row.modifiedAt });
+  await tx.insert(catalogueDatasetVersions).values({
+    datasetId: row.id,
+    version: row.version,
+    state: row.state,
+    metadata: row.metadata,
+    change,
+    changedBy,
+    changedAt: row.modifiedAt,
+  });
   return saved;
 }
 
@@ -51,11 +103,23 @@ export async function ensureSeries(tx: Db, seriesId: string, series: DatasetSeri
     .onConflictDoNothing();
   await tx
     .insert(catalogueSeries)
-    .values({ id: seriesId, networkId, title: series?.title ?? seriesId, description: series?.description ?? 'Created when a harvest met it first.', publisher: series?.publisher ?? { name: 'unknown' } })
+    .values({
+      id: seriesId,
+      networkId,
+      title: series?.title ?? seriesId,
+      description: series?.description ?? 'Created when a harvest met it first.',
+      publisher: series?.publisher ?? { name: 'unknown' },
+    })
     .onConflictDoNothing();
 }
 
-const seriesOf = (r: typeof catalogueSeries.$inferSelect): DatasetSeries => ({ id: r.id, title: r.title, description: r.description, publisher: r.publisher, networkId: r.networkId });
+const seriesOf = (r: typeof catalogueSeries.$inferSelect): DatasetSeries => ({
+  id: r.id,
+  title: r.title,
+  description: r.description,
+  publisher: r.publisher,
+  networkId: r.networkId,
+});
 
 export type CatalogueStore = CatalogueReader & CatalogueWriter;
 
@@ -79,18 +143,32 @@ export function createCatalogueStore(db: Database, now: () => Date = () => new D
     },
 
     async series() {
-      const rows = await db.select().from(catalogueSeries).where(inArray(catalogueSeries.id, publishedSeriesIds)).orderBy(asc(catalogueSeries.id));
+      const rows = await db
+        .select()
+        .from(catalogueSeries)
+        .where(inArray(catalogueSeries.id, publishedSeriesIds))
+        .orderBy(asc(catalogueSeries.id));
       return rows.map(seriesOf);
     },
 
     async networks(): Promise<Network[]> {
-      const networkIds = db.selectDistinct({ id: catalogueSeries.networkId }).from(catalogueSeries).where(inArray(catalogueSeries.id, publishedSeriesIds));
-      const rows = await db.select().from(catalogueNetworks).where(inArray(catalogueNetworks.id, networkIds)).orderBy(asc(catalogueNetworks.id));
+      const networkIds = db
+        .selectDistinct({ id: catalogueSeries.networkId })
+        .from(catalogueSeries)
+        .where(inArray(catalogueSeries.id, publishedSeriesIds));
+      const rows = await db
+        .select()
+        .from(catalogueNetworks)
+        .where(inArray(catalogueNetworks.id, networkIds))
+        .orderBy(asc(catalogueNetworks.id));
       return rows.map((r) => ({ id: r.id, title: r.title, description: r.description }));
     },
 
     async lastModified() {
-      const [row] = await db.select({ at: max(catalogueDatasets.modifiedAt) }).from(catalogueDatasets).where(published);
+      const [row] = await db
+        .select({ at: max(catalogueDatasets.modifiedAt) })
+        .from(catalogueDatasets)
+        .where(published);
       return row?.at ? new Date(row.at).toISOString() : null;
     },
 
@@ -131,10 +209,19 @@ export function createCatalogueStore(db: Database, now: () => Date = () => new D
       return db.transaction(async (tx) => {
         const conditions = [eq(catalogueDatasets.sourceId, sourceId), published];
         if (keep.length) conditions.push(notInArray(catalogueDatasets.id, keep.filter(isUuid)));
-        const gone = await tx.select().from(catalogueDatasets).where(and(...conditions)).for('update');
+        const gone = await tx
+          .select()
+          .from(catalogueDatasets)
+          .where(and(...conditions))
+          .for('update');
         const at = now();
         for (const row of gone) {
-          await writeVersion(tx, { ...row, state: 'withdrawn', version: row.version + 1, modifiedAt: at, withdrawnAt: at, withdrawnReason: reason }, 'withdrawn', `harvest:${sourceId}`);
+          await writeVersion(
+            tx,
+            { ...row, state: 'withdrawn', version: row.version + 1, modifiedAt: at, withdrawnAt: at, withdrawnReason: reason },
+            'withdrawn',
+            `harvest:${sourceId}`,
+          );
         }
         return gone.map((r) => r.id);
       });
@@ -148,4 +235,3 @@ export async function readDataset(db: Db, id: string): Promise<DatasetRecord | n
   const [row] = await db.select().from(catalogueDatasets).where(eq(catalogueDatasets.id, id));
   return row ? toRecord(row) : null;
 }
-

@@ -26,7 +26,12 @@ export default {
       return res;
     }
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    ctx.waitUntil(res.body.pipeTo(writable).catch(() => {}).finally(() => hub.close()));
+    ctx.waitUntil(
+      res.body
+        .pipeTo(writable)
+        .catch(() => {})
+        .finally(() => hub.close()),
+    );
     return new Response(readable, res);
   },
 

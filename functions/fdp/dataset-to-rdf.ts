@@ -21,7 +21,23 @@ import {
 } from '../../shared/catalogue/vocabularies.ts';
 import { Graph, bool, date, en, int, iri, str } from './graph.ts';
 import type { FdpIris } from './iris.ts';
-import { IANA_MEDIA_TYPES, adms, dcat, dcatap, dct, dpv, dqv, eucaim, foaf, geodcatap, healthdcatap, rdfs, skos, spdx, vcard } from './namespaces.ts';
+import {
+  IANA_MEDIA_TYPES,
+  adms,
+  dcat,
+  dcatap,
+  dct,
+  dpv,
+  dqv,
+  eucaim,
+  foaf,
+  geodcatap,
+  healthdcatap,
+  rdfs,
+  skos,
+  spdx,
+  vcard,
+} from './namespaces.ts';
 
 /**
  * The profile's lists of codes: the field, the property each code is written with, and the
@@ -130,7 +146,10 @@ export function datasetToRdf(meta: DatasetMetadata, id: string, iris: FdpIris): 
     g.add(s, healthdcatap('minTypicalAge'), int(meta.ageRange.min)).add(s, healthdcatap('maxTypicalAge'), int(meta.ageRange.max));
   }
   const rp = meta.retentionPeriod;
-  if (rp) g.node(s, healthdcatap('retentionPeriod'), (p) => g.type(p, dct('PeriodOfTime')).add(p, dcat('startDate'), date(rp.start)).add(p, dcat('endDate'), date(rp.end)));
+  if (rp)
+    g.node(s, healthdcatap('retentionPeriod'), (p) =>
+      g.type(p, dct('PeriodOfTime')).add(p, dcat('startDate'), date(rp.start)).add(p, dcat('endDate'), date(rp.end)),
+    );
   const qa = meta.qualityAnnotation;
   if (qa) g.node(s, dqv('hasQualityAnnotation'), (a) => g.type(a, dqv('QualityAnnotation')).add(a, rdfs('comment'), en(qa)));
   const seg = meta.segmentation;
@@ -138,7 +157,8 @@ export function datasetToRdf(meta: DatasetMetadata, id: string, iris: FdpIris): 
     for (const l of seg.labels ?? []) g.add(s, eucaim('segmentationLabel'), str(l));
     g.add(s, eucaim('segmentationMethod'), str(seg.method)).add(s, eucaim('numberOfSegmentations'), int(seg.count));
   }
-  for (const v of meta.secondaryIdentifiers ?? []) g.node(s, adms('identifier'), (b) => g.type(b, adms('Identifier')).add(b, skos('notation'), str(v)));
+  for (const v of meta.secondaryIdentifiers ?? [])
+    g.node(s, adms('identifier'), (b) => g.type(b, adms('Identifier')).add(b, skos('notation'), str(v)));
   meta.distributions.forEach((d, i) => {
     const ds = DataFactory.namedNode(iris.distribution(id, i + 1));
     g.add(s, dcat('distribution'), ds);

@@ -19,7 +19,12 @@ export function fullMetadata(over: Partial<DatasetMetadata> = {}): DatasetMetada
         mediaType: 'application/dicom',
         checksum: { algorithm: 'sha256', value: 'a'.repeat(64) },
       },
-      { title: 'Remote processing', accessUrl: 'https://hospital.example/remote', accessCondition: 'REMOTE_PROCESSING', mediaType: 'application/dicom' },
+      {
+        title: 'Remote processing',
+        accessUrl: 'https://hospital.example/remote',
+        accessCondition: 'REMOTE_PROCESSING',
+        mediaType: 'application/dicom',
+      },
     ],
     purpose: ['AI model training'],
     legalBasis: ['GDPR Art. 9(2)(j)'],

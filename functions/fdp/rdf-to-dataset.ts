@@ -13,7 +13,22 @@ import {
   byIri,
 } from '../../shared/catalogue/vocabularies.ts';
 import { CODE_LISTS } from './dataset-to-rdf.ts';
-import { IANA_MEDIA_TYPES, adms, dcat, dct, dpv, dqv, eucaim, foaf, geodcatap, healthdcatap, rdfs, skos, spdx, vcard } from './namespaces.ts';
+import {
+  IANA_MEDIA_TYPES,
+  adms,
+  dcat,
+  dct,
+  dpv,
+  dqv,
+  eucaim,
+  foaf,
+  geodcatap,
+  healthdcatap,
+  rdfs,
+  skos,
+  spdx,
+  vcard,
+} from './namespaces.ts';
 
 /** What a Turtle document or a harvested record said about a dataset, before profile validation. */
 export type MappedDataset = { [K in keyof DatasetMetadata]?: unknown };
@@ -31,7 +46,9 @@ export class RdfReader {
     return pick?.value;
   }
   texts(s: Quad_Subject, p: NamedNode): string[] {
-    return this.objects(s, p).filter((o) => o.termType === 'Literal').map((o) => o.value);
+    return this.objects(s, p)
+      .filter((o) => o.termType === 'Literal')
+      .map((o) => o.value);
   }
   iriValue(s: Quad_Subject, p: NamedNode): string | undefined {
     return this.objects(s, p).find((o) => o.termType === 'NamedNode')?.value;
@@ -57,7 +74,11 @@ const nonEmpty = <T>(a: T[]) => (a.length ? a : undefined);
 export function readAgent(r: RdfReader, node: Term | undefined) {
   if (!node || node.termType === 'Literal') return undefined;
   const a = node as Quad_Subject;
-  return defined({ name: r.text(a, foaf('name')), email: mailto(r.iriValue(a, foaf('mbox')) ?? r.text(a, foaf('mbox'))), url: r.iriValue(a, foaf('homepage')) });
+  return defined({
+    name: r.text(a, foaf('name')),
+    email: mailto(r.iriValue(a, foaf('mbox')) ?? r.text(a, foaf('mbox'))),
+    url: r.iriValue(a, foaf('homepage')),
+  });
 }
 
 export function readDistribution(r: RdfReader, d: Quad_Subject) {
@@ -77,7 +98,15 @@ export function readDistribution(r: RdfReader, d: Quad_Subject) {
 /** The series id: its `dct:identifier`, else the last segment of its IRI. */
 export function seriesIdOf(r: RdfReader, series: Quad_Subject | undefined): string | undefined {
   if (!series) return undefined;
-  return r.text(series, dct('identifier')) ?? decodeURIComponent(series.value.replace(/[/#]+$/, '').split(/[/#]/).pop() ?? '');
+  return (
+    r.text(series, dct('identifier')) ??
+    decodeURIComponent(
+      series.value
+        .replace(/[/#]+$/, '')
+        .split(/[/#]/)
+        .pop() ?? '',
+    )
+  );
 }
 
 /** Drops undefined fields so a round trip compares equal to the JSON it came from. */
@@ -103,11 +132,16 @@ export function rdfToDataset(r: RdfReader, s: Quad_Subject): MappedDataset {
     accessRights: one(dct('accessRights'), ACCESS_RIGHTS),
     hdab: readAgent(r, r.nodes(s, healthdcatap('hdab'))[0])?.name ?? r.text(s, healthdcatap('hdab')),
     publisher: readAgent(r, r.nodes(s, dct('publisher'))[0]),
-    contactPoint: cp && compact({ name: r.text(cp, vcard('fn')), email: mailto(r.iriValue(cp, vcard('hasEmail'))), url: r.iriValue(cp, vcard('hasURL')) }),
+    contactPoint:
+      cp &&
+      compact({ name: r.text(cp, vcard('fn')), email: mailto(r.iriValue(cp, vcard('hasEmail'))), url: r.iriValue(cp, vcard('hasURL')) }),
     subjects: r.number(s, healthdcatap('numberOfUniqueIndividuals')),
     studies: r.number(s, healthdcatap('numberOfRecords')),
     hasStructuredData: hasStructured === undefined ? undefined : hasStructured === 'true' || hasStructured === '1',
-    condition: r.objects(s, eucaim('hasCondition')).length > 1 ? r.codes(s, eucaim('hasCondition'), CONDITIONS) : one(eucaim('hasCondition'), CONDITIONS),
+    condition:
+      r.objects(s, eucaim('hasCondition')).length > 1
+        ? r.codes(s, eucaim('hasCondition'), CONDITIONS)
+        : one(eucaim('hasCondition'), CONDITIONS),
     keywords: nonEmpty(r.texts(s, dcat('keyword'))),
     provenance: prov ? r.text(prov, rdfs('label')) : r.text(s, dct('provenance')),
     distributions: nonEmpty(r.nodes(s, dcat('distribution')).map((d) => compact(readDistribution(r, d)))),

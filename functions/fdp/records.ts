@@ -51,17 +51,30 @@ export function repositoryRecord(self: FdpSelf, catalogs: string[], times: Recor
   const s = namedNode(self.iris.repository);
   g.type(s, r3d('Repository'), fdp('FAIRDataPoint'))
     .add(s, dct('title'), en('EUCAIM federation FAIR Data Point'))
-    .add(s, dct('description'), en('Published datasets of the EUCAIM federation (Cancer Image Europe), described with the EUCAIM DCAT-AP profile.'))
+    .add(
+      s,
+      dct('description'),
+      en('Published datasets of the EUCAIM federation (Cancer Image Europe), described with the EUCAIM DCAT-AP profile.'),
+    )
     .add(s, dcat('version'), str(FDP_LAYOUT_VERSION));
   publisher(g, s, self);
   recordMetadata(g, s, self, 'repository', times);
-  container(g, s, 'catalogs', fdp('metadataCatalog'), catalogs.map((id) => self.iris.catalog(id)));
+  container(
+    g,
+    s,
+    'catalogs',
+    fdp('metadataCatalog'),
+    catalogs.map((id) => self.iris.catalog(id)),
+  );
   return g;
 }
 
 function writeNetwork(g: Graph, self: FdpSelf, n: Network) {
   const s = namedNode(self.iris.network(n.id));
-  g.type(s, eucaim('Network')).add(s, dct('identifier'), str(n.id)).add(s, dct('title'), en(n.title)).add(s, dct('description'), en(n.description));
+  g.type(s, eucaim('Network'))
+    .add(s, dct('identifier'), str(n.id))
+    .add(s, dct('title'), en(n.title))
+    .add(s, dct('description'), en(n.description));
 }
 
 export function writeSeries(g: Graph, self: FdpSelf, series: DatasetSeries, network?: Network) {
@@ -76,7 +89,13 @@ export function writeSeries(g: Graph, self: FdpSelf, series: DatasetSeries, netw
 }
 
 /** One page of the catalog: its datasets (ids), and every series and network the catalogue holds. */
-export function catalogRecord(self: FdpSelf, catalogId: string, datasetIds: string[], hierarchy: { series: DatasetSeries[]; networks: Network[] }, times: RecordTimes): Graph {
+export function catalogRecord(
+  self: FdpSelf,
+  catalogId: string,
+  datasetIds: string[],
+  hierarchy: { series: DatasetSeries[]; networks: Network[] },
+  times: RecordTimes,
+): Graph {
   const g = new Graph();
   const s = namedNode(self.iris.catalog(catalogId));
   g.type(s, dcat('Catalog'))
@@ -86,7 +105,13 @@ export function catalogRecord(self: FdpSelf, catalogId: string, datasetIds: stri
     .add(s, dcat('themeTaxonomy'), namedNode('http://publications.europa.eu/resource/authority/data-theme'));
   publisher(g, s, self);
   recordMetadata(g, s, self, 'catalog', times, self.iris.repository);
-  container(g, s, 'datasets', dcat('dataset'), datasetIds.map((id) => self.iris.dataset(id)));
+  container(
+    g,
+    s,
+    'datasets',
+    dcat('dataset'),
+    datasetIds.map((id) => self.iris.dataset(id)),
+  );
   for (const series of hierarchy.series) writeSeries(g, self, series);
   for (const n of hierarchy.networks) writeNetwork(g, self, n);
   return g;
@@ -118,7 +143,10 @@ export function datasetRecord(self: FdpSelf, catalogId: string, record: DatasetR
   for (const n of distributions) distributionExtras(g, self, record, n);
   // datasetToRdf already states dcat:distribution; the container adds the LDP view of the same links.
   const c = namedNode(`${s.value}#distributions`);
-  g.type(c, ldp('DirectContainer')).add(c, dct('title'), en('distributions')).add(c, ldp('membershipResource'), s).add(c, ldp('hasMemberRelation'), dcat('distribution'));
+  g.type(c, ldp('DirectContainer'))
+    .add(c, dct('title'), en('distributions'))
+    .add(c, ldp('membershipResource'), s)
+    .add(c, ldp('hasMemberRelation'), dcat('distribution'));
   for (const n of distributions) g.add(c, ldp('contains'), namedNode(self.iris.distribution(record.id, n)));
   if (series) writeSeries(g, self, series, network);
   return g;

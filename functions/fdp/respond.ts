@@ -37,7 +37,12 @@ export async function rdfResponse(c: Context<HubEnv>, format: RdfFormat, answer:
   const modified = answer.modified ? new Date(answer.modified).getTime() : 0;
   // Weak: n3 names blank nodes afresh on every write, so equal representations are not byte-equal.
   const etag = `W/"${modified.toString(36)}-${format}-${url.searchParams.get('page') ?? ''}-${url.searchParams.get('size') ?? ''}-${answer.status ?? 200}"`;
-  const headers: Record<string, string> = { etag, 'cache-control': answer.cacheControl ?? FDP_CACHE_CONTROL, vary: 'Accept', ...answer.headers };
+  const headers: Record<string, string> = {
+    etag,
+    'cache-control': answer.cacheControl ?? FDP_CACHE_CONTROL,
+    vary: 'Accept',
+    ...answer.headers,
+  };
   if (answer.modified) headers['last-modified'] = new Date(answer.modified).toUTCString();
   const inm = c.req.header('if-none-match');
   if (inm?.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return c.body(null, 304, headers);

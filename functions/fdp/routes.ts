@@ -64,7 +64,13 @@ export const fdpRoutes = new Hono<HubEnv>()
       store.lastModified(),
     ]);
     const modified = lastModified ?? new Date(0).toISOString();
-    const g = catalogRecord(fdpSelf(s), CATALOG_ID, datasets.items.map((d) => d.id), { series, networks }, { issued: modified, modified });
+    const g = catalogRecord(
+      fdpSelf(s),
+      CATALOG_ID,
+      datasets.items.map((d) => d.id),
+      { series, networks },
+      { issued: modified, modified },
+    );
     const link = pageLinks(new URL(c.req.url), page, size, datasets.total);
     return rdfResponse(c, format, { quads: g.quads, modified, headers: { link } });
   })
@@ -87,7 +93,11 @@ export const fdpRoutes = new Hono<HubEnv>()
     const layer = FDP_LAYERS.find((l) => l === c.req.param('layer'));
     if (!layer) throw new AppError('not_found', `no profile ${c.req.param('layer')}; profiles: ${FDP_LAYERS.join(', ')}`);
     // Shapes change only with a deployment: an hour at the edge is harmless.
-    return rdfResponse(c, format, { quads: profileRecord(fdpSelf(c.get('services')), layer), modified: SHAPES_MODIFIED, cacheControl: 'public, max-age=3600' });
+    return rdfResponse(c, format, {
+      quads: profileRecord(fdpSelf(c.get('services')), layer),
+      modified: SHAPES_MODIFIED,
+      cacheControl: 'public, max-age=3600',
+    });
   })
   .get('/distribution/:id/:n{[0-9]{1,3}}', validate('query', formatQuery), async (c) => {
     const format = rdfFormat(c);

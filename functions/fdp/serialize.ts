@@ -35,7 +35,11 @@ export function toExpandedJsonLd(quads: Quad[]): JsonLdNode[] {
     let value: JsonLdValue;
     if (o.termType === 'Literal') {
       const dt = o.datatype.value;
-      value = o.language ? { '@value': o.value, '@language': o.language } : dt === XSD_STRING || dt === RDF_LANG_STRING ? { '@value': o.value } : { '@value': o.value, '@type': dt };
+      value = o.language
+        ? { '@value': o.value, '@language': o.language }
+        : dt === XSD_STRING || dt === RDF_LANG_STRING
+          ? { '@value': o.value }
+          : { '@value': o.value, '@type': dt };
     } else value = { '@id': nodeId(o) };
     const list = (node[q.predicate.value] as JsonLdValue[] | undefined) ?? [];
     list.push(value);

@@ -20,6 +20,10 @@ export async function validateFdp(quads: Quad[], shapes: Quad[] = shapeQuads()):
   const report = await validator.validate(rdf.dataset(quads));
   return {
     conforms: report.conforms,
-    problems: report.results.map((r) => ({ focus: r.focusNode?.value ?? '', path: r.path?.value, message: r.message.map((m) => m.value).join('; ') })),
+    problems: report.results.map((r) => ({
+      focus: r.focusNode?.value ?? '',
+      path: r.path?.value,
+      message: r.message.map((m) => m.value).join('; '),
+    })),
   };
 }

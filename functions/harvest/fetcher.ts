@@ -67,7 +67,8 @@ export class BoundedFetcher {
   }
 
   async get(start: string): Promise<FetchedDocument> {
-    if (this.documents >= this.limits.maxDocuments) throw new HarvestFailure('too_many_documents', `more than ${this.limits.maxDocuments} documents`);
+    if (this.documents >= this.limits.maxDocuments)
+      throw new HarvestFailure('too_many_documents', `more than ${this.limits.maxDocuments} documents`);
     this.documents++;
     let url = this.checkOrigin(start);
     const chain = new Set<string>();
@@ -77,7 +78,8 @@ export class BoundedFetcher {
         await res.body?.cancel();
         chain.add(url);
         const next = this.checkOrigin(new URL(res.headers.get('location') as string, url).toString());
-        if (chain.has(next) || hop + 1 >= MAX_REDIRECTS) throw new HarvestFailure('redirect_loop', `redirects loop or exceed ${MAX_REDIRECTS} at ${url}`);
+        if (chain.has(next) || hop + 1 >= MAX_REDIRECTS)
+          throw new HarvestFailure('redirect_loop', `redirects loop or exceed ${MAX_REDIRECTS} at ${url}`);
         url = next;
         continue;
       }
@@ -143,8 +145,10 @@ export class BoundedFetcher {
         if (done) break;
         size += value.byteLength;
         this.bytes += value.byteLength;
-        if (size > this.limits.maxResponseBytes) throw new HarvestFailure('too_large', `${url} sent more than ${this.limits.maxResponseBytes} bytes`);
-        if (this.bytes > this.limits.maxRunBytes) throw new HarvestFailure('run_too_large', `the run read more than ${this.limits.maxRunBytes} bytes`);
+        if (size > this.limits.maxResponseBytes)
+          throw new HarvestFailure('too_large', `${url} sent more than ${this.limits.maxResponseBytes} bytes`);
+        if (this.bytes > this.limits.maxRunBytes)
+          throw new HarvestFailure('run_too_large', `the run read more than ${this.limits.maxRunBytes} bytes`);
         chunks.push(value);
       }
     } catch (err) {

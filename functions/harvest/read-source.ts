@@ -28,13 +28,21 @@ function readSeries(r: RdfReader, node: Quad_Subject | undefined): { series?: Da
     publisher: readAgent(r, r.nodes(node, dct('publisher'))[0]),
     networkId,
   });
-  const network = networkSchema.safeParse({ id: networkId, title: networkNode && r.text(networkNode, dct('title')), description: networkNode && r.text(networkNode, dct('description')) });
+  const network = networkSchema.safeParse({
+    id: networkId,
+    title: networkNode && r.text(networkNode, dct('title')),
+    description: networkNode && r.text(networkNode, dct('description')),
+  });
   // An incomplete description still names the series and network; the catalogue then creates
   // placeholders for what it lacks (an id alone is enough to keep the network link).
   const named = networkSchema.shape.id.safeParse(networkId);
   return {
     ...(series.success ? { series: series.data } : {}),
-    ...(network.success ? { network: network.data } : named.success ? { network: { id: named.data, title: named.data, description: 'Created when a harvest met it first.' } } : {}),
+    ...(network.success
+      ? { network: network.data }
+      : named.success
+        ? { network: { id: named.data, title: named.data, description: 'Created when a harvest met it first.' } }
+        : {}),
   };
 }
 
@@ -45,7 +53,11 @@ export function readSource(store: Store): SourceContent {
     const rawId = r.text(subject, dct('identifier'));
     const id = datasetIdSchema.safeParse(rawId?.toLowerCase());
     if (!id.success) {
-      out.rejected.push({ id: rawId ?? null, subject: subject.value, problems: [{ path: 'identifier', message: 'dct:identifier must be a UUID' }] });
+      out.rejected.push({
+        id: rawId ?? null,
+        subject: subject.value,
+        problems: [{ path: 'identifier', message: 'dct:identifier must be a UUID' }],
+      });
       continue;
     }
     out.present.push(id.data);

@@ -19,7 +19,12 @@ export const harvestSourceSchema = z
       .max(2000)
       .refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL'),
     /** Harvested every this many minutes by the maintenance sweep; absent for on-demand only. */
-    intervalMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
+    intervalMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .optional(),
   })
   .strict();
 
@@ -46,7 +51,13 @@ export const harvestRoutes = new Hono<HubEnv>()
     const s = c.get('services');
     const [row] = await s.db
       .insert(harvestSources)
-      .values({ id: body.id, url: body.url, intervalMinutes: body.intervalMinutes ?? null, nextRunAt: body.intervalMinutes ? s.clock.now() : null, createdBy: callingUser(c).user.sub })
+      .values({
+        id: body.id,
+        url: body.url,
+        intervalMinutes: body.intervalMinutes ?? null,
+        nextRunAt: body.intervalMinutes ? s.clock.now() : null,
+        createdBy: callingUser(c).user.sub,
+      })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new AppError('conflict', `harvest source ${body.id} already exists`);
@@ -56,14 +67,28 @@ export const harvestRoutes = new Hono<HubEnv>()
     const { db } = c.get('services');
     const sources = await db.select().from(harvestSources).orderBy(harvestSources.id);
     const runIds = sources.map((x) => x.lastRunId).filter((x): x is string => !!x);
-    const runs = runIds.length ? await db.select().from(harvestRuns).where(inArray(harvestRuns.id, runIds)).orderBy(desc(harvestRuns.startedAt)) : [];
-    return c.json({ sources: sources.map((x) => sourceView(x, runs.find((r) => r.id === x.lastRunId))) });
+    const runs = runIds.length
+      ? await db.select().from(harvestRuns).where(inArray(harvestRuns.id, runIds)).orderBy(desc(harvestRuns.startedAt))
+      : [];
+    return c.json({
+      sources: sources.map((x) =>
+        sourceView(
+          x,
+          runs.find((r) => r.id === x.lastRunId),
+        ),
+      ),
+    });
   })
   .get('/:id/runs', validate('param', sourceParam), async (c) => {
     const s = c.get('services');
-    const [source] = await s.db.select({ id: harvestSources.id }).from(harvestSources).where(eq(harvestSources.id, c.req.valid('param').id));
+    const [source] = await s.db
+      .select({ id: harvestSources.id })
+      .from(harvestSources)
+      .where(eq(harvestSources.id, c.req.valid('param').id));
     if (!source) throw new AppError('not_found', `no harvest source ${c.req.valid('param').id}`);
     return c.json({ runs: (await lastRuns(s, source.id)).map(runView) });
   })
   /** Runs the harvest now and answers its run when it is over (bounded by HARVEST_DEADLINE_SECONDS). */
-  .post('/:id/run', validate('param', sourceParam), async (c) => c.json(runView(await runHarvestNow(c.get('services'), c.req.valid('param').id))));
+  .post('/:id/run', validate('param', sourceParam), async (c) =>
+    c.json(runView(await runHarvestNow(c.get('services'), c.req.valid('param').id))),
+  );

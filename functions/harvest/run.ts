@@ -13,7 +13,17 @@ import { walkSource } from './walk.ts';
 export type HarvestRun = typeof harvestRuns.$inferSelect;
 type Source = typeof harvestSources.$inferSelect;
 
-const emptyReport = (): HarvestReport => ({ documents: 0, bytes: 0, datasets: 0, created: 0, updated: 0, unchanged: 0, conflicts: [], rejected: [], withdrawn: [] });
+const emptyReport = (): HarvestReport => ({
+  documents: 0,
+  bytes: 0,
+  datasets: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  conflicts: [],
+  rejected: [],
+  withdrawn: [],
+});
 
 /** Takes the source's lease (only when due, for scheduled runs); null when it is running or not due. */
 async function claim(s: Services, sourceId: string | undefined, due: boolean): Promise<Source | null> {
@@ -38,13 +48,17 @@ async function claim(s: Services, sourceId: string | undefined, due: boolean): P
 
 async function execute(s: Services, source: Source, runId: string, report: HarvestReport): Promise<void> {
   const c = s.config;
-  const fetcher = new BoundedFetcher(new URL(source.url).origin, {
-    requestTimeoutMs: c.HARVEST_REQUEST_TIMEOUT_MS,
-    deadlineAt: s.clock.now().getTime() + c.HARVEST_DEADLINE_SECONDS * 1000,
-    maxResponseBytes: c.HARVEST_MAX_RESPONSE_BYTES,
-    maxRunBytes: c.HARVEST_MAX_RUN_BYTES,
-    maxDocuments: c.HARVEST_MAX_DOCUMENTS,
-  }, () => s.clock.now().getTime());
+  const fetcher = new BoundedFetcher(
+    new URL(source.url).origin,
+    {
+      requestTimeoutMs: c.HARVEST_REQUEST_TIMEOUT_MS,
+      deadlineAt: s.clock.now().getTime() + c.HARVEST_DEADLINE_SECONDS * 1000,
+      maxResponseBytes: c.HARVEST_MAX_RESPONSE_BYTES,
+      maxRunBytes: c.HARVEST_MAX_RUN_BYTES,
+      maxDocuments: c.HARVEST_MAX_DOCUMENTS,
+    },
+    () => s.clock.now().getTime(),
+  );
   try {
     const store = await walkSource(source.url, fetcher);
     // A walk that ended past the deadline is as untrustworthy as one cut by it: write nothing.
@@ -58,7 +72,11 @@ async function execute(s: Services, source: Source, runId: string, report: Harve
       if (outcome === 'conflict') report.conflicts.push(d.id);
       else report[outcome]++;
     }
-    report.withdrawn = await catalogue.withdrawMissing(source.id, content.present, `no longer published by harvest source ${source.id} (run ${runId})`);
+    report.withdrawn = await catalogue.withdrawMissing(
+      source.id,
+      content.present,
+      `no longer published by harvest source ${source.id} (run ${runId})`,
+    );
   } finally {
     report.documents = fetcher.documents;
     report.bytes = fetcher.bytes;
@@ -82,10 +100,23 @@ export async function runHarvest(s: Services, opts: { sourceId?: string; trigger
   const finishedAt = s.clock.now();
   const [run] = await s.db
     .insert(harvestRuns)
-    .values({ id: runId, sourceId: source.id, trigger: opts.trigger, status: failure ? 'failed' : 'succeeded', reason: failure?.reason ?? null, message: failure?.message ?? null, report, startedAt, finishedAt })
+    .values({
+      id: runId,
+      sourceId: source.id,
+      trigger: opts.trigger,
+      status: failure ? 'failed' : 'succeeded',
+      reason: failure?.reason ?? null,
+      message: failure?.message ?? null,
+      report,
+      startedAt,
+      finishedAt,
+    })
     .returning();
   const next = source.intervalMinutes ? new Date(finishedAt.getTime() + source.intervalMinutes * 60_000) : null;
-  await s.db.update(harvestSources).set({ runningUntil: null, lastRunAt: finishedAt, lastRunId: runId, nextRunAt: next }).where(eq(harvestSources.id, source.id));
+  await s.db
+    .update(harvestSources)
+    .set({ runningUntil: null, lastRunAt: finishedAt, lastRunId: runId, nextRunAt: next })
+    .where(eq(harvestSources.id, source.id));
   s.logger.info('harvest run', { sourceId: source.id, runId, status: run?.status, reason: failure?.reason });
   return run ?? null;
 }

@@ -11,7 +11,14 @@ type Deps = Pick<Services, 'db' | 'clock'>;
 /** The embedded helpdesk's queue as its agents (platform admins) see it, newest activity first. */
 export async function listDesk(s: Deps, state?: TicketState) {
   const rows = await s.db
-    .select({ id: deskTickets.id, group: deskTickets.group, title: deskTickets.title, state: deskTickets.state, updatedAt: deskTickets.updatedAt, customer: deskCustomers.email })
+    .select({
+      id: deskTickets.id,
+      group: deskTickets.group,
+      title: deskTickets.title,
+      state: deskTickets.state,
+      updatedAt: deskTickets.updatedAt,
+      customer: deskCustomers.email,
+    })
     .from(deskTickets)
     .innerJoin(deskCustomers, eq(deskCustomers.id, deskTickets.customerId))
     .where(state ? eq(deskTickets.state, state) : undefined)
@@ -22,7 +29,14 @@ export async function listDesk(s: Deps, state?: TicketState) {
 
 export async function readDesk(s: Deps, id: number) {
   const [t] = await s.db
-    .select({ id: deskTickets.id, group: deskTickets.group, title: deskTickets.title, state: deskTickets.state, updatedAt: deskTickets.updatedAt, customer: deskCustomers.email })
+    .select({
+      id: deskTickets.id,
+      group: deskTickets.group,
+      title: deskTickets.title,
+      state: deskTickets.state,
+      updatedAt: deskTickets.updatedAt,
+      customer: deskCustomers.email,
+    })
     .from(deskTickets)
     .innerJoin(deskCustomers, eq(deskCustomers.id, deskTickets.customerId))
     .where(eq(deskTickets.id, id));
@@ -45,14 +59,21 @@ export async function replyDesk(s: Deps, id: number, agent: string, body: string
   const [t] = await s.db.select({ state: deskTickets.state }).from(deskTickets).where(eq(deskTickets.id, id));
   if (!t) throw new AppError('not_found', 'no such helpdesk ticket');
   const state: TicketState = t.state === 'new' ? 'open' : t.state;
-  const [a] = await s.db.insert(deskArticles).values({ ticketId: id, sender: 'agent', author: agent, body, createdAt: now }).returning({ id: deskArticles.id });
+  const [a] = await s.db
+    .insert(deskArticles)
+    .values({ ticketId: id, sender: 'agent', author: agent, body, createdAt: now })
+    .returning({ id: deskArticles.id });
   await s.db.update(deskTickets).set({ state, updatedAt: now }).where(eq(deskTickets.id, id));
   await recordAgentReply(s, { externalTicketId: String(id), externalArticleId: String(a!.id), body, state });
   return { articleId: a!.id, state };
 }
 
 export async function setDeskState(s: Deps, id: number, state: TicketState) {
-  const rows = await s.db.update(deskTickets).set({ state, updatedAt: s.clock.now() }).where(eq(deskTickets.id, id)).returning({ id: deskTickets.id });
+  const rows = await s.db
+    .update(deskTickets)
+    .set({ state, updatedAt: s.clock.now() })
+    .where(eq(deskTickets.id, id))
+    .returning({ id: deskTickets.id });
   if (rows.length === 0) throw new AppError('not_found', 'no such helpdesk ticket');
   await recordAgentReply(s, { externalTicketId: String(id), state });
   return { state };

@@ -17,7 +17,9 @@ const requireEmbedded = createMiddleware<HubEnv>(async (c, next) => {
 /** The embedded helpdesk's agent view for platform admins (mounted at /api/v1/helpdesk/agent). */
 export const agentRoutes = new Hono<HubEnv>()
   .use('*', requireAdmin, requireEmbedded)
-  .get('/tickets', validate('query', deskListQuery), async (c) => c.json({ tickets: await listDesk(c.get('services'), c.req.valid('query').state) }))
+  .get('/tickets', validate('query', deskListQuery), async (c) =>
+    c.json({ tickets: await listDesk(c.get('services'), c.req.valid('query').state) }),
+  )
   .get('/tickets/:id', validate('param', deskIdParam), async (c) => c.json(await readDesk(c.get('services'), c.req.valid('param').id)))
   .post('/tickets/:id/replies', validate('param', deskIdParam), validate('json', replySchema), async (c) => {
     const { body } = c.req.valid('json');

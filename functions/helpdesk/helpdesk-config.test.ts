@@ -12,7 +12,9 @@ describe('helpdesk and mailer settings', () => {
   });
 
   it('names every Zammad setting missing when HELPDESK=zammad', () => {
-    expect(() => loadHubConfig({ HELPDESK: 'zammad' })).toThrow(/ZAMMAD_URL: required.*ZAMMAD_TOKEN: required.*ZAMMAD_WEBHOOK_SECRET: required/);
+    expect(() => loadHubConfig({ HELPDESK: 'zammad' })).toThrow(
+      /ZAMMAD_URL: required.*ZAMMAD_TOKEN: required.*ZAMMAD_WEBHOOK_SECRET: required/,
+    );
   });
 
   it('needs SMTP_URL for MAILER=smtp and refuses a URL of another scheme', () => {
@@ -23,18 +25,29 @@ describe('helpdesk and mailer settings', () => {
   it('refuses MAILER=smtp on Workers, where nodemailer cannot run, and accepts the outbox', async () => {
     const { privateJwk } = await generateNodeKeyPair();
     const env = { HYPERDRIVE: { connectionString: 'postgres://u:p@127.0.0.1:5432/db' }, JOB_SIGNING_KEY: JSON.stringify(privateJwk) };
-    expect(() => loadWorkerConfig({ ...env, MAILER: 'smtp', SMTP_URL: 'smtp://relay.example.org' })).toThrow(/MAILER: only outbox is supported on Workers/);
+    expect(() => loadWorkerConfig({ ...env, MAILER: 'smtp', SMTP_URL: 'smtp://relay.example.org' })).toThrow(
+      /MAILER: only outbox is supported on Workers/,
+    );
     expect(loadWorkerConfig(env).config.MAILER).toBe('outbox');
   });
 
   it('refuses a webhook secret too short to be one', () => {
-    expect(() => loadHubConfig({ HELPDESK: 'zammad', ZAMMAD_URL: 'https://help.example.org', ZAMMAD_TOKEN: 'x'.repeat(20), ZAMMAD_WEBHOOK_SECRET: 'short' })).toThrow(/ZAMMAD_WEBHOOK_SECRET/);
+    expect(() =>
+      loadHubConfig({
+        HELPDESK: 'zammad',
+        ZAMMAD_URL: 'https://help.example.org',
+        ZAMMAD_TOKEN: 'x'.repeat(20),
+        ZAMMAD_WEBHOOK_SECRET: 'short',
+      }),
+    ).toThrow(/ZAMMAD_WEBHOOK_SECRET/);
   });
 });
 
 describe('ticket helpers', () => {
   it('puts the flow context above the text', () => {
-    expect(composeBody({ 'node id': 'node-a', contact: 'x@y.org' }, 'Please register.')).toBe('node id: node-a\ncontact: x@y.org\n\nPlease register.');
+    expect(composeBody({ 'node id': 'node-a', contact: 'x@y.org' }, 'Please register.')).toBe(
+      'node id: node-a\ncontact: x@y.org\n\nPlease register.',
+    );
     expect(composeBody({}, 'Just text')).toBe('Just text');
   });
 

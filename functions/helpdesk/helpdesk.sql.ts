@@ -18,10 +18,14 @@ export const helpdeskTickets = pgTable(
     title: text('title').notNull(),
     context: jsonb('context').$type<Record<string, string>>().notNull(),
     /** queued until the helpdesk accepted it; then sent, with the helpdesk's id and number. */
-    delivery: text('delivery', { enum: ['queued', 'sent'] }).notNull().default('queued'),
+    delivery: text('delivery', { enum: ['queued', 'sent'] })
+      .notNull()
+      .default('queued'),
     externalId: text('external_id'),
     number: text('number'),
-    state: text('state', { enum: ['new', 'open', 'pending', 'closed'] }).notNull().default('new'),
+    state: text('state', { enum: ['new', 'open', 'pending', 'closed'] })
+      .notNull()
+      .default('new'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: tstz('next_attempt_at'),
     lastError: text('last_error'),
@@ -40,15 +44,22 @@ export const helpdeskArticles = pgTable(
   'helpdesk_articles',
   {
     id: text('id').primaryKey(),
-    ticketId: text('ticket_id').notNull().references(() => helpdeskTickets.id, { onDelete: 'cascade' }),
+    ticketId: text('ticket_id')
+      .notNull()
+      .references(() => helpdeskTickets.id, { onDelete: 'cascade' }),
     from: text('from', { enum: ['customer', 'agent'] }).notNull(),
     body: text('body').notNull(),
     /** The helpdesk's article id: a webhook delivered twice records the reply once. */
     externalId: text('external_id'),
-    delivery: text('delivery', { enum: ['queued', 'sent'] }).notNull().default('sent'),
+    delivery: text('delivery', { enum: ['queued', 'sent'] })
+      .notNull()
+      .default('sent'),
     createdAt: createdAt(),
   },
-  (t) => [index('helpdesk_articles_ticket').on(t.ticketId, t.createdAt), uniqueIndex('helpdesk_articles_external').on(t.ticketId, t.externalId)],
+  (t) => [
+    index('helpdesk_articles_ticket').on(t.ticketId, t.createdAt),
+    uniqueIndex('helpdesk_articles_external').on(t.ticketId, t.externalId),
+  ],
 );
 
 /** Seed 5.1's form, kept as submitted (the ticket carries a copy for the consortium). */

@@ -23,7 +23,9 @@ export const interestRoutes = new Hono<HubEnv>().post(
   async (c, next) => {
     // Per client before the body is even validated, so a flood of junk is refused cheaply too.
     const s = c.get('services');
-    await enforceLimits(s, [{ key: `eoi:client:${clientAddress(c, s.config.TRUSTED_PROXIES)}`, max: INTEREST_LIMITS.perClientPerHour, windowMs: 3_600_000 }]);
+    await enforceLimits(s, [
+      { key: `eoi:client:${clientAddress(c, s.config.TRUSTED_PROXIES)}`, max: INTEREST_LIMITS.perClientPerHour, windowMs: 3_600_000 },
+    ]);
     return next();
   },
   validate('json', expressionOfInterestSchema),

@@ -26,7 +26,10 @@ export const expressionOfInterestSchema = z
     contactPerson: field(200),
     gender: z.enum(['female', 'male', 'non_binary', 'prefer_not_to_say']),
     email: z.email().max(254),
-    telephone: z.string().trim().regex(/^\+?[0-9 ()./-]{5,30}$/, 'must be a telephone number'),
+    telephone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()./-]{5,30}$/, 'must be a telephone number'),
     jobTitle: field(200),
     organisation: field(300),
     department: field(200),

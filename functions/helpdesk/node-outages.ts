@@ -22,7 +22,11 @@ export async function ticketOfflineNodes(s: Services): Promise<number> {
   for (const node of silent) {
     const since = node.lastSeenAt as Date;
     // Claim the outage first: two sweeps racing (Lambda cron overlapping a slow run) open one ticket.
-    const claimed = await s.db.insert(nodeOutageTickets).values({ nodeId: node.id, silentSince: since, createdAt: now }).onConflictDoNothing().returning({ nodeId: nodeOutageTickets.nodeId });
+    const claimed = await s.db
+      .insert(nodeOutageTickets)
+      .values({ nodeId: node.id, silentSince: since, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ nodeId: nodeOutageTickets.nodeId });
     if (claimed.length === 0) continue;
     const minutes = Math.round((now.getTime() - since.getTime()) / 60_000);
     const ticket = await openTicket(s, {
@@ -34,9 +38,21 @@ export async function ticketOfflineNodes(s: Services): Promise<number> {
       body: `The hub has not heard from node ${node.id} (${node.name}) for ${minutes} minutes. Federated searches skip it until it is back.`,
       context: { 'node id': node.id, 'last seen': since.toISOString() },
     });
-    await s.db.update(nodeOutageTickets).set({ ticketId: ticket.id }).where(and(eq(nodeOutageTickets.nodeId, node.id), eq(nodeOutageTickets.silentSince, since)));
-    const admins = await s.db.select({ subject: nodeAdmins.subject }).from(nodeAdmins).where(inArray(nodeAdmins.nodeId, [node.id]));
-    for (const a of admins) await notify(s.db, a.subject, { kind: 'node.offline', title: `Your node ${node.id} is offline; a helpdesk ticket was opened`, link: '/search' }, now);
+    await s.db
+      .update(nodeOutageTickets)
+      .set({ ticketId: ticket.id })
+      .where(and(eq(nodeOutageTickets.nodeId, node.id), eq(nodeOutageTickets.silentSince, since)));
+    const admins = await s.db
+      .select({ subject: nodeAdmins.subject })
+      .from(nodeAdmins)
+      .where(inArray(nodeAdmins.nodeId, [node.id]));
+    for (const a of admins)
+      await notify(
+        s.db,
+        a.subject,
+        { kind: 'node.offline', title: `Your node ${node.id} is offline; a helpdesk ticket was opened`, link: '/search' },
+        now,
+      );
     opened++;
   }
   return opened;

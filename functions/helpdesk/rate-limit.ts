@@ -27,7 +27,10 @@ export async function enforceLimits(s: Pick<Services, 'db' | 'clock'>, limits: L
     const [row] = await s.db
       .insert(helpdeskRateLimits)
       .values({ key, windowStart, count: 1 })
-      .onConflictDoUpdate({ target: [helpdeskRateLimits.key, helpdeskRateLimits.windowStart], set: { count: sql`${helpdeskRateLimits.count} + 1` } })
+      .onConflictDoUpdate({
+        target: [helpdeskRateLimits.key, helpdeskRateLimits.windowStart],
+        set: { count: sql`${helpdeskRateLimits.count} + 1` },
+      })
       .returning({ count: helpdeskRateLimits.count });
     if ((row?.count ?? 0) > limit.max) throw new AppError('rate_limited', 'too many submissions; try again later');
   }

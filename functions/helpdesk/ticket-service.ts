@@ -63,7 +63,9 @@ export async function openTicket(s: Deps, req: TicketRequest): Promise<{ id: str
       createdAt: now,
       updatedAt: now,
     });
-    await tx.insert(helpdeskArticles).values({ id: newId('art', now.getTime()), ticketId: id, from: 'customer', body: req.body, delivery: 'queued', createdAt: now });
+    await tx
+      .insert(helpdeskArticles)
+      .values({ id: newId('art', now.getTime()), ticketId: id, from: 'customer', body: req.body, delivery: 'queued', createdAt: now });
   });
   return { id, delivery: await deliverTicket(s, id) };
 }
@@ -114,7 +116,10 @@ export async function deliverTicket(s: Deps, ticketId: string): Promise<'queued'
         body: composeBody(t.context, first?.body ?? ''),
       });
       externalId = created.externalId;
-      await s.db.update(helpdeskTickets).set({ delivery: 'sent', externalId, number: created.number }).where(eq(helpdeskTickets.id, ticketId));
+      await s.db
+        .update(helpdeskTickets)
+        .set({ delivery: 'sent', externalId, number: created.number })
+        .where(eq(helpdeskTickets.id, ticketId));
       if (first) await s.db.update(helpdeskArticles).set({ delivery: 'sent' }).where(eq(helpdeskArticles.id, first.id));
       rest = others;
     }
@@ -146,7 +151,10 @@ export async function deliverPending(s: Deps, limit = 20): Promise<{ tried: numb
     .limit(limit);
   let sent = 0;
   for (const { id } of due) {
-    const before = await s.db.select({ n: sql<number>`count(*)::int` }).from(helpdeskArticles).where(and(eq(helpdeskArticles.ticketId, id), eq(helpdeskArticles.delivery, 'queued')));
+    const before = await s.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(helpdeskArticles)
+      .where(and(eq(helpdeskArticles.ticketId, id), eq(helpdeskArticles.delivery, 'queued')));
     if ((await deliverTicket(s, id)) === 'sent' && (before[0]?.n ?? 0) > 0) sent++;
   }
   return { tried: due.length, sent };
@@ -167,14 +175,29 @@ export async function recordAgentReply(
   if (reply.body) {
     const rows = await s.db
       .insert(helpdeskArticles)
-      .values({ id: newId('art', now.getTime()), ticketId: t.id, from: 'agent', body: reply.body, externalId: reply.externalArticleId ?? null, createdAt: now })
+      .values({
+        id: newId('art', now.getTime()),
+        ticketId: t.id,
+        from: 'agent',
+        body: reply.body,
+        externalId: reply.externalArticleId ?? null,
+        createdAt: now,
+      })
       .onConflictDoNothing()
       .returning({ id: helpdeskArticles.id });
     added = rows.length === 1;
   }
-  await s.db.update(helpdeskTickets).set({ updatedAt: now, ...(reply.state ? { state: reply.state } : {}) }).where(eq(helpdeskTickets.id, t.id));
+  await s.db
+    .update(helpdeskTickets)
+    .set({ updatedAt: now, ...(reply.state ? { state: reply.state } : {}) })
+    .where(eq(helpdeskTickets.id, t.id));
   if (added && t.owner) {
-    await notify(s.db, t.owner, { kind: 'helpdesk.reply', title: `New reply on ticket ${t.number ?? ''}: ${t.title}`, link: `/helpdesk/tickets/${t.id}` }, now);
+    await notify(
+      s.db,
+      t.owner,
+      { kind: 'helpdesk.reply', title: `New reply on ticket ${t.number ?? ''}: ${t.title}`, link: `/helpdesk/tickets/${t.id}` },
+      now,
+    );
   }
   return { recorded: added, ticketId: t.id };
 }

@@ -21,7 +21,12 @@ function summary(t: TicketRow) {
 }
 
 export async function listOwnTickets(db: Database, owner: string) {
-  const rows = await db.select().from(helpdeskTickets).where(eq(helpdeskTickets.owner, owner)).orderBy(desc(helpdeskTickets.createdAt)).limit(200);
+  const rows = await db
+    .select()
+    .from(helpdeskTickets)
+    .where(eq(helpdeskTickets.owner, owner))
+    .orderBy(desc(helpdeskTickets.createdAt))
+    .limit(200);
   return rows.map(summary);
 }
 
@@ -30,7 +35,11 @@ export async function ticketDetail(db: Database, id: string, who: UserPrincipal)
   const [t] = await db.select().from(helpdeskTickets).where(eq(helpdeskTickets.id, id));
   if (!t) throw new AppError('not_found', 'no such ticket');
   if (t.owner !== who.user.sub && !who.admin) throw new AppError('forbidden', 'this ticket belongs to someone else');
-  const articles = await db.select().from(helpdeskArticles).where(eq(helpdeskArticles.ticketId, id)).orderBy(asc(helpdeskArticles.createdAt), asc(helpdeskArticles.id));
+  const articles = await db
+    .select()
+    .from(helpdeskArticles)
+    .where(eq(helpdeskArticles.ticketId, id))
+    .orderBy(asc(helpdeskArticles.createdAt), asc(helpdeskArticles.id));
   return {
     ...summary(t),
     owner: t.owner,

@@ -60,7 +60,9 @@ export const zammadWebhookRoutes = new Hono<HubEnv>().post('/', async (c) => {
   const result = await recordAgentReply(s, {
     externalTicketId: String(ticket.id),
     state: ticket.state ? platformState(ticket.state) : undefined,
-    ...(fromAgent ? { externalArticleId: String(article.id), body: htmlToText(article.body, article.content_type).slice(0, MAX_TICKET_TEXT) } : {}),
+    ...(fromAgent
+      ? { externalArticleId: String(article.id), body: htmlToText(article.body, article.content_type).slice(0, MAX_TICKET_TEXT) }
+      : {}),
   });
   c.get('log').info('zammad webhook', { delivery: c.req.header('x-zammad-delivery')?.slice(0, 64), recorded: result.recorded });
   return c.json({ recorded: result.recorded });

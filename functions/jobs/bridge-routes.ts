@@ -66,7 +66,9 @@ export const bridgeRoutes = new Hono<HubEnv>()
     const s = c.get('services');
     const nodeId = callingNode(c);
     const report = c.req.valid('json');
-    await s.db.insert(nodeReports).values({ id: newId('evt'), nodeId, jobId: report.jobId ?? null, reason: report.reason, message: report.message });
+    await s.db
+      .insert(nodeReports)
+      .values({ id: newId('evt'), nodeId, jobId: report.jobId ?? null, reason: report.reason, message: report.message });
     if (report.jobId) {
       await s.db
         .update(jobs)

@@ -7,9 +7,13 @@ export const jobs = pgTable(
   'jobs',
   {
     id: text('id').primaryKey(),
-    nodeId: text('node_id').notNull().references(() => nodes.id),
+    nodeId: text('node_id')
+      .notNull()
+      .references(() => nodes.id),
     kind: text('kind').notNull(),
-    status: text('status', { enum: ['dispatched', 'done', 'failed', 'refused'] }).notNull().default('dispatched'),
+    status: text('status', { enum: ['dispatched', 'done', 'failed', 'refused'] })
+      .notNull()
+      .default('dispatched'),
     expiresAt: tstz('expires_at').notNull(),
     createdAt: createdAt(),
     completedAt: tstz('completed_at'),

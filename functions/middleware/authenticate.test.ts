@@ -19,7 +19,8 @@ describe(`node authentication with remembered keys (${databaseKind()})`, () => {
     expect(res.status).toBe(201);
     return node;
   }
-  const heartbeat = (n: Awaited<ReturnType<typeof nodeClient>>) => n.call('POST', '/api/v1/bridge/heartbeat', { version: 'test', datasets: [] });
+  const heartbeat = (n: Awaited<ReturnType<typeof nodeClient>>) =>
+    n.call('POST', '/api/v1/bridge/heartbeat', { version: 'test', datasets: [] });
 
   it('refuses a node as soon as it is disabled, though its key is remembered, and takes it back when enabled', async () => {
     const node = await registered('auth-disabled');

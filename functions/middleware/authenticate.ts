@@ -20,7 +20,10 @@ function bearer(header: string | undefined): string | undefined {
  * and refreshes last-seen. A remembered key that no longer verifies or no longer matches is dropped
  * and the call decided again on the stored key, so a key change or a disabled node takes effect at once.
  */
-async function authenticateNodeCall(services: Services, req: { token: string; method: string; path: string; body: string }): Promise<string> {
+async function authenticateNodeCall(
+  services: Services,
+  req: { token: string; method: string; path: string; body: string },
+): Promise<string> {
   const attempt = async (fresh: boolean) => {
     let key: Awaited<ReturnType<typeof nodeKey>>;
     const claims = await verifyNodeRequest({
@@ -36,7 +39,12 @@ async function authenticateNodeCall(services: Services, req: { token: string; me
       throw err;
     });
     if (!claims || !key) return { outcome: 'stale_key' as const, cached: true, nodeId: '' };
-    const outcome = await claimNodeCall(services, { nodeId: claims.iss, keyX: key.publicJwk.x, jti: claims.jti, expiresAt: new Date(claims.exp * 1000) });
+    const outcome = await claimNodeCall(services, {
+      nodeId: claims.iss,
+      keyX: key.publicJwk.x,
+      jti: claims.jti,
+      expiresAt: new Date(claims.exp * 1000),
+    });
     return { outcome, cached: key.cached, nodeId: claims.iss };
   };
   let result = await attempt(false);

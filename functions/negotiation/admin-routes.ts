@@ -11,7 +11,11 @@ import { currentForm, replaceForm } from './forms.ts';
 
 export const webhookInputSchema = z
   .object({
-    url: z.string().url().max(2000).refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL'),
+    url: z
+      .string()
+      .url()
+      .max(2000)
+      .refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL'),
     /** Shared with the receiver only; it signs deliveries and their acknowledgements. */
     secret: z.string().min(32, 'at least 32 characters').max(200),
   })
@@ -41,15 +45,29 @@ export const webhookAdminRoutes = new Hono<HubEnv>()
   })
   .get('/', async (c) => {
     const db = c.get('services').db;
-    const hooks = await db.select({ id: negotiationWebhooks.id, url: negotiationWebhooks.url, active: negotiationWebhooks.active, createdAt: negotiationWebhooks.createdAt }).from(negotiationWebhooks).orderBy(desc(negotiationWebhooks.id));
+    const hooks = await db
+      .select({
+        id: negotiationWebhooks.id,
+        url: negotiationWebhooks.url,
+        active: negotiationWebhooks.active,
+        createdAt: negotiationWebhooks.createdAt,
+      })
+      .from(negotiationWebhooks)
+      .orderBy(desc(negotiationWebhooks.id));
     const pending = await db
       .select({ id: negotiationWebhookDeliveries.webhookId, n: count() })
       .from(negotiationWebhookDeliveries)
       .where(and(isNull(negotiationWebhookDeliveries.deliveredAt), isNull(negotiationWebhookDeliveries.failedAt)))
       .groupBy(negotiationWebhookDeliveries.webhookId);
-    const failed = await db.select({ id: negotiationWebhookDeliveries.webhookId, n: count() }).from(negotiationWebhookDeliveries).where(isNotNull(negotiationWebhookDeliveries.failedAt)).groupBy(negotiationWebhookDeliveries.webhookId);
+    const failed = await db
+      .select({ id: negotiationWebhookDeliveries.webhookId, n: count() })
+      .from(negotiationWebhookDeliveries)
+      .where(isNotNull(negotiationWebhookDeliveries.failedAt))
+      .groupBy(negotiationWebhookDeliveries.webhookId);
     const of = (rows: { id: string; n: number }[], id: string) => rows.find((r) => r.id === id)?.n ?? 0;
-    return c.json({ webhooks: hooks.map((h) => ({ ...h, createdAt: h.createdAt.toISOString(), pending: of(pending, h.id), failed: of(failed, h.id) })) });
+    return c.json({
+      webhooks: hooks.map((h) => ({ ...h, createdAt: h.createdAt.toISOString(), pending: of(pending, h.id), failed: of(failed, h.id) })),
+    });
   })
   .get('/:id/deliveries', validate('param', webhookParam), async (c) => {
     const rows = await c
@@ -72,7 +90,12 @@ export const webhookAdminRoutes = new Hono<HubEnv>()
   })
   /** Stops deliveries to the endpoint; its history stays for the record. */
   .delete('/:id', validate('param', webhookParam), async (c) => {
-    const [row] = await c.get('services').db.update(negotiationWebhooks).set({ active: false }).where(eq(negotiationWebhooks.id, c.req.valid('param').id)).returning({ id: negotiationWebhooks.id });
+    const [row] = await c
+      .get('services')
+      .db.update(negotiationWebhooks)
+      .set({ active: false })
+      .where(eq(negotiationWebhooks.id, c.req.valid('param').id))
+      .returning({ id: negotiationWebhooks.id });
     if (!row) throw new AppError('not_found', 'no such webhook');
     return c.json({ id: row.id, active: false });
   });

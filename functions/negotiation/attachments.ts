@@ -66,10 +66,18 @@ function limited(head: Uint8Array, rest: ReadableStreamDefaultReader<Uint8Array>
 
 export async function storeAttachment(
   s: Services,
-  upload: { negotiationId: string; name: string; contentType: string; declaredLength?: number; body: ReadableStream<Uint8Array> | null; by: string },
+  upload: {
+    negotiationId: string;
+    name: string;
+    contentType: string;
+    declaredLength?: number;
+    body: ReadableStream<Uint8Array> | null;
+    by: string;
+  },
 ) {
   const max = s.config.NEGOTIATION_ATTACHMENT_MAX_BYTES;
-  if (upload.declaredLength !== undefined && upload.declaredLength > max) throw new AppError('payload_too_large', `attachments are at most ${max} bytes`, { maxBytes: max });
+  if (upload.declaredLength !== undefined && upload.declaredLength > max)
+    throw new AppError('payload_too_large', `attachments are at most ${max} bytes`, { maxBytes: max });
   if (!upload.body) throw new AppError('bad_request', 'the request has no body');
   const { head, rest } = await splitHead(upload.body);
   const mismatch = attachmentMismatch(upload.contentType, upload.name, head);
@@ -86,7 +94,8 @@ export async function storeAttachment(
     ({ size } = await s.objectStore.put(key, limited(head, rest, max), { contentType }));
   } catch (err) {
     await s.objectStore.delete(key).catch(() => {});
-    if (err instanceof TooLarge || (err as Error)?.cause instanceof TooLarge) throw new AppError('payload_too_large', `attachments are at most ${max} bytes`, { maxBytes: max });
+    if (err instanceof TooLarge || (err as Error)?.cause instanceof TooLarge)
+      throw new AppError('payload_too_large', `attachments are at most ${max} bytes`, { maxBytes: max });
     throw err;
   }
   const row = { id, negotiationId: upload.negotiationId, name: upload.name, contentType, size, key, uploadedBy: upload.by, createdAt: now };
@@ -94,14 +103,28 @@ export async function storeAttachment(
   return attachmentView(row);
 }
 
-export const attachmentView = (a: typeof negotiationAttachments.$inferSelect) => ({ id: a.id, name: a.name, contentType: a.contentType, size: a.size, uploadedBy: a.uploadedBy, createdAt: a.createdAt.toISOString() });
+export const attachmentView = (a: typeof negotiationAttachments.$inferSelect) => ({
+  id: a.id,
+  name: a.name,
+  contentType: a.contentType,
+  size: a.size,
+  uploadedBy: a.uploadedBy,
+  createdAt: a.createdAt.toISOString(),
+});
 
 export async function listAttachments(db: Pick<Database, 'select'>, negotiationId: string) {
-  return db.select().from(negotiationAttachments).where(eq(negotiationAttachments.negotiationId, negotiationId)).orderBy(asc(negotiationAttachments.id));
+  return db
+    .select()
+    .from(negotiationAttachments)
+    .where(eq(negotiationAttachments.negotiationId, negotiationId))
+    .orderBy(asc(negotiationAttachments.id));
 }
 
 export async function findAttachment(db: Database, negotiationId: string, id: string) {
-  const [row] = await db.select().from(negotiationAttachments).where(and(eq(negotiationAttachments.negotiationId, negotiationId), eq(negotiationAttachments.id, id)));
+  const [row] = await db
+    .select()
+    .from(negotiationAttachments)
+    .where(and(eq(negotiationAttachments.negotiationId, negotiationId), eq(negotiationAttachments.id, id)));
   if (!row) throw new AppError('not_found', 'no such attachment');
   return row;
 }
@@ -116,7 +139,8 @@ export async function attachmentProblems(db: Pick<Database, 'select'>, form: For
       if (el.type !== 'attachment' || typeof v !== 'string') continue;
       const att = mine.get(v);
       if (!att) problems.push({ path: `${section.id}.${el.id}`, message: 'no such attachment on this request' });
-      else if (!el.accept.includes(att.contentType)) problems.push({ path: `${section.id}.${el.id}`, message: `must be one of ${el.accept.join(', ')}` });
+      else if (!el.accept.includes(att.contentType))
+        problems.push({ path: `${section.id}.${el.id}`, message: `must be one of ${el.accept.join(', ')}` });
     }
   return problems;
 }

@@ -17,22 +17,49 @@ import { type NegotiationRow, negotiationTimeline, readableNegotiation, represen
 
 const idParam = z.object({ id: z.string().regex(idPattern('neg'), 'not a negotiation id') });
 const attachmentParam = idParam.extend({ attachmentId: z.string().regex(idPattern('att'), 'not an attachment id') });
-export const postInputSchema = z.object({ body: z.string().trim().min(1, 'write something').max(10_000), datasetId: z.string().uuid('not a dataset id').optional() }).strict();
-const uploadQuery = z.object({ name: z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'a file name, not a path') });
+export const postInputSchema = z
+  .object({ body: z.string().trim().min(1, 'write something').max(10_000), datasetId: z.string().uuid('not a dataset id').optional() })
+  .strict();
+const uploadQuery = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^/\\\0]+$/, 'a file name, not a path'),
+});
 
 /** Posts the viewer may read: public ones, and private threads of datasets they represent (all for author and admins). */
 export async function visiblePosts(db: Database, user: UserPrincipal, row: NegotiationRow) {
   const everything = row.author === user.user.sub || user.admin;
   const mine = everything ? [] : await representedIn(db, user, row.id);
-  const scope = everything ? undefined : mine.length ? or(isNull(negotiationPosts.datasetId), inArray(negotiationPosts.datasetId, mine)) : isNull(negotiationPosts.datasetId);
-  const rows = await db.select().from(negotiationPosts).where(and(eq(negotiationPosts.negotiationId, row.id), scope)).orderBy(asc(negotiationPosts.id));
-  return rows.map((p) => ({ id: p.id, datasetId: p.datasetId, author: p.author, role: p.role, body: p.body, createdAt: p.createdAt.toISOString() }));
+  const scope = everything
+    ? undefined
+    : mine.length
+      ? or(isNull(negotiationPosts.datasetId), inArray(negotiationPosts.datasetId, mine))
+      : isNull(negotiationPosts.datasetId);
+  const rows = await db
+    .select()
+    .from(negotiationPosts)
+    .where(and(eq(negotiationPosts.negotiationId, row.id), scope))
+    .orderBy(asc(negotiationPosts.id));
+  return rows.map((p) => ({
+    id: p.id,
+    datasetId: p.datasetId,
+    author: p.author,
+    role: p.role,
+    body: p.body,
+    createdAt: p.createdAt.toISOString(),
+  }));
 }
 
 /** While the author may still change the application: a draft, or a dataset returned for resubmission. */
 async function editable(db: Database, row: NegotiationRow): Promise<boolean> {
   if (row.state === 'DRAFT') return true;
-  const [returned] = await db.select({ d: negotiationDatasets.datasetId }).from(negotiationDatasets).where(and(eq(negotiationDatasets.negotiationId, row.id), eq(negotiationDatasets.state, 'RETURNED_FOR_RESUBMISSION'))).limit(1);
+  const [returned] = await db
+    .select({ d: negotiationDatasets.datasetId })
+    .from(negotiationDatasets)
+    .where(and(eq(negotiationDatasets.negotiationId, row.id), eq(negotiationDatasets.state, 'RETURNED_FOR_RESUBMISSION')))
+    .limit(1);
   return Boolean(returned);
 }
 
@@ -50,20 +77,45 @@ export const conversationRoutes = new Hono<HubEnv>()
     const { body, datasetId } = c.req.valid('json');
     const represented = await representedIn(s.db, user, row.id);
     if (datasetId) {
-      const [requested] = await s.db.select({ d: negotiationDatasets.datasetId }).from(negotiationDatasets).where(and(eq(negotiationDatasets.negotiationId, row.id), eq(negotiationDatasets.datasetId, datasetId)));
+      const [requested] = await s.db
+        .select({ d: negotiationDatasets.datasetId })
+        .from(negotiationDatasets)
+        .where(and(eq(negotiationDatasets.negotiationId, row.id), eq(negotiationDatasets.datasetId, datasetId)));
       if (!requested) throw new AppError('not_found', 'this negotiation does not request that dataset');
     }
     const isAuthor = row.author === user.user.sub;
-    const role = isAuthor ? 'researcher' : (datasetId ? represented.includes(datasetId) : represented.length > 0) ? 'representative' : user.admin ? 'admin' : null;
+    const role = isAuthor
+      ? 'researcher'
+      : (datasetId ? represented.includes(datasetId) : represented.length > 0)
+        ? 'representative'
+        : user.admin
+          ? 'admin'
+          : null;
     if (!role) throw new AppError('forbidden', 'only the researcher, representatives of that dataset and admins write in this thread');
     const now = s.clock.now();
     const id = newId('pst', now.getTime());
     await s.db.transaction(async (tx) => {
-      await tx.insert(negotiationPosts).values({ id, negotiationId: row.id, datasetId: datasetId ?? null, author: user.user.sub, role, body, createdAt: now });
+      await tx
+        .insert(negotiationPosts)
+        .values({ id, negotiationId: row.id, datasetId: datasetId ?? null, author: user.user.sub, role, body, createdAt: now });
       await tx.update(negotiations).set({ updatedAt: now }).where(eq(negotiations.id, row.id));
       // The other side: the representatives when the researcher writes, the researcher otherwise.
-      const audience = isAuthor ? { representatives: datasetId ? [datasetId] : ('all' as const) } : { author: true, representatives: datasetId ? [datasetId] : [] };
-      await recordHappening(tx, { negotiationId: row.id, datasetId, type: 'post.created', actor: user.user.sub, title: `New ${datasetId ? 'private ' : ''}message on access request ${row.id}`, audience, data: { postId: id } }, now);
+      const audience = isAuthor
+        ? { representatives: datasetId ? [datasetId] : ('all' as const) }
+        : { author: true, representatives: datasetId ? [datasetId] : [] };
+      await recordHappening(
+        tx,
+        {
+          negotiationId: row.id,
+          datasetId,
+          type: 'post.created',
+          actor: user.user.sub,
+          title: `New ${datasetId ? 'private ' : ''}message on access request ${row.id}`,
+          audience,
+          data: { postId: id },
+        },
+        now,
+      );
     });
     await dispatchSoon(s);
     return c.json({ id, datasetId: datasetId ?? null, author: user.user.sub, role, body, createdAt: now.toISOString() }, 201);
@@ -74,9 +126,30 @@ export const conversationRoutes = new Hono<HubEnv>()
     const user = callingUser(c);
     const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
     const entries = [
-      ...(await negotiationTimeline(s.db, row.id)).map((t) => ({ at: t.at, kind: 'event' as const, who: t.actor, role: t.role, datasetId: t.datasetId, text: `${t.event}: ${t.from} → ${t.to}` })),
-      ...(await visiblePosts(s.db, user, row)).map((p) => ({ at: p.createdAt, kind: 'post' as const, who: p.author, role: p.role, datasetId: p.datasetId, text: p.body })),
-      ...(await listAttachments(s.db, row.id)).map((a) => ({ at: a.createdAt.toISOString(), kind: 'attachment' as const, who: a.uploadedBy, role: 'researcher', datasetId: null, text: `attached ${a.name} (${a.contentType}, ${a.size} bytes)` })),
+      ...(await negotiationTimeline(s.db, row.id)).map((t) => ({
+        at: t.at,
+        kind: 'event' as const,
+        who: t.actor,
+        role: t.role,
+        datasetId: t.datasetId,
+        text: `${t.event}: ${t.from} → ${t.to}`,
+      })),
+      ...(await visiblePosts(s.db, user, row)).map((p) => ({
+        at: p.createdAt,
+        kind: 'post' as const,
+        who: p.author,
+        role: p.role,
+        datasetId: p.datasetId,
+        text: p.body,
+      })),
+      ...(await listAttachments(s.db, row.id)).map((a) => ({
+        at: a.createdAt.toISOString(),
+        kind: 'attachment' as const,
+        who: a.uploadedBy,
+        role: 'researcher',
+        datasetId: null,
+        text: `attached ${a.name} (${a.contentType}, ${a.size} bytes)`,
+      })),
     ];
     return c.json({ entries: entries.sort((x, y) => x.at.localeCompare(y.at)) });
   })
@@ -91,7 +164,8 @@ export const conversationRoutes = new Hono<HubEnv>()
     const user = callingUser(c);
     const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
     if (row.author !== user.user.sub) throw new AppError('forbidden', 'only the researcher who wrote the request attaches files');
-    if (!(await editable(s.db, row))) throw new AppError('conflict', 'attachments can be added while the request is a draft or returned for resubmission');
+    if (!(await editable(s.db, row)))
+      throw new AppError('conflict', 'attachments can be added while the request is a draft or returned for resubmission');
     const length = c.req.header('content-length');
     const attachment = await storeAttachment(s, {
       negotiationId: row.id,
@@ -103,7 +177,18 @@ export const conversationRoutes = new Hono<HubEnv>()
     });
     await s.db.transaction(async (tx) => {
       await tx.update(negotiations).set({ updatedAt: s.clock.now() }).where(eq(negotiations.id, row.id));
-      await recordHappening(tx, { negotiationId: row.id, type: 'attachment.added', actor: user.user.sub, title: `Attachment ${attachment.name} added to ${row.id}`, audience: {}, data: { attachmentId: attachment.id } }, s.clock.now());
+      await recordHappening(
+        tx,
+        {
+          negotiationId: row.id,
+          type: 'attachment.added',
+          actor: user.user.sub,
+          title: `Attachment ${attachment.name} added to ${row.id}`,
+          audience: {},
+          data: { attachmentId: attachment.id },
+        },
+        s.clock.now(),
+      );
     });
     await dispatchSoon(s);
     return c.json(attachment, 201);
@@ -129,7 +214,8 @@ export const conversationRoutes = new Hono<HubEnv>()
     const { id, attachmentId } = c.req.valid('param');
     const row = await readableNegotiation(s.db, user, id);
     if (row.author !== user.user.sub) throw new AppError('forbidden', 'only the researcher who wrote the request removes attachments');
-    if (!(await editable(s.db, row))) throw new AppError('conflict', 'attachments can be removed while the request is a draft or returned for resubmission');
+    if (!(await editable(s.db, row)))
+      throw new AppError('conflict', 'attachments can be removed while the request is a draft or returned for resubmission');
     const att = await findAttachment(s.db, id, attachmentId);
     await s.db.delete(negotiationAttachments).where(eq(negotiationAttachments.id, att.id));
     await s.objectStore.delete(att.key);

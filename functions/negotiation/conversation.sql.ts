@@ -107,5 +107,8 @@ export const negotiationWebhookDeliveries = pgTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('negotiation_webhook_deliveries_once').on(t.webhookId, t.happeningId), index('negotiation_webhook_deliveries_due').on(t.deliveredAt, t.failedAt, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('negotiation_webhook_deliveries_once').on(t.webhookId, t.happeningId),
+    index('negotiation_webhook_deliveries_due').on(t.deliveredAt, t.failedAt, t.nextAttemptAt),
+  ],
 );

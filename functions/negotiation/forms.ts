@@ -13,7 +13,12 @@ type Reader = Pick<Database, 'select'>;
 
 /** The form new negotiations start with: the newest stored version, else the template. */
 export async function currentForm(db: Reader): Promise<FormDefinition> {
-  const [row] = await db.select({ definition: negotiationForms.definition }).from(negotiationForms).where(eq(negotiationForms.formId, FORM_ID)).orderBy(desc(negotiationForms.version)).limit(1);
+  const [row] = await db
+    .select({ definition: negotiationForms.definition })
+    .from(negotiationForms)
+    .where(eq(negotiationForms.formId, FORM_ID))
+    .orderBy(desc(negotiationForms.version))
+    .limit(1);
   return row?.definition ?? eucaimApplicationForm;
 }
 
@@ -36,9 +41,18 @@ export async function replaceForm(db: Database, input: Record<string, unknown>, 
   return db.transaction(async (tx) => {
     const current = await currentForm(tx);
     const parsed = formDefinitionSchema.safeParse({ ...input, id: FORM_ID, version: current.version + 1 });
-    if (!parsed.success) throw new AppError('unprocessable', `the form definition has ${parsed.error.issues.length} problem(s)`, issuesToDetails(parsed.error.issues));
+    if (!parsed.success)
+      throw new AppError(
+        'unprocessable',
+        `the form definition has ${parsed.error.issues.length} problem(s)`,
+        issuesToDetails(parsed.error.issues),
+      );
     // Two admins saving at once: the primary key refuses the second with the same version.
-    const inserted = await tx.insert(negotiationForms).values({ formId: FORM_ID, version: parsed.data.version, definition: parsed.data, createdBy: by }).onConflictDoNothing().returning({ v: negotiationForms.version });
+    const inserted = await tx
+      .insert(negotiationForms)
+      .values({ formId: FORM_ID, version: parsed.data.version, definition: parsed.data, createdBy: by })
+      .onConflictDoNothing()
+      .returning({ v: negotiationForms.version });
     if (inserted.length === 0) throw new AppError('conflict', 'someone saved another version at the same time; reload and try again');
     return parsed.data;
   });

@@ -46,7 +46,12 @@ describe('access grants', () => {
   it('verifies offline with the published public key: no network call at all', async () => {
     const fetchSpy = vi.spyOn(globalThis, 'fetch').mockRejectedValue(new Error('network used'));
     const input = claims();
-    const grant = await verifyGrant(await signer.sign(input, NOW), jwks, { issuer: HUB, user: 'researcher-1', dataset: 'ds-breast-mr', nowMs: NOW + 1000 });
+    const grant = await verifyGrant(await signer.sign(input, NOW), jwks, {
+      issuer: HUB,
+      user: 'researcher-1',
+      dataset: 'ds-breast-mr',
+      nowMs: NOW + 1000,
+    });
     expect(grant).toEqual({ ...input, iss: HUB, iat: NOW / 1000 });
     expect(fetchSpy).not.toHaveBeenCalled();
   });
@@ -99,7 +104,12 @@ describe('access grants', () => {
     const own = await createGrantSigner(key, HUB);
     const kid = own.publicKeys()[0]?.kid ?? '';
     const input = claims();
-    const other = await new SignJWT({ dataset: input.dataset, access: input.access, conditions: input.conditions, negotiation: input.negotiation })
+    const other = await new SignJWT({
+      dataset: input.dataset,
+      access: input.access,
+      conditions: input.conditions,
+      negotiation: input.negotiation,
+    })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
       .setSubject(input.sub)
       .setJti(input.jti)

@@ -14,24 +14,51 @@ import { accessGrants } from './negotiation.sql.ts';
 
 /** The caller's access grants with their signed statements ("My datasets"), mounted at /api/v1/grants; admins revoke. */
 export const grantsRoutes = new Hono<HubEnv>()
-  .post('/:id/revoke', requireAdmin, validate('param', z.object({ id: z.string().regex(idPattern('grt'), 'not a grant id') })), async (c) => {
-    const s = c.get('services');
-    const { id } = c.req.valid('param');
-    const now = s.clock.now();
-    // Revoking twice keeps the first time (the moment access ended is evidence) and tells people once.
-    const first = await s.db.transaction(async (tx) => {
-      const [row] = await tx.update(accessGrants).set({ revokedAt: now }).where(and(eq(accessGrants.id, id), isNull(accessGrants.revokedAt))).returning();
-      if (row) await recordHappening(tx, { negotiationId: row.negotiationId, datasetId: row.datasetId, type: 'grant.revoked', actor: callingUser(c).user.sub, title: `Access to dataset ${row.datasetId} was revoked`, audience: { author: true, representatives: [row.datasetId] }, data: { grantId: row.id } }, now);
-      return row;
-    });
-    const [row] = first ? [first] : await s.db.select().from(accessGrants).where(eq(accessGrants.id, id));
-    if (!row?.revokedAt) throw new AppError('not_found', 'no such grant');
-    if (first) {
-      await recordTrace(s, { userAction: 'ACCESS_REVOKED', userId: row.userSub, datasetIds: [row.datasetId], requestId: row.negotiationId });
-      await dispatchSoon(s);
-    }
-    return c.json({ id: row.id, revokedAt: row.revokedAt.toISOString() });
-  })
+  .post(
+    '/:id/revoke',
+    requireAdmin,
+    validate('param', z.object({ id: z.string().regex(idPattern('grt'), 'not a grant id') })),
+    async (c) => {
+      const s = c.get('services');
+      const { id } = c.req.valid('param');
+      const now = s.clock.now();
+      // Revoking twice keeps the first time (the moment access ended is evidence) and tells people once.
+      const first = await s.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(accessGrants)
+          .set({ revokedAt: now })
+          .where(and(eq(accessGrants.id, id), isNull(accessGrants.revokedAt)))
+          .returning();
+        if (row)
+          await recordHappening(
+            tx,
+            {
+              negotiationId: row.negotiationId,
+              datasetId: row.datasetId,
+              type: 'grant.revoked',
+              actor: callingUser(c).user.sub,
+              title: `Access to dataset ${row.datasetId} was revoked`,
+              audience: { author: true, representatives: [row.datasetId] },
+              data: { grantId: row.id },
+            },
+            now,
+          );
+        return row;
+      });
+      const [row] = first ? [first] : await s.db.select().from(accessGrants).where(eq(accessGrants.id, id));
+      if (!row?.revokedAt) throw new AppError('not_found', 'no such grant');
+      if (first) {
+        await recordTrace(s, {
+          userAction: 'ACCESS_REVOKED',
+          userId: row.userSub,
+          datasetIds: [row.datasetId],
+          requestId: row.negotiationId,
+        });
+        await dispatchSoon(s);
+      }
+      return c.json({ id: row.id, revokedAt: row.revokedAt.toISOString() });
+    },
+  )
   .get('/', async (c) => {
     const s = c.get('services');
     const rows = await s.db

@@ -31,20 +31,59 @@ export const handoverRoutes = new Hono<HubEnv>().post('/', validate('json', hand
   const s = c.get('services');
   const body = c.req.valid('json');
   const allowed = new Set([new URL(s.config.PUBLIC_URL).origin, ...s.config.NEGOTIATION_DISCOVERY_ORIGINS]);
-  if (!allowed.has(new URL(body.url).origin)) throw new AppError('bad_request', 'url is not from a registered discovery service', [{ path: 'url', message: 'origin not registered' }]);
+  if (!allowed.has(new URL(body.url).origin))
+    throw new AppError('bad_request', 'url is not from a registered discovery service', [
+      { path: 'url', message: 'origin not registered' },
+    ]);
   const ids = [...new Set(body.resources.map((r) => r.id))];
   const malformed = ids.filter((id) => !UUID.test(id));
-  const unknown = [...malformed, ...(await unknownDatasets(s.db, ids.filter((id) => UUID.test(id))))];
-  if (unknown.length > 0) throw new AppError('bad_request', 'unknown datasets', unknown.map((id) => ({ path: 'resources', message: `no published dataset ${id}` })));
+  const unknown = [
+    ...malformed,
+    ...(await unknownDatasets(
+      s.db,
+      ids.filter((id) => UUID.test(id)),
+    )),
+  ];
+  if (unknown.length > 0)
+    throw new AppError(
+      'bad_request',
+      'unknown datasets',
+      unknown.map((id) => ({ path: 'resources', message: `no published dataset ${id}` })),
+    );
   const id = newId('req', s.clock.now().getTime());
-  await s.db.insert(negotiationRequests).values({ id, url: body.url, humanReadable: body.humanReadable, resources: ids, query: body.query ?? null });
-  return c.json({ id, url: body.url, humanReadable: body.humanReadable, resources: ids.map((r) => ({ id: r })), redirectUrl: `${s.config.PUBLIC_URL}/negotiation/requests/${id}` }, 201);
+  await s.db
+    .insert(negotiationRequests)
+    .values({ id, url: body.url, humanReadable: body.humanReadable, resources: ids, query: body.query ?? null });
+  return c.json(
+    {
+      id,
+      url: body.url,
+      humanReadable: body.humanReadable,
+      resources: ids.map((r) => ({ id: r })),
+      redirectUrl: `${s.config.PUBLIC_URL}/negotiation/requests/${id}`,
+    },
+    201,
+  );
 });
 
 /** A handed-over selection, for the page the user lands on after logging in; mounted at /api/v1/negotiation-requests. */
-export const handoverReadRoutes = new Hono<HubEnv>().get('/:id', validate('param', z.object({ id: z.string().regex(idPattern('req'), 'not a request id') })), async (c) => {
-  callingUser(c);
-  const [row] = await c.get('services').db.select().from(negotiationRequests).where(eq(negotiationRequests.id, c.req.valid('param').id));
-  if (!row) throw new AppError('not_found', 'no such request');
-  return c.json({ id: row.id, url: row.url, humanReadable: row.humanReadable, resources: row.resources.map((r) => ({ id: r })), started: row.negotiationId !== null });
-});
+export const handoverReadRoutes = new Hono<HubEnv>().get(
+  '/:id',
+  validate('param', z.object({ id: z.string().regex(idPattern('req'), 'not a request id') })),
+  async (c) => {
+    callingUser(c);
+    const [row] = await c
+      .get('services')
+      .db.select()
+      .from(negotiationRequests)
+      .where(eq(negotiationRequests.id, c.req.valid('param').id));
+    if (!row) throw new AppError('not_found', 'no such request');
+    return c.json({
+      id: row.id,
+      url: row.url,
+      humanReadable: row.humanReadable,
+      resources: row.resources.map((r) => ({ id: r })),
+      started: row.negotiationId !== null,
+    });
+  },
+);

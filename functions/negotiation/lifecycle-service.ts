@@ -8,7 +8,13 @@ import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
 import { validateAnswers } from '../../shared/negotiation/form-template.ts';
 import { accessConditions } from '../../shared/negotiation/grant.ts';
-import { type DatasetEvent, type NegotiationEvent, negotiationChart, settleNegotiation, transitionDataset } from '../../shared/negotiation/lifecycle.ts';
+import {
+  type DatasetEvent,
+  type NegotiationEvent,
+  negotiationChart,
+  settleNegotiation,
+  transitionDataset,
+} from '../../shared/negotiation/lifecycle.ts';
 import { type LifecycleRole, transition, type TransitionResult } from '../../shared/negotiation/state-chart.ts';
 import type { Database } from '../db/client.ts';
 import type { UserPrincipal } from '../middleware/guards.ts';
@@ -32,7 +38,11 @@ type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
  * Fires the event as the first of the caller's roles the chart lets fire it now. Without one: 409
  * when some role of theirs could fire it in another state (with what they may do now), else 403.
  */
-function pick<S extends string, E extends string>(roles: LifecycleRole[], attempt: (role: LifecycleRole) => TransitionResult<S, E>, event: E) {
+function pick<S extends string, E extends string>(
+  roles: LifecycleRole[],
+  attempt: (role: LifecycleRole) => TransitionResult<S, E>,
+  event: E,
+) {
   const results = roles.map((role) => ({ role, result: attempt(role) }));
   const ok = results.find((r) => r.result.ok);
   if (ok?.result.ok) return { role: ok.role, to: ok.result.to, from: ok.result.from };
@@ -66,12 +76,34 @@ const eventId = (nowMs: number) => {
 };
 
 /** Appends the transition to the timeline and, in the same transaction, the happening that tells people about it. */
-export async function record(tx: Tx, e: { negotiationId: string; datasetId?: string; event: string; from: string; to: string; actor: string; role: string }, now: Date) {
-  await tx.insert(negotiationEvents).values({ id: eventId(now.getTime()), negotiationId: e.negotiationId, datasetId: e.datasetId ?? null, event: e.event, fromState: e.from, toState: e.to, actor: e.actor, role: e.role, at: now });
+export async function record(
+  tx: Tx,
+  e: { negotiationId: string; datasetId?: string; event: string; from: string; to: string; actor: string; role: string },
+  now: Date,
+) {
+  await tx.insert(negotiationEvents).values({
+    id: eventId(now.getTime()),
+    negotiationId: e.negotiationId,
+    datasetId: e.datasetId ?? null,
+    event: e.event,
+    fromState: e.from,
+    toState: e.to,
+    actor: e.actor,
+    role: e.role,
+    at: now,
+  });
   const what = e.datasetId ? `dataset ${e.datasetId} of access request ${e.negotiationId}` : `access request ${e.negotiationId}`;
   await recordHappening(
     tx,
-    { negotiationId: e.negotiationId, datasetId: e.datasetId, type: `${e.datasetId ? 'dataset' : 'negotiation'}.${e.event}`, actor: e.actor, title: `${e.event.replaceAll('_', ' ')}: ${what} is now ${e.to}`, audience: audienceOf(e), data: { event: e.event, from: e.from, to: e.to, role: e.role } },
+    {
+      negotiationId: e.negotiationId,
+      datasetId: e.datasetId,
+      type: `${e.datasetId ? 'dataset' : 'negotiation'}.${e.event}`,
+      actor: e.actor,
+      title: `${e.event.replaceAll('_', ' ')}: ${what} is now ${e.to}`,
+      audience: audienceOf(e),
+      data: { event: e.event, from: e.from, to: e.to, role: e.role },
+    },
     now,
   );
 }
@@ -95,7 +127,14 @@ export async function fireNegotiationEvent(s: Services, user: UserPrincipal, id:
   await dispatchSoon(s);
 }
 
-export async function fireDatasetEvent(s: Services, user: UserPrincipal, id: string, datasetId: string, event: DatasetEvent, terms?: GrantTerms): Promise<void> {
+export async function fireDatasetEvent(
+  s: Services,
+  user: UserPrincipal,
+  id: string,
+  datasetId: string,
+  event: DatasetEvent,
+  terms?: GrantTerms,
+): Promise<void> {
   const negotiation = await readableNegotiation(s.db, user, id);
   await s.db.transaction(async (tx) => {
     const row = await lockNegotiation(tx, id);
@@ -106,15 +145,25 @@ export async function fireDatasetEvent(s: Services, user: UserPrincipal, id: str
     if (!ds) throw new AppError('not_found', 'this negotiation does not request that dataset');
     const roles = await rolesIn(tx, user, row, datasetId);
     const moved = pick(roles, (role) => transitionDataset(row.state, ds.state, event, role), event);
-    if (event === 'grant_access' && !terms) throw new AppError('bad_request', 'grant_access needs the grant: { access, conditions, validDays }');
+    if (event === 'grant_access' && !terms)
+      throw new AppError('bad_request', 'grant_access needs the grant: { access, conditions, validDays }');
     const now = s.clock.now();
-    await tx.update(negotiationDatasets).set({ state: moved.to, updatedAt: now }).where(and(eq(negotiationDatasets.negotiationId, id), eq(negotiationDatasets.datasetId, datasetId)));
+    await tx
+      .update(negotiationDatasets)
+      .set({ state: moved.to, updatedAt: now })
+      .where(and(eq(negotiationDatasets.negotiationId, id), eq(negotiationDatasets.datasetId, datasetId)));
     // Activity on any dataset keeps the whole negotiation from reminders and auto-close.
     await tx.update(negotiations).set({ updatedAt: now }).where(eq(negotiations.id, id));
     await record(tx, { negotiationId: id, datasetId, event, from: moved.from, to: moved.to, actor: user.user.sub, role: moved.role }, now);
     if (event === 'grant_access' && terms) await issueGrant(s, tx, row, datasetId, terms, now);
-    const states = await tx.select({ state: negotiationDatasets.state }).from(negotiationDatasets).where(eq(negotiationDatasets.negotiationId, id));
-    const settled = settleNegotiation(row.state, states.map((r) => r.state));
+    const states = await tx
+      .select({ state: negotiationDatasets.state })
+      .from(negotiationDatasets)
+      .where(eq(negotiationDatasets.negotiationId, id));
+    const settled = settleNegotiation(
+      row.state,
+      states.map((r) => r.state),
+    );
     if (settled !== row.state) {
       await tx.update(negotiations).set({ state: settled, updatedAt: now }).where(eq(negotiations.id, id));
       await record(tx, { negotiationId: id, event: 'conclude', from: row.state, to: settled, actor: 'hub', role: 'hub' }, now);
@@ -122,13 +171,17 @@ export async function fireDatasetEvent(s: Services, user: UserPrincipal, id: str
   });
   await dispatchSoon(s);
   // After the commit: the tracer serialises appends with its own lock, and a grant that was rolled back must leave no trace.
-  if (event === 'grant_access') await recordTrace(s, { userAction: 'ACCESS_GRANTED', userId: negotiation.author, datasetIds: [datasetId], requestId: id });
+  if (event === 'grant_access')
+    await recordTrace(s, { userAction: 'ACCESS_GRANTED', userId: negotiation.author, datasetIds: [datasetId], requestId: id });
 }
 
 async function issueGrant(s: Services, tx: Tx, row: NegotiationRow, datasetId: string, terms: GrantTerms, now: Date): Promise<void> {
   const grantId = newId('grt', now.getTime());
   const exp = Math.floor(now.getTime() / 1000) + terms.validDays * 24 * 3600;
-  const jws = await s.grantSigner.sign({ sub: row.author, jti: grantId, exp, dataset: datasetId, access: terms.access, conditions: terms.conditions, negotiation: row.id }, now.getTime());
+  const jws = await s.grantSigner.sign(
+    { sub: row.author, jti: grantId, exp, dataset: datasetId, access: terms.access, conditions: terms.conditions, negotiation: row.id },
+    now.getTime(),
+  );
   await tx.insert(accessGrants).values({
     id: grantId,
     negotiationId: row.id,
@@ -139,5 +192,17 @@ async function issueGrant(s: Services, tx: Tx, row: NegotiationRow, datasetId: s
     expiresAt: new Date(exp * 1000),
     jws,
   });
-  await recordHappening(tx, { negotiationId: row.id, datasetId, type: 'grant.issued', actor: 'hub', title: `Access granted to dataset ${datasetId} (${terms.access})`, audience: { author: true }, data: { grantId, access: terms.access, expiresAt: new Date(exp * 1000).toISOString() } }, now);
+  await recordHappening(
+    tx,
+    {
+      negotiationId: row.id,
+      datasetId,
+      type: 'grant.issued',
+      actor: 'hub',
+      title: `Access granted to dataset ${datasetId} (${terms.access})`,
+      audience: { author: true },
+      data: { grantId, access: terms.access, expiresAt: new Date(exp * 1000).toISOString() },
+    },
+    now,
+  );
 }

@@ -21,7 +21,12 @@ export async function unknownDatasets(db: Database, ids: string[]): Promise<stri
 }
 
 /** The roles `user` holds in `negotiation`; for a dataset event, representative of that dataset only. */
-export async function rolesIn(db: Pick<Database, 'select'>, user: UserPrincipal, negotiation: NegotiationRow, datasetId?: string): Promise<LifecycleRole[]> {
+export async function rolesIn(
+  db: Pick<Database, 'select'>,
+  user: UserPrincipal,
+  negotiation: NegotiationRow,
+  datasetId?: string,
+): Promise<LifecycleRole[]> {
   const roles: LifecycleRole[] = [];
   if (negotiation.author === user.user.sub) roles.push('researcher');
   if (datasetId) {
@@ -62,7 +67,15 @@ export async function readableNegotiation(db: Database, user: UserPrincipal, id:
 /** A negotiation's transitions, oldest first. */
 export async function negotiationTimeline(db: Database, negotiationId: string) {
   const events = await db
-    .select({ event: negotiationEvents.event, datasetId: negotiationEvents.datasetId, from: negotiationEvents.fromState, to: negotiationEvents.toState, actor: negotiationEvents.actor, role: negotiationEvents.role, at: negotiationEvents.at })
+    .select({
+      event: negotiationEvents.event,
+      datasetId: negotiationEvents.datasetId,
+      from: negotiationEvents.fromState,
+      to: negotiationEvents.toState,
+      actor: negotiationEvents.actor,
+      role: negotiationEvents.role,
+      at: negotiationEvents.at,
+    })
     .from(negotiationEvents)
     .where(eq(negotiationEvents.negotiationId, negotiationId))
     .orderBy(asc(negotiationEvents.id));
@@ -78,7 +91,13 @@ export async function negotiationView(db: Database, row: NegotiationRow) {
     .orderBy(asc(negotiationDatasets.datasetId));
   // Who may read the negotiation sees which grants it produced; the signed statement only its holder (GET /grants).
   const grants = await db
-    .select({ id: accessGrants.id, datasetId: accessGrants.datasetId, access: accessGrants.access, expiresAt: accessGrants.expiresAt, revokedAt: accessGrants.revokedAt })
+    .select({
+      id: accessGrants.id,
+      datasetId: accessGrants.datasetId,
+      access: accessGrants.access,
+      expiresAt: accessGrants.expiresAt,
+      revokedAt: accessGrants.revokedAt,
+    })
     .from(accessGrants)
     .where(eq(accessGrants.negotiationId, row.id))
     .orderBy(asc(accessGrants.id));
@@ -93,7 +112,13 @@ export async function negotiationView(db: Database, row: NegotiationRow) {
     createdAt: row.createdAt.toISOString(),
     datasets,
     timeline: await negotiationTimeline(db, row.id),
-    grants: grants.map((g) => ({ id: g.id, datasetId: g.datasetId, access: g.access, expiresAt: g.expiresAt.toISOString(), revoked: g.revokedAt !== null })),
+    grants: grants.map((g) => ({
+      id: g.id,
+      datasetId: g.datasetId,
+      access: g.access,
+      expiresAt: g.expiresAt.toISOString(),
+      revoked: g.revokedAt !== null,
+    })),
   };
 }
 export type NegotiationView = Awaited<ReturnType<typeof negotiationView>>;

@@ -54,14 +54,28 @@ export const negotiationsRoutes = new Hono<HubEnv>()
     const datasets = handedOver ? handedOver.resources : 'resources' in body ? body.resources.map((r) => r.id) : [];
     // Checked again for a handed-over selection: a dataset may have been withdrawn since.
     const unknown = await unknownDatasets(s.db, datasets);
-    if (unknown.length > 0) throw new AppError('bad_request', 'unknown datasets', unknown.map((id) => ({ path: 'resources', message: `no published dataset ${id}` })));
+    if (unknown.length > 0)
+      throw new AppError(
+        'bad_request',
+        'unknown datasets',
+        unknown.map((id) => ({ path: 'resources', message: `no published dataset ${id}` })),
+      );
     const id = newId('neg', s.clock.now().getTime());
     const humanReadable = handedOver?.humanReadable ?? ('humanReadable' in body ? body.humanReadable : '');
     const query = handedOver ? handedOver.query : 'query' in body ? body.query : undefined;
     await s.db.transaction(async (tx) => {
       // The newest form version; the negotiation keeps it even when admins store another one.
       const form = await currentForm(tx);
-      await tx.insert(negotiations).values({ id, author: user.user.sub, state: 'DRAFT', formId: form.id, formVersion: form.version, answers: {}, humanReadable, query: query ?? null });
+      await tx.insert(negotiations).values({
+        id,
+        author: user.user.sub,
+        state: 'DRAFT',
+        formId: form.id,
+        formVersion: form.version,
+        answers: {},
+        humanReadable,
+        query: query ?? null,
+      });
       await tx.insert(negotiationDatasets).values(datasets.map((d) => ({ negotiationId: id, datasetId: d, state: 'SUBMITTED' as const })));
       if (!handedOver) return;
       // A hand-over starts one negotiation only, even when two tabs try at once.

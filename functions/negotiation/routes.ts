@@ -18,7 +18,10 @@ import { negotiationsRoutes } from './negotiations-routes.ts';
 const learnContact = createMiddleware<HubEnv>(async (c, next) => {
   const p = c.get('principal');
   const s = c.get('services');
-  if (p.kind === 'user') await rememberContact(s.db, { subject: p.user.sub, email: p.user.email, name: p.user.name, admin: p.admin }, s.clock.now()).catch((err) => s.logger.warn('could not remember a contact', { error: (err as Error).message }));
+  if (p.kind === 'user')
+    await rememberContact(s.db, { subject: p.user.sub, email: p.user.email, name: p.user.name, admin: p.admin }, s.clock.now()).catch(
+      (err) => s.logger.warn('could not remember a contact', { error: (err as Error).message }),
+    );
   return next();
 });
 

@@ -31,7 +31,11 @@ async function whoMustAct(tx: Tx, id: string, state: NegotiationState): Promise<
   turn(lifecycleRoles.filter((r) => turnEvents(allowedEvents(negotiationChart, state, r)).length > 0));
   if (DATASETS_MOVE_WHILE.includes(state))
     for (const d of await tx.select().from(negotiationDatasets).where(eq(negotiationDatasets.negotiationId, id)))
-      if (!isFinal(datasetChart, d.state)) turn(lifecycleRoles.filter((r) => turnEvents(allowedEvents(datasetChart, d.state, r)).length > 0), d.datasetId);
+      if (!isFinal(datasetChart, d.state))
+        turn(
+          lifecycleRoles.filter((r) => turnEvents(allowedEvents(datasetChart, d.state, r)).length > 0),
+          d.datasetId,
+        );
   return audience;
 }
 
@@ -43,12 +47,29 @@ export async function remindStale(s: Services): Promise<number> {
     const stale = await tx
       .select({ id: negotiations.id, state: negotiations.state })
       .from(negotiations)
-      .where(and(inArray(negotiations.state, OPEN), lt(negotiations.updatedAt, before), or(isNull(negotiations.remindedAt), lt(negotiations.remindedAt, negotiations.updatedAt))))
+      .where(
+        and(
+          inArray(negotiations.state, OPEN),
+          lt(negotiations.updatedAt, before),
+          or(isNull(negotiations.remindedAt), lt(negotiations.remindedAt, negotiations.updatedAt)),
+        ),
+      )
       .limit(BATCH)
       .for('update', { skipLocked: true });
     for (const n of stale) {
       const days = s.config.NEGOTIATION_REMINDER_DAYS;
-      await recordHappening(tx, { negotiationId: n.id, type: 'negotiation.reminder', actor: 'hub', title: `Access request ${n.id} has waited ${days}+ days for you (${n.state})`, audience: await whoMustAct(tx, n.id, n.state), data: { state: n.state } }, now);
+      await recordHappening(
+        tx,
+        {
+          negotiationId: n.id,
+          type: 'negotiation.reminder',
+          actor: 'hub',
+          title: `Access request ${n.id} has waited ${days}+ days for you (${n.state})`,
+          audience: await whoMustAct(tx, n.id, n.state),
+          data: { state: n.state },
+        },
+        now,
+      );
       await tx.update(negotiations).set({ remindedAt: now }).where(eq(negotiations.id, n.id));
     }
     return stale.length;

@@ -19,19 +19,43 @@ export async function waitingFor(db: Database, user: UserPrincipal) {
     .from(datasetRepresentatives)
     .where(eq(datasetRepresentatives.subject, user.user.sub));
   const rows = await db
-    .select({ id: negotiations.id, state: negotiations.state, datasetId: negotiationDatasets.datasetId, datasetState: negotiationDatasets.state })
+    .select({
+      id: negotiations.id,
+      state: negotiations.state,
+      datasetId: negotiationDatasets.datasetId,
+      datasetState: negotiationDatasets.state,
+    })
     .from(negotiations)
     .innerJoin(negotiationDatasets, eq(negotiationDatasets.negotiationId, negotiations.id))
     .where(user.admin ? open : and(open, inArray(negotiationDatasets.datasetId, represented)))
     .orderBy(negotiations.id)
     .limit(LIMIT);
-  const mine = new Set(user.admin ? [] : (await db.select({ id: datasetRepresentatives.datasetId }).from(datasetRepresentatives).where(eq(datasetRepresentatives.subject, user.user.sub))).map((r) => r.id));
-  const byNegotiation = new Map<string, { id: string; state: NegotiationState; events: string[]; datasets: { id: string; state: string; events: string[] }[] }>();
+  const mine = new Set(
+    user.admin
+      ? []
+      : (
+          await db
+            .select({ id: datasetRepresentatives.datasetId })
+            .from(datasetRepresentatives)
+            .where(eq(datasetRepresentatives.subject, user.user.sub))
+        ).map((r) => r.id),
+  );
+  const byNegotiation = new Map<
+    string,
+    { id: string; state: NegotiationState; events: string[]; datasets: { id: string; state: string; events: string[] }[] }
+  >();
   for (const r of rows) {
     const roles: LifecycleRole[] = user.admin ? ['admin'] : [];
-    const entry = byNegotiation.get(r.id) ?? { id: r.id, state: r.state, events: roles.flatMap((role) => allowedEvents(negotiationChart, r.state, role)), datasets: [] };
+    const entry = byNegotiation.get(r.id) ?? {
+      id: r.id,
+      state: r.state,
+      events: roles.flatMap((role) => allowedEvents(negotiationChart, r.state, role)),
+      datasets: [],
+    };
     const datasetRoles: LifecycleRole[] = [...roles, ...(mine.has(r.datasetId) ? (['representative'] as const) : [])];
-    const events = DATASETS_MOVE_WHILE.includes(r.state) ? [...new Set(datasetRoles.flatMap((role) => allowedEvents(datasetChart, r.datasetState, role)))] : [];
+    const events = DATASETS_MOVE_WHILE.includes(r.state)
+      ? [...new Set(datasetRoles.flatMap((role) => allowedEvents(datasetChart, r.datasetState, role)))]
+      : [];
     if (events.length > 0) entry.datasets.push({ id: r.datasetId, state: r.datasetState, events });
     byNegotiation.set(r.id, entry);
   }

@@ -25,7 +25,12 @@ async function attempt(url: string, secret: string, id: string, payload: string,
       method: 'POST',
       redirect: 'manual',
       signal: AbortSignal.timeout(TIMEOUT_MS),
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': await webhookSignature(secret, id, timestamp, payload) },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': timestamp,
+        'webhook-signature': await webhookSignature(secret, id, timestamp, payload),
+      },
       body: payload,
     });
     const text = (await res.text()).slice(0, 4096);
@@ -36,7 +41,8 @@ async function attempt(url: string, secret: string, id: string, payload: string,
     } catch {
       return 'the response is not JSON with an acknowledgement';
     }
-    if (typeof ack !== 'string' || !constantTimeEqualText(ack, await webhookAck(secret, id, timestamp))) return 'the acknowledgement is missing or not signed with the secret';
+    if (typeof ack !== 'string' || !constantTimeEqualText(ack, await webhookAck(secret, id, timestamp)))
+      return 'the acknowledgement is missing or not signed with the secret';
     return null;
   } catch (err) {
     return `unreachable: ${(err as Error).name}`;
@@ -50,7 +56,14 @@ export async function deliverDueWebhooks(s: Services): Promise<{ delivered: numb
     .select({ d: negotiationWebhookDeliveries, url: negotiationWebhooks.url, secret: negotiationWebhooks.secret })
     .from(negotiationWebhookDeliveries)
     .innerJoin(negotiationWebhooks, eq(negotiationWebhooks.id, negotiationWebhookDeliveries.webhookId))
-    .where(and(isNull(negotiationWebhookDeliveries.deliveredAt), isNull(negotiationWebhookDeliveries.failedAt), lte(negotiationWebhookDeliveries.nextAttemptAt, now), eq(negotiationWebhooks.active, true)))
+    .where(
+      and(
+        isNull(negotiationWebhookDeliveries.deliveredAt),
+        isNull(negotiationWebhookDeliveries.failedAt),
+        lte(negotiationWebhookDeliveries.nextAttemptAt, now),
+        eq(negotiationWebhooks.active, true),
+      ),
+    )
     .orderBy(asc(negotiationWebhookDeliveries.nextAttemptAt))
     .limit(BATCH);
   let delivered = 0;
@@ -59,19 +72,33 @@ export async function deliverDueWebhooks(s: Services): Promise<{ delivered: numb
     const [claimed] = await s.db
       .update(negotiationWebhookDeliveries)
       .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
-      .where(and(eq(negotiationWebhookDeliveries.id, d.id), eq(negotiationWebhookDeliveries.nextAttemptAt, d.nextAttemptAt), isNull(negotiationWebhookDeliveries.deliveredAt)))
+      .where(
+        and(
+          eq(negotiationWebhookDeliveries.id, d.id),
+          eq(negotiationWebhookDeliveries.nextAttemptAt, d.nextAttemptAt),
+          isNull(negotiationWebhookDeliveries.deliveredAt),
+        ),
+      )
       .returning({ id: negotiationWebhookDeliveries.id });
     if (!claimed) continue;
     const error = await attempt(url, secret, d.happeningId, d.payload, now);
     const attempts = d.attempts + 1;
     if (error === null) {
-      await s.db.update(negotiationWebhookDeliveries).set({ attempts, deliveredAt: s.clock.now(), lastError: null }).where(eq(negotiationWebhookDeliveries.id, d.id));
+      await s.db
+        .update(negotiationWebhookDeliveries)
+        .set({ attempts, deliveredAt: s.clock.now(), lastError: null })
+        .where(eq(negotiationWebhookDeliveries.id, d.id));
       delivered++;
     } else {
       const givenUp = attempts >= s.config.NEGOTIATION_WEBHOOK_MAX_ATTEMPTS;
       await s.db
         .update(negotiationWebhookDeliveries)
-        .set({ attempts, lastError: error, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)), failedAt: givenUp ? s.clock.now() : null })
+        .set({
+          attempts,
+          lastError: error,
+          nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)),
+          failedAt: givenUp ? s.clock.now() : null,
+        })
         .where(eq(negotiationWebhookDeliveries.id, d.id));
       // The endpoint, never the secret or the payload.
       s.logger.warn('negotiation webhook not acknowledged', { delivery: d.id, url: new URL(url).origin, attempts, error });

@@ -10,7 +10,9 @@ export const nodes = pgTable('nodes', {
   publicJwk: jsonb('public_jwk').$type<PublicJwk>().notNull(),
   /** Where its jobs go when the hub delivers through SQS; null for the hub's own long-poll queue. */
   queueUrl: text('queue_url'),
-  status: text('status', { enum: ['active', 'disabled'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'disabled'] })
+    .notNull()
+    .default('active'),
   lastSeenAt: tstz('last_seen_at'),
   version: text('version'),
   /** The filters the node says it can evaluate, from its latest heartbeat that carried them. */
@@ -21,7 +23,12 @@ export const nodes = pgTable('nodes', {
 
 export const nodeAdmins = pgTable(
   'node_admins',
-  { nodeId: text('node_id').notNull().references(() => nodes.id, { onDelete: 'cascade' }), subject: text('subject').notNull() },
+  {
+    nodeId: text('node_id')
+      .notNull()
+      .references(() => nodes.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+  },
   (t) => [primaryKey({ columns: [t.nodeId, t.subject] }), index('node_admins_subject').on(t.subject)],
 );
 
@@ -29,7 +36,9 @@ export const nodeAdmins = pgTable(
 export const nodeDatasets = pgTable(
   'node_datasets',
   {
-    nodeId: text('node_id').notNull().references(() => nodes.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id')
+      .notNull()
+      .references(() => nodes.id, { onDelete: 'cascade' }),
     datasetId: text('dataset_id').notNull(),
     name: text('name').notNull(),
     updatedAt: createdAt(),
@@ -42,7 +51,9 @@ export const nodeReports = pgTable(
   'node_reports',
   {
     id: text('id').primaryKey(),
-    nodeId: text('node_id').notNull().references(() => nodes.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id')
+      .notNull()
+      .references(() => nodes.id, { onDelete: 'cascade' }),
     jobId: text('job_id'),
     reason: text('reason').notNull(),
     message: text('message').notNull(),

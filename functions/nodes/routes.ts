@@ -23,7 +23,10 @@ export const nodeRoutes = new Hono<HubEnv>()
   .get('/', requireMember, async (c) => {
     const list = await listNodes(c.get('services'));
     // The latest health report per node (federated processing's network monitor), or null.
-    const health = await latestHealth(c.get('services'), list.map((n) => n.id));
+    const health = await latestHealth(
+      c.get('services'),
+      list.map((n) => n.id),
+    );
     return c.json({
       nodes: list.map((n) => ({
         ...n,

@@ -14,7 +14,9 @@ export interface Notice {
 /** Tells one user something in-app; they see it under /notifications until they mark it read. */
 export async function notify(db: Database, subject: string, notice: Notice, now: Date = new Date()): Promise<string> {
   const id = newId('ntf', now.getTime());
-  await db.insert(notifications).values({ id, subject, kind: notice.kind, title: notice.title.slice(0, 300), link: notice.link ?? null, createdAt: now });
+  await db
+    .insert(notifications)
+    .values({ id, subject, kind: notice.kind, title: notice.title.slice(0, 300), link: notice.link ?? null, createdAt: now });
   return id;
 }
 
@@ -25,7 +27,14 @@ export async function listNotifications(db: Database, subject: string, opts: { u
     .where(opts.unreadOnly ? and(eq(notifications.subject, subject), isNull(notifications.readAt)) : eq(notifications.subject, subject))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(opts.limit ?? 100);
-  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, link: r.link, read: r.readAt !== null, createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    link: r.link,
+    read: r.readAt !== null,
+    createdAt: r.createdAt.toISOString(),
+  }));
 }
 
 /** Marks one of the user's own notices read; someone else's id changes nothing and answers false. */

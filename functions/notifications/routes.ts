@@ -19,6 +19,7 @@ export const notificationRoutes = new Hono<HubEnv>()
   .post('/:id/read', validate('param', idParam), async (c) => {
     const p = callingUser(c);
     const s = c.get('services');
-    if (!(await markRead(s.db, p.user.sub, c.req.valid('param').id, s.clock.now()))) throw new AppError('not_found', 'no such notification');
+    if (!(await markRead(s.db, p.user.sub, c.req.valid('param').id, s.clock.now())))
+      throw new AppError('not_found', 'no such notification');
     return c.json({ read: true });
   });

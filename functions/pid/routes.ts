@@ -40,11 +40,24 @@ export const pidRoutes = new Hono<HubEnv>().get('/:id', async (c) => {
   const base = s.config.PUBLIC_URL;
   if (record.state === 'withdrawn') {
     c.header('cache-control', PID_CACHE.gone);
-    const tombstone: Tombstone = { id: record.id, pid: `${base}/pid/${record.id}`, state: 'withdrawn', title: record.metadata.title, withdrawnAt: record.withdrawnAt, reason: record.withdrawnReason };
+    const tombstone: Tombstone = {
+      id: record.id,
+      pid: `${base}/pid/${record.id}`,
+      state: 'withdrawn',
+      title: record.metadata.title,
+      withdrawnAt: record.withdrawnAt,
+      reason: record.withdrawnReason,
+    };
     // RDF clients get the FDP's own tombstone record (owl:deprecated, adms:status, date, reason) in
     // their format, so the PID and the record it used to lead to say the same thing.
     const rdf = rdfFormatOf(type);
-    if (rdf) return rdfResponse(c, rdf, { quads: tombstoneRecord(fdpSelf(s), record).quads, modified: record.withdrawnAt, status: 410, cacheControl: PID_CACHE.gone });
+    if (rdf)
+      return rdfResponse(c, rdf, {
+        quads: tombstoneRecord(fdpSelf(s), record).quads,
+        modified: record.withdrawnAt,
+        status: 410,
+        cacheControl: PID_CACHE.gone,
+      });
     if (type === 'application/json') throw new AppError('gone', `dataset ${record.id} was withdrawn`, tombstone);
     return c.html(tombstonePage(tombstone), 410);
   }

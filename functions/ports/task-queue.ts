@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** Work the hub schedules for itself, e.g. closing a search when its deadline passes. */
-export const hubTaskSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('search.deadline'), searchId: z.string().max(64) }),
-]);
+export const hubTaskSchema = z.discriminatedUnion('type', [z.object({ type: z.literal('search.deadline'), searchId: z.string().max(64) })]);
 export type HubTask = z.infer<typeof hubTaskSchema>;
 
 /**

@@ -6,7 +6,13 @@ import type { Services } from '../services.ts';
  * size (signed content-length) or another hash (signed x-amz-checksum-sha256 header). The SDK is
  * loaded only here, so hubs on the embedded store never load it.
  */
-export async function presignedPut(s: Services, key: string, bytes: number, sha256Hex: string, expiresIn: number): Promise<{ url: string; headers: Record<string, string> }> {
+export async function presignedPut(
+  s: Services,
+  key: string,
+  bytes: number,
+  sha256Hex: string,
+  expiresIn: number,
+): Promise<{ url: string; headers: Record<string, string> }> {
   const [{ PutObjectCommand }, { getSignedUrl }, { makeS3Client }] = await Promise.all([
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/s3-request-presigner'),

@@ -43,7 +43,16 @@ export const nodeHealth = pgTable('processing_node_health', {
   receivedAt: tstz('received_at').notNull(),
 });
 
-export type RunNodeState = 'pending' | 'dispatched' | 'queued' | 'running' | 'completed' | 'failed' | 'timed_out' | 'cancelled' | 'not_allowed';
+export type RunNodeState =
+  | 'pending'
+  | 'dispatched'
+  | 'queued'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'timed_out'
+  | 'cancelled'
+  | 'not_allowed';
 
 /** One researcher's run of one tool version over granted datasets on one or more nodes. */
 export const runs = pgTable(

@@ -19,8 +19,17 @@ export async function startRun(s: Services, user: string, input: CreateRunInput,
   const runId = newId('run', now.getTime());
   const parts = plan.nodes.map((n) => ({ ...n, jobId: newId('job', now.getTime()) }));
   await s.db.transaction(async (tx) => {
-    await tx.insert(runs).values({ id: runId, owner: user, toolId: plan.tool.id, toolVersion: plan.tool.version, parameters: input.parameters, inputs: input.inputs });
-    await tx.insert(runNodes).values(parts.map((p) => ({ runId, nodeId: p.nodeId, jobId: p.jobId, state: 'pending' as const, datasets: p.datasets })));
+    await tx.insert(runs).values({
+      id: runId,
+      owner: user,
+      toolId: plan.tool.id,
+      toolVersion: plan.tool.version,
+      parameters: input.parameters,
+      inputs: input.inputs,
+    });
+    await tx
+      .insert(runNodes)
+      .values(parts.map((p) => ({ runId, nodeId: p.nodeId, jobId: p.jobId, state: 'pending' as const, datasets: p.datasets })));
   });
   const expiresAt = new Date(now.getTime() + RUN_JOB_TTL_MS);
   const queued = await dispatchJobs(
@@ -48,10 +57,26 @@ export async function startRun(s: Services, user: string, input: CreateRunInput,
     await s.db
       .update(runNodes)
       .set({ state: 'dispatched', updatedAt: s.clock.now() })
-      .where(and(eq(runNodes.runId, runId), inArray(runNodes.nodeId, sent.map((p) => p.nodeId)), eq(runNodes.state, 'pending')));
+      .where(
+        and(
+          eq(runNodes.runId, runId),
+          inArray(
+            runNodes.nodeId,
+            sent.map((p) => p.nodeId),
+          ),
+          eq(runNodes.state, 'pending'),
+        ),
+      );
   }
   for (const p of sent) {
-    await recordTrace(s, { userId: user, userAction: 'USE_DATASETS', datasetIds: p.datasets, tool: { name: plan.tool.id, version: plan.tool.version }, runId, nodeId: p.nodeId });
+    await recordTrace(s, {
+      userId: user,
+      userAction: 'USE_DATASETS',
+      datasetIds: p.datasets,
+      tool: { name: plan.tool.id, version: plan.tool.version },
+      runId,
+      nodeId: p.nodeId,
+    });
   }
   return runId;
 }
@@ -72,7 +97,12 @@ export async function cancelRun(s: Services, runId: string): Promise<{ cancelJob
     .from(runNodes)
     .where(and(eq(runNodes.runId, runId), inArray(runNodes.state, ['dispatched', 'queued', 'running'])));
   const expiresAt = new Date(now.getTime() + RUN_JOB_TTL_MS);
-  const planned = open.map((n) => ({ jobId: newId('job', now.getTime()), nodeId: n.nodeId, expiresAt, body: { kind: 'processing.cancel' as const, payload: { runId } } }));
+  const planned = open.map((n) => ({
+    jobId: newId('job', now.getTime()),
+    nodeId: n.nodeId,
+    expiresAt,
+    body: { kind: 'processing.cancel' as const, payload: { runId } },
+  }));
   if (planned.length) await dispatchJobs(s, planned);
   return { cancelJobs: planned.map((p) => p.jobId), cancelRequestedAt: now };
 }

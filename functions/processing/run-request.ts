@@ -17,7 +17,12 @@ export const PROCESSING_ACCESS = ['REMOTE_PROCESSING', 'IN_SITU_PROCESSING'] as 
 
 /** The user's grants that allow processing now: not revoked, not expired, of a processing kind. */
 export const liveProcessingGrants = (user: string, now: Date) =>
-  and(eq(accessGrants.userSub, user), isNull(accessGrants.revokedAt), gt(accessGrants.expiresAt, now), inArray(accessGrants.access, [...PROCESSING_ACCESS]));
+  and(
+    eq(accessGrants.userSub, user),
+    isNull(accessGrants.revokedAt),
+    gt(accessGrants.expiresAt, now),
+    inArray(accessGrants.access, [...PROCESSING_ACCESS]),
+  );
 
 const uriString = z
   .string()
@@ -56,13 +61,22 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * typed parameters (400), the user's grants (403), then whether each node can take the run (409).
  */
 export async function planRun(s: Services, user: string, input: CreateRunInput): Promise<RunPlan> {
-  const [row] = await s.db.select().from(tools).where(and(eq(tools.id, input.tool.id), eq(tools.version, input.tool.version)));
+  const [row] = await s.db
+    .select()
+    .from(tools)
+    .where(and(eq(tools.id, input.tool.id), eq(tools.version, input.tool.version)));
   if (!row) throw new AppError('not_found', `no approved tool ${input.tool.id} ${input.tool.version}`);
   const tool = row.approval;
 
   const params = checkParameters(tool.parameters, input.parameters);
-  if (!params.ok) throw new AppError('bad_request', 'the parameters do not fit the tool', params.problems.map((p) => ({ path: `parameters.${p.split(':')[0]}`, message: p })));
-  if (input.timeoutSeconds !== undefined && input.timeoutSeconds > tool.timeoutSeconds) throw new AppError('bad_request', `the tool allows at most ${tool.timeoutSeconds} s`);
+  if (!params.ok)
+    throw new AppError(
+      'bad_request',
+      'the parameters do not fit the tool',
+      params.problems.map((p) => ({ path: `parameters.${p.split(':')[0]}`, message: p })),
+    );
+  if (input.timeoutSeconds !== undefined && input.timeoutSeconds > tool.timeoutSeconds)
+    throw new AppError('bad_request', `the tool allows at most ${tool.timeoutSeconds} s`);
 
   const byNode = new Map<string, { inputs: string[]; uris: DatasetUri[] }>();
   for (const raw of input.inputs) {
@@ -75,11 +89,16 @@ export async function planRun(s: Services, user: string, input: CreateRunInput):
   if (input.nodes) {
     const asked = [...new Set(input.nodes)].sort();
     const have = [...byNode.keys()].sort();
-    if (asked.join() !== have.join()) throw new AppError('bad_request', `the inputs are on ${have.join(', ')}; every chosen node needs an input`, [{ path: 'nodes', message: 'must be the nodes of the inputs' }]);
+    if (asked.join() !== have.join())
+      throw new AppError('bad_request', `the inputs are on ${have.join(', ')}; every chosen node needs an input`, [
+        { path: 'nodes', message: 'must be the nodes of the inputs' },
+      ]);
   }
   for (const [nodeId, e] of byNode) {
     if (e.inputs.length < tool.inputs.min || e.inputs.length > tool.inputs.max)
-      throw new AppError('bad_request', `${nodeId}: this tool takes ${tool.inputs.min} to ${tool.inputs.max} inputs per node`, [{ path: 'inputs', message: 'wrong number of inputs' }]);
+      throw new AppError('bad_request', `${nodeId}: this tool takes ${tool.inputs.min} to ${tool.inputs.max} inputs per node`, [
+        { path: 'inputs', message: 'wrong number of inputs' },
+      ]);
   }
 
   const datasets = [...new Set([...byNode.values()].flatMap((e) => e.uris.map((u) => u.dataset)))];
@@ -90,10 +109,12 @@ export async function planRun(s: Services, user: string, input: CreateRunInput):
   await checkNodes(s, tool, [...byNode.keys()]);
   return {
     tool,
-    nodes: [...byNode.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([nodeId, e]) => {
-      const ds = [...new Set(e.uris.map((u) => u.dataset))];
-      return { nodeId, inputs: e.inputs, datasets: ds, grants: ds.flatMap((d) => grantOf.get(d) ?? []) };
-    }),
+    nodes: [...byNode.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([nodeId, e]) => {
+        const ds = [...new Set(e.uris.map((u) => u.dataset))];
+        return { nodeId, inputs: e.inputs, datasets: ds, grants: ds.flatMap((d) => grantOf.get(d) ?? []) };
+      }),
   };
 }
 
@@ -105,9 +126,7 @@ async function validGrants(s: Services, user: string, datasets: string[]): Promi
   const rows = await s.db
     .select({ datasetId: accessGrants.datasetId, jws: accessGrants.jws })
     .from(accessGrants)
-    .where(
-      and(liveProcessingGrants(user, s.clock.now()), inArray(accessGrants.datasetId, ids)),
-    );
+    .where(and(liveProcessingGrants(user, s.clock.now()), inArray(accessGrants.datasetId, ids)));
   for (const d of datasets) {
     const jws = rows.filter((r) => r.datasetId === d.toLowerCase()).map((r) => r.jws);
     if (jws.length) out.set(d, jws);
@@ -121,7 +140,10 @@ export type NodeRefusal = 'unknown' | 'offline' | 'tool_not_approved' | 'tool_no
 export async function nodeRefusals(s: Services, tool: ToolApproval, ids: string[]): Promise<{ nodeId: string; reason: NodeRefusal }[]> {
   const [known, allowed, health] = await Promise.all([
     s.db.select({ id: nodes.id, status: nodes.status, lastSeenAt: nodes.lastSeenAt }).from(nodes).where(inArray(nodes.id, ids)),
-    s.db.select({ nodeId: nodeTools.nodeId }).from(nodeTools).where(and(inArray(nodeTools.nodeId, ids), eq(nodeTools.toolId, tool.id), eq(nodeTools.toolVersion, tool.version))),
+    s.db
+      .select({ nodeId: nodeTools.nodeId })
+      .from(nodeTools)
+      .where(and(inArray(nodeTools.nodeId, ids), eq(nodeTools.toolId, tool.id), eq(nodeTools.toolVersion, tool.version))),
     s.db.select().from(nodeHealth).where(inArray(nodeHealth.nodeId, ids)),
   ]);
   const refusals: { nodeId: string; reason: NodeRefusal }[] = [];
@@ -145,5 +167,10 @@ export async function nodeRefusals(s: Services, tool: ToolApproval, ids: string[
 async function checkNodes(s: Services, tool: ToolApproval, ids: string[]): Promise<void> {
   const refusals = await nodeRefusals(s, tool, ids);
   // 409: the request is well formed and permitted, but the federation's state does not allow it now.
-  if (refusals.length) throw new AppError('conflict', `not every node can run ${tool.id} ${tool.version} now: ${refusals.map((r) => `${r.nodeId} ${r.reason}`).join(', ')}`, { nodes: refusals });
+  if (refusals.length)
+    throw new AppError(
+      'conflict',
+      `not every node can run ${tool.id} ${tool.version} now: ${refusals.map((r) => `${r.nodeId} ${r.reason}`).join(', ')}`,
+      { nodes: refusals },
+    );
 }

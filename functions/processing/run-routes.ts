@@ -78,6 +78,12 @@ export const runRoutes = new Hono<HubEnv>()
     // Only what the node reported as an accepted output is served, never anything else under the prefix.
     if (!part?.outputs.some((o) => o.path === path)) throw new AppError('not_found', `no output ${path} from ${nodeId}`);
     const res = await download(s, objectKey(id, nodeId, 'output', path), path.split('/').pop() ?? 'output', false);
-    await recordTrace(s, { userId: p.user.sub, userAction: 'DOWNLOAD_RESULT', datasetIds: part.datasets, runId: id, resultId: `${nodeId}/${path}`.replace(/\s/g, '_').slice(0, 200) });
+    await recordTrace(s, {
+      userId: p.user.sub,
+      userAction: 'DOWNLOAD_RESULT',
+      datasetIds: part.datasets,
+      runId: id,
+      resultId: `${nodeId}/${path}`.replace(/\s/g, '_').slice(0, 200),
+    });
     return res;
   });

@@ -14,7 +14,10 @@ import { runNodes, runs } from './processing.sql.ts';
  * while the node was silent, cancelled before dispatch) gives way to the node's own word.
  */
 export async function recordRunStatus(s: Services, runId: string, nodeId: string, report: RunStatusReport): Promise<void> {
-  const [part] = await s.db.select().from(runNodes).where(and(eq(runNodes.runId, runId), eq(runNodes.nodeId, nodeId)));
+  const [part] = await s.db
+    .select()
+    .from(runNodes)
+    .where(and(eq(runNodes.runId, runId), eq(runNodes.nodeId, nodeId)));
   if (!part) throw new AppError('not_found', `${nodeId} has no part in run ${runId}`);
   const now = s.clock.now();
   // Any report proves the node claimed its job: take it off the hub's queue so it is not handed out
@@ -40,7 +43,13 @@ export async function recordRunStatus(s: Services, runId: string, nodeId: string
     // Only the report that moved the state traces, so a repeated report leaves one entry.
     if (moved.length) {
       const [run] = await s.db.select({ owner: runs.owner }).from(runs).where(eq(runs.id, runId));
-      await recordTrace(s, { userId: run?.owner ?? 'unknown', userAction: 'MATERIALISE_DATASET', datasetIds: part.datasets, nodeId, runId });
+      await recordTrace(s, {
+        userId: run?.owner ?? 'unknown',
+        userAction: 'MATERIALISE_DATASET',
+        datasetIds: part.datasets,
+        nodeId,
+        runId,
+      });
     }
     return;
   }
@@ -53,6 +62,12 @@ export async function recordRunStatus(s: Services, runId: string, nodeId: string
   }
   await s.db
     .update(runNodes)
-    .set({ state: outcome.state, outcome, startedAt: part.startedAt ?? new Date(outcome.startedAt), endedAt: new Date(outcome.finishedAt), updatedAt: now })
+    .set({
+      state: outcome.state,
+      outcome,
+      startedAt: part.startedAt ?? new Date(outcome.startedAt),
+      endedAt: new Date(outcome.finishedAt),
+      updatedAt: now,
+    })
     .where(and(eq(runNodes.runId, runId), eq(runNodes.nodeId, nodeId)));
 }

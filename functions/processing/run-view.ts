@@ -15,7 +15,8 @@ export type RunState = 'pending' | 'running' | 'cancelling' | 'completed' | 'par
 
 /** The run as a whole, from its nodes' parts: done when every part has ended. */
 export function overallState(states: RunNodeState[], cancelRequested: boolean): RunState {
-  if (states.some((st) => ACTIVE_STATES.includes(st))) return cancelRequested ? 'cancelling' : states.includes('running') ? 'running' : 'pending';
+  if (states.some((st) => ACTIVE_STATES.includes(st)))
+    return cancelRequested ? 'cancelling' : states.includes('running') ? 'running' : 'pending';
   if (states.every((st) => st === 'completed')) return 'completed';
   if (states.every((st) => st === 'cancelled')) return 'cancelled';
   return states.includes('completed') ? 'partial' : 'failed';
@@ -30,11 +31,23 @@ async function closeSilentParts(s: Services, runId: string, timeoutSeconds: numb
   await s.db
     .update(runNodes)
     .set({ state: 'timed_out', endedAt: now, updatedAt: now })
-    .where(and(eq(runNodes.runId, runId), inArray(runNodes.state, ['pending', 'dispatched']), lt(runNodes.updatedAt, new Date(now.getTime() - RUN_JOB_TTL_MS))));
+    .where(
+      and(
+        eq(runNodes.runId, runId),
+        inArray(runNodes.state, ['pending', 'dispatched']),
+        lt(runNodes.updatedAt, new Date(now.getTime() - RUN_JOB_TTL_MS)),
+      ),
+    );
   await s.db
     .update(runNodes)
     .set({ state: 'timed_out', endedAt: now, updatedAt: now })
-    .where(and(eq(runNodes.runId, runId), eq(runNodes.state, 'running'), lt(runNodes.startedAt, new Date(now.getTime() - timeoutSeconds * 1000 - REPORT_GRACE_MS))));
+    .where(
+      and(
+        eq(runNodes.runId, runId),
+        eq(runNodes.state, 'running'),
+        lt(runNodes.startedAt, new Date(now.getTime() - timeoutSeconds * 1000 - REPORT_GRACE_MS)),
+      ),
+    );
   // A queued part waits as long as its node's own runs take, but not for a node that is gone: a busy
   // bridge still polls for jobs and reports health every 30 s, which keeps its last-seen time fresh.
   const gone = s.db
@@ -58,7 +71,10 @@ export async function visibleRun(s: Services, p: UserPrincipal, runId: string) {
 const logName = (paths: string[], usual: string): string | null => (paths.includes(usual) ? usual : (paths[0] ?? null));
 
 export async function runView(s: Services, run: typeof runs.$inferSelect) {
-  const [tool] = await s.db.select().from(tools).where(and(eq(tools.id, run.toolId), eq(tools.version, run.toolVersion)));
+  const [tool] = await s.db
+    .select()
+    .from(tools)
+    .where(and(eq(tools.id, run.toolId), eq(tools.version, run.toolVersion)));
   await closeSilentParts(s, run.id, tool?.approval.timeoutSeconds ?? 0);
   const [parts, logs] = await Promise.all([
     s.db.select().from(runNodes).where(eq(runNodes.runId, run.id)).orderBy(runNodes.nodeId),
@@ -76,7 +92,10 @@ export async function runView(s: Services, run: typeof runs.$inferSelect) {
     inputs: run.inputs,
     createdAt: run.createdAt.toISOString(),
     cancelRequestedAt: run.cancelRequestedAt?.toISOString() ?? null,
-    state: overallState(parts.map((p) => p.state), !!run.cancelRequestedAt),
+    state: overallState(
+      parts.map((p) => p.state),
+      !!run.cancelRequestedAt,
+    ),
     nodes: parts.map((p) => ({
       nodeId: p.nodeId,
       state: p.state,
@@ -88,7 +107,10 @@ export async function runView(s: Services, run: typeof runs.$inferSelect) {
       outputs: p.outcome?.outputs.accepted ?? [],
       rejected: p.outcome?.outputs.rejected ?? [],
       /** The log's file name (like the seed's `fl-trainer_<node>.log`), once the node sent one. */
-      log: logName(logs.filter((l) => l.nodeId === p.nodeId).map((l) => l.path), `${run.toolId}_${p.nodeId}.log`),
+      log: logName(
+        logs.filter((l) => l.nodeId === p.nodeId).map((l) => l.path),
+        `${run.toolId}_${p.nodeId}.log`,
+      ),
     })),
   };
 }
@@ -99,14 +121,24 @@ export type RunView = Awaited<ReturnType<typeof runView>>;
  * Reads only: serving a file has no reason to close silent parts as a full view does.
  */
 export async function runPart(s: Services, run: typeof runs.$inferSelect, nodeId: string) {
-  const [part] = await s.db.select().from(runNodes).where(and(eq(runNodes.runId, run.id), eq(runNodes.nodeId, nodeId)));
+  const [part] = await s.db
+    .select()
+    .from(runNodes)
+    .where(and(eq(runNodes.runId, run.id), eq(runNodes.nodeId, nodeId)));
   if (!part) return undefined;
   const logs = await s.db
     .select({ path: runUploads.path })
     .from(runUploads)
     .where(and(eq(runUploads.runId, run.id), eq(runUploads.nodeId, nodeId), eq(runUploads.kind, 'log')))
     .orderBy(desc(runUploads.expiresAt));
-  return { datasets: part.datasets, outputs: part.outcome?.outputs.accepted ?? [], log: logName(logs.map((l) => l.path), `${run.toolId}_${nodeId}.log`) };
+  return {
+    datasets: part.datasets,
+    outputs: part.outcome?.outputs.accepted ?? [],
+    log: logName(
+      logs.map((l) => l.path),
+      `${run.toolId}_${nodeId}.log`,
+    ),
+  };
 }
 
 /** My runs, newest first (all runs for admins), with their overall state. */
@@ -117,7 +149,17 @@ export async function listRuns(s: Services, p: UserPrincipal) {
     .where(p.admin ? undefined : eq(runs.owner, p.user.sub))
     .orderBy(desc(runs.createdAt))
     .limit(200);
-  const parts = rows.length ? await s.db.select({ runId: runNodes.runId, nodeId: runNodes.nodeId, state: runNodes.state }).from(runNodes).where(inArray(runNodes.runId, rows.map((r) => r.id))) : [];
+  const parts = rows.length
+    ? await s.db
+        .select({ runId: runNodes.runId, nodeId: runNodes.nodeId, state: runNodes.state })
+        .from(runNodes)
+        .where(
+          inArray(
+            runNodes.runId,
+            rows.map((r) => r.id),
+          ),
+        )
+    : [];
   return rows.map((r) => {
     const mine = parts.filter((p) => p.runId === r.id).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
     return {
@@ -125,7 +167,10 @@ export async function listRuns(s: Services, p: UserPrincipal) {
       owner: r.owner,
       tool: { id: r.toolId, version: r.toolVersion },
       createdAt: r.createdAt.toISOString(),
-      state: overallState(mine.map((p) => p.state), !!r.cancelRequestedAt),
+      state: overallState(
+        mine.map((p) => p.state),
+        !!r.cancelRequestedAt,
+      ),
       nodes: mine.map((p) => ({ nodeId: p.nodeId, state: p.state })),
     };
   });

@@ -16,7 +16,11 @@ const nodeToolParams = z.object({ nodeId: nodeIdSchema, toolId: toolIdSchema, ve
 /** The nodes whose tool list this user may change: the ones they administer, or all for platform admins. */
 export async function administeredNodes(s: Pick<Services, 'db'>, p: UserPrincipal): Promise<string[]> {
   if (p.admin) return (await s.db.select({ id: nodes.id }).from(nodes).orderBy(nodes.id)).map((r) => r.id);
-  const rows = await s.db.select({ id: nodeAdmins.nodeId }).from(nodeAdmins).where(eq(nodeAdmins.subject, p.user.sub)).orderBy(nodeAdmins.nodeId);
+  const rows = await s.db
+    .select({ id: nodeAdmins.nodeId })
+    .from(nodeAdmins)
+    .where(eq(nodeAdmins.subject, p.user.sub))
+    .orderBy(nodeAdmins.nodeId);
   return rows.map((r) => r.id);
 }
 
@@ -34,7 +38,10 @@ export const toolRoutes = new Hono<HubEnv>()
         ...t.approval,
         approvedBy: t.approvedBy,
         createdAt: t.createdAt.toISOString(),
-        nodes: approvals.filter((a) => a.toolId === t.id && a.toolVersion === t.version).map((a) => a.nodeId).sort(),
+        nodes: approvals
+          .filter((a) => a.toolId === t.id && a.toolVersion === t.version)
+          .map((a) => a.nodeId)
+          .sort(),
       })),
       /** Where the caller may switch tools on and off. */
       myNodes: mine,
@@ -46,10 +53,17 @@ export const toolRoutes = new Hono<HubEnv>()
     const approval = c.req.valid('json');
     const rows = await s.db
       .insert(tools)
-      .values({ id: approval.id, version: approval.version, approval, docsUrl: approval.docsUrl ?? null, approvedBy: callingUser(c).user.sub })
+      .values({
+        id: approval.id,
+        version: approval.version,
+        approval,
+        docsUrl: approval.docsUrl ?? null,
+        approvedBy: callingUser(c).user.sub,
+      })
       .onConflictDoNothing()
       .returning({ id: tools.id });
-    if (rows.length === 0) throw new AppError('conflict', `tool ${approval.id} ${approval.version} is already registered; approve a new version instead`);
+    if (rows.length === 0)
+      throw new AppError('conflict', `tool ${approval.id} ${approval.version} is already registered; approve a new version instead`);
     c.get('log').info('tool approved', { toolId: approval.id, version: approval.version });
     return c.json({ id: approval.id, version: approval.version }, 201);
   });
@@ -57,8 +71,12 @@ export const toolRoutes = new Hono<HubEnv>()
 async function checkNodeToolChange(s: Services, p: UserPrincipal, nodeId: string, toolId: string, version: string): Promise<void> {
   const [node] = await s.db.select({ id: nodes.id }).from(nodes).where(eq(nodes.id, nodeId));
   if (!node) throw new AppError('not_found', `no node ${nodeId}`);
-  if (!(await administeredNodes(s, p)).includes(nodeId)) throw new AppError('forbidden', `only the administrators of ${nodeId} decide which tools run there`);
-  const [tool] = await s.db.select({ id: tools.id }).from(tools).where(and(eq(tools.id, toolId), eq(tools.version, version)));
+  if (!(await administeredNodes(s, p)).includes(nodeId))
+    throw new AppError('forbidden', `only the administrators of ${nodeId} decide which tools run there`);
+  const [tool] = await s.db
+    .select({ id: tools.id })
+    .from(tools)
+    .where(and(eq(tools.id, toolId), eq(tools.version, version)));
   if (!tool) throw new AppError('not_found', `no approved tool ${toolId} ${version}`);
 }
 

@@ -30,12 +30,21 @@ const randomToken = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))
  * and SHA-256, after the tool's output policy: allowed paths, file size, total size, file count.
  */
 export async function grantUploads(s: Services, runId: string, nodeId: string, req: UploadRequest): Promise<UploadGrant> {
-  const [part] = await s.db.select().from(runNodes).where(and(eq(runNodes.runId, runId), eq(runNodes.nodeId, nodeId)));
+  const [part] = await s.db
+    .select()
+    .from(runNodes)
+    .where(and(eq(runNodes.runId, runId), eq(runNodes.nodeId, nodeId)));
   if (!part) throw new AppError('not_found', `${nodeId} has no part in run ${runId}`);
   // `queued`/`dispatched` too: the node's `running` report may still be in its outbox when it uploads.
-  if (part.state !== 'dispatched' && part.state !== 'queued' && part.state !== 'running') throw new AppError('conflict', `this node's part of the run is ${part.state}; uploads are closed`);
+  if (part.state !== 'dispatched' && part.state !== 'queued' && part.state !== 'running')
+    throw new AppError('conflict', `this node's part of the run is ${part.state}; uploads are closed`);
   const [run] = await s.db.select().from(runs).where(eq(runs.id, runId));
-  const [tool] = run ? await s.db.select().from(tools).where(and(eq(tools.id, run.toolId), eq(tools.version, run.toolVersion))) : [];
+  const [tool] = run
+    ? await s.db
+        .select()
+        .from(tools)
+        .where(and(eq(tools.id, run.toolId), eq(tools.version, run.toolVersion)))
+    : [];
   if (!tool) throw new AppError('not_found', `run ${runId} has no tool`);
   const policy = tool.approval.outputs;
 
@@ -44,23 +53,32 @@ export async function grantUploads(s: Services, runId: string, nodeId: string, r
   const allow = policy.allow.map(globToRegExp);
   const problems: { path: string; message: string }[] = [];
   for (const f of req.files) {
-    if (f.kind === 'log' && f.bytes > MAX_LOG_BYTES) problems.push({ path: f.path, message: `a log may have at most ${MAX_LOG_BYTES} bytes` });
+    if (f.kind === 'log' && f.bytes > MAX_LOG_BYTES)
+      problems.push({ path: f.path, message: `a log may have at most ${MAX_LOG_BYTES} bytes` });
     if (f.kind !== 'output') continue;
     if (!allow.some((re) => re.test(f.path))) problems.push({ path: f.path, message: 'not in the tool’s output allow-list' });
-    if (f.bytes > policy.maxFileBytes) problems.push({ path: f.path, message: `larger than the tool's ${policy.maxFileBytes} bytes per file` });
+    if (f.bytes > policy.maxFileBytes)
+      problems.push({ path: f.path, message: `larger than the tool's ${policy.maxFileBytes} bytes per file` });
   }
   // Retries ask again for the same path: count each output path once, at its latest size. A URL
   // that was refused its bytes or expired unused holds nothing (S3 does not tell: count every URL).
   const now = s.clock.now();
   const earlier = await s.db
-    .select({ path: runUploads.path, bytes: runUploads.bytes, usedAt: runUploads.usedAt, storedAt: runUploads.storedAt, expiresAt: runUploads.expiresAt })
+    .select({
+      path: runUploads.path,
+      bytes: runUploads.bytes,
+      usedAt: runUploads.usedAt,
+      storedAt: runUploads.storedAt,
+      expiresAt: runUploads.expiresAt,
+    })
     .from(runUploads)
     .where(and(eq(runUploads.runId, runId), eq(runUploads.nodeId, nodeId), eq(runUploads.kind, 'output')));
   const holds = (e: (typeof earlier)[number]) => s.config.OBJECT_STORE === 's3' || !!e.storedAt || (!e.usedAt && e.expiresAt > now);
   const sizes = new Map(earlier.filter(holds).map((e) => [e.path, Number(e.bytes)]));
   for (const f of req.files) if (f.kind === 'output') sizes.set(f.path, f.bytes);
   const total = [...sizes.values()].reduce((a, b) => a + b, 0);
-  if (total > policy.maxTotalBytes) problems.push({ path: 'files', message: `the outputs would total ${total} bytes; the tool allows ${policy.maxTotalBytes}` });
+  if (total > policy.maxTotalBytes)
+    problems.push({ path: 'files', message: `the outputs would total ${total} bytes; the tool allows ${policy.maxTotalBytes}` });
   if (sizes.size > policy.maxFiles) problems.push({ path: 'files', message: `the tool allows at most ${policy.maxFiles} output files` });
   if (problems.length) throw new AppError('unprocessable', 'the upload does not fit the tool’s output policy', problems);
 
@@ -69,7 +87,9 @@ export async function grantUploads(s: Services, runId: string, nodeId: string, r
   for (const f of req.files) {
     const key = objectKey(runId, nodeId, f.kind, f.path);
     const token = randomToken();
-    await s.db.insert(runUploads).values({ tokenHash: sha256Hex(token), runId, nodeId, kind: f.kind, path: f.path, bytes: f.bytes, sha256: f.sha256, expiresAt });
+    await s.db
+      .insert(runUploads)
+      .values({ tokenHash: sha256Hex(token), runId, nodeId, kind: f.kind, path: f.path, bytes: f.bytes, sha256: f.sha256, expiresAt });
     const target =
       s.config.OBJECT_STORE === 's3'
         ? await presignedPut(s, key, f.bytes, f.sha256, UPLOAD_TTL_MS / 1000)
@@ -99,7 +119,12 @@ function meter(limit: number) {
  * kept only if they have exactly the granted length and SHA-256. They land in a staging key first,
  * so a bad retry can never replace a good copy already stored.
  */
-export async function receiveUpload(s: Services, token: string, contentLength: string | undefined, body: ReadableStream<Uint8Array> | null): Promise<void> {
+export async function receiveUpload(
+  s: Services,
+  token: string,
+  contentLength: string | undefined,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<void> {
   const now = s.clock.now();
   const tokenHash = sha256Hex(token);
   const [grant] = await s.db
@@ -108,7 +133,8 @@ export async function receiveUpload(s: Services, token: string, contentLength: s
     .where(and(eq(runUploads.tokenHash, tokenHash), isNull(runUploads.usedAt), gt(runUploads.expiresAt, now)))
     .returning();
   if (!grant) throw new AppError('forbidden', 'this upload URL is unknown, expired or already used');
-  if (contentLength === undefined || Number(contentLength) !== Number(grant.bytes)) throw new AppError('bad_request', `the upload must be exactly ${grant.bytes} bytes`);
+  if (contentLength === undefined || Number(contentLength) !== Number(grant.bytes))
+    throw new AppError('bad_request', `the upload must be exactly ${grant.bytes} bytes`);
 
   const staging = `runs/${grant.runId}/${grant.nodeId}/staging/${tokenHash}`;
   const m = meter(Number(grant.bytes));
@@ -125,7 +151,9 @@ export async function receiveUpload(s: Services, token: string, contentLength: s
   }
   const copy = await s.objectStore.get(staging);
   if (!copy) throw new AppError('internal', 'the staged upload vanished');
-  await s.objectStore.put(objectKey(grant.runId, grant.nodeId, grant.kind, grant.path), copy.body, { contentType: grant.kind === 'log' ? 'text/plain; charset=utf-8' : 'application/octet-stream' });
+  await s.objectStore.put(objectKey(grant.runId, grant.nodeId, grant.kind, grant.path), copy.body, {
+    contentType: grant.kind === 'log' ? 'text/plain; charset=utf-8' : 'application/octet-stream',
+  });
   await s.objectStore.delete(staging);
   await s.db.update(runUploads).set({ storedAt: s.clock.now() }).where(eq(runUploads.tokenHash, tokenHash));
 }

@@ -18,5 +18,11 @@ export async function processableDatasets(s: Pick<Services, 'db' | 'clock'>, use
   const seen = new Set<string>();
   return rows
     .filter((r) => !seen.has(r.g.datasetId) && seen.add(r.g.datasetId))
-    .map((r) => ({ datasetId: r.g.datasetId, title: r.title ?? r.g.datasetId, nodeId: r.nodeId ?? null, access: r.g.access, expiresAt: r.g.expiresAt.toISOString() }));
+    .map((r) => ({
+      datasetId: r.g.datasetId,
+      title: r.title ?? r.g.datasetId,
+      nodeId: r.nodeId ?? null,
+      access: r.g.access,
+      expiresAt: r.g.expiresAt.toISOString(),
+    }));
 }

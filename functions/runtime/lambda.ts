@@ -94,7 +94,11 @@ export function createSqsHandler(services: ServicesSource) {
       const record = event.Records[i];
       if (outcome.status === 'fulfilled' || !record) return;
       const reason = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
-      s.logger.error('hub task failed', { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount, error: reason });
+      s.logger.error('hub task failed', {
+        messageId: record.messageId,
+        receiveCount: record.attributes?.ApproximateReceiveCount,
+        error: reason,
+      });
       batchItemFailures.push({ itemIdentifier: record.messageId });
     });
     return { batchItemFailures };

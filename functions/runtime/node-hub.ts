@@ -7,7 +7,10 @@ import { runMaintenance } from '../maintenance.ts';
 import { isApiPath } from '../identity/public-routes.ts';
 
 /** Plain Node: the hub API plus the built web app, on embedded defaults unless configured otherwise. */
-export async function startNodeHub(env: Record<string, string | undefined>, opts: { port?: number; host?: string; webRoot?: string } & Parameters<typeof createNodeServices>[1] = {}) {
+export async function startNodeHub(
+  env: Record<string, string | undefined>,
+  opts: { port?: number; host?: string; webRoot?: string } & Parameters<typeof createNodeServices>[1] = {},
+) {
   const config = loadHubConfig(env);
   const { services, close } = await createNodeServices(config, opts);
   const app = buildApp(services);
@@ -47,4 +50,3 @@ export async function startNodeHub(env: Record<string, string | undefined>, opts
     },
   };
 }
-

@@ -40,8 +40,7 @@ export async function createNodeServices(
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? jsonLogger({ service: 'hub' }, undefined, config.LOG_LEVEL);
   const database =
-    opts.database ??
-    (config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : await openPglite(path.join(config.DATA_DIR, 'pg')));
+    opts.database ?? (config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : await openPglite(path.join(config.DATA_DIR, 'pg')));
   if (opts.migrate ?? true) await migrateDatabase(database);
   const aws = { endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION };
 
@@ -79,9 +78,16 @@ export async function createNodeServices(
     }),
     helpdesk:
       config.HELPDESK === 'zammad'
-        ? createZammadHelpdesk({ url: config.ZAMMAD_URL as string, token: config.ZAMMAD_TOKEN as string, timeoutMs: config.ZAMMAD_TIMEOUT_MS })
+        ? createZammadHelpdesk({
+            url: config.ZAMMAD_URL as string,
+            token: config.ZAMMAD_TOKEN as string,
+            timeoutMs: config.ZAMMAD_TIMEOUT_MS,
+          })
         : createEmbeddedHelpdesk(database.db, clock),
-    mailer: config.MAILER === 'smtp' ? createSmtpMailer({ url: config.SMTP_URL as string, from: config.MAIL_FROM }) : createOutboxMailer(database.db, clock, config.MAIL_FROM),
+    mailer:
+      config.MAILER === 'smtp'
+        ? createSmtpMailer({ url: config.SMTP_URL as string, from: config.MAIL_FROM })
+        : createOutboxMailer(database.db, clock, config.MAIL_FROM),
   };
   // A database handed in belongs to the caller, who closes it.
   return { services, database, close: () => (opts.database ? Promise.resolve() : database.close()) };

@@ -63,7 +63,8 @@ export function loadWorkerConfig(env: WorkerEnv) {
   const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = bindings.data;
   if (config.OBJECT_STORE === 's3' && !(AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY))
     throw issue('AWS_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required when OBJECT_STORE=s3 on Workers');
-  const credentials = AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY ? { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY } : undefined;
+  const credentials =
+    AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY ? { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY } : undefined;
   return { config, jobKey: config.JOB_SIGNING_KEY, connectionString: bindings.data.HYPERDRIVE.connectionString, credentials };
 }
 
@@ -84,7 +85,10 @@ const refusingObjectStore: ObjectStore = (() => {
  * count against every cold start's CPU budget even on hubs that store nothing.
  */
 async function s3ObjectStore(config: HubConfig, credentials: AwsStaticCredentials | undefined): Promise<ObjectStore> {
-  const [{ makeS3Client }, { createS3ObjectStore }] = await Promise.all([import('../adapters/aws-clients.ts'), import('../adapters/store-s3.ts')]);
+  const [{ makeS3Client }, { createS3ObjectStore }] = await Promise.all([
+    import('../adapters/aws-clients.ts'),
+    import('../adapters/store-s3.ts'),
+  ]);
   const client = makeS3Client({ endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION, credentials });
   return createS3ObjectStore({ client, bucket: config.S3_BUCKET as string });
 }
@@ -159,7 +163,11 @@ export async function createWorkerServices(env: WorkerEnv): Promise<{ services: 
     }),
     helpdesk:
       config.HELPDESK === 'zammad'
-        ? createZammadHelpdesk({ url: config.ZAMMAD_URL as string, token: config.ZAMMAD_TOKEN as string, timeoutMs: config.ZAMMAD_TIMEOUT_MS })
+        ? createZammadHelpdesk({
+            url: config.ZAMMAD_URL as string,
+            token: config.ZAMMAD_TOKEN as string,
+            timeoutMs: config.ZAMMAD_TIMEOUT_MS,
+          })
         : createEmbeddedHelpdesk(database.db, clock),
     mailer: createOutboxMailer(database.db, clock, config.MAIL_FROM),
   };
@@ -173,7 +181,9 @@ export async function createWorkerServices(env: WorkerEnv): Promise<{ services: 
 export function startupErrorResponse(err: unknown): Response {
   const requestId = crypto.randomUUID();
   const message = err instanceof ConfigError ? err.message : 'internal error';
-  console.error(JSON.stringify({ level: 'error', msg: 'hub failed to start', requestId, error: err instanceof Error ? err.message : String(err) }));
+  console.error(
+    JSON.stringify({ level: 'error', msg: 'hub failed to start', requestId, error: err instanceof Error ? err.message : String(err) }),
+  );
   const body: ErrorBody = { error: { code: 'internal', message, requestId } };
   return Response.json(body, { status: 500 });
 }

@@ -13,6 +13,8 @@ describe('the canonical query', () => {
     const one = await queryHash({ operand: 'AND', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] });
     const two = await queryHash({ children: [{ value: 'RID10312', type: 'EQUALS', key: 'RID10311' }], operand: 'AND' });
     expect(one).toBe(two);
-    expect(one).toBe(createHash('sha256').update('{"children":[{"key":"RID10311","type":"EQUALS","value":"RID10312"}],"operand":"AND"}').digest('hex'));
+    expect(one).toBe(
+      createHash('sha256').update('{"children":[{"key":"RID10311","type":"EQUALS","value":"RID10312"}],"operand":"AND"}').digest('hex'),
+    );
   });
 });

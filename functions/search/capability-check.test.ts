@@ -12,7 +12,11 @@ describe('unsupportedKeys', () => {
     ['a code the node does not list', query(leaf('modality', 'PET')), ['modality']],
     ['one unknown code among several', query(leaf('modality', ['MR', 'PET'], 'IN')), ['modality']],
     ['several keys, sorted and once each', query(leaf('zeta', 'x'), leaf('gender', 'F'), leaf('zeta', 'y')), ['gender', 'zeta']],
-    ['known keys and codes, ranges and numbers', query(leaf('modality', ['MR', 'CT'], 'IN'), leaf('age', { min: 40, max: 60 }, 'BETWEEN'), leaf('age', 3, 'LOWER_THAN')), []],
+    [
+      'known keys and codes, ranges and numbers',
+      query(leaf('modality', ['MR', 'CT'], 'IN'), leaf('age', { min: 40, max: 60 }, 'BETWEEN'), leaf('age', 3, 'LOWER_THAN')),
+      [],
+    ],
   ])('names %s', (_name, q, expected) => {
     expect(unsupportedKeys(q, manifest)).toEqual(expected);
   });

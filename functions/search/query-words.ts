@@ -28,7 +28,10 @@ function leafWords(leaf: QueryLeaf): string {
   const name = filterByKey(leaf.key)?.label ?? leaf.key;
   const v = leaf.value;
   // A one-sided BETWEEN reads better as "at least"/"at most" than as "between 40 and undefined".
-  const verb = leaf.type === 'BETWEEN' && typeof v === 'object' && !Array.isArray(v) && (v.min === undefined || v.max === undefined) ? 'is' : verbs[leaf.type];
+  const verb =
+    leaf.type === 'BETWEEN' && typeof v === 'object' && !Array.isArray(v) && (v.min === undefined || v.max === undefined)
+      ? 'is'
+      : verbs[leaf.type];
   return `${name} ${verb} ${valueWords(leaf)}`;
 }
 

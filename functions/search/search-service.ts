@@ -39,7 +39,13 @@ export async function createSearch(s: Services, owner: string, req: SearchBody, 
   // round trip here delays the moment the first node gets its job.
   const nodeRows = [
     ...planned.map((p) => ({ node_id: p.nodeId, job_id: p.jobId, status: 'pending' })),
-    ...unsupported.map((n) => ({ node_id: n.nodeId, job_id: null, status: 'unsupported', unsupported_keys: n.missing, answered_at: now.toISOString() })),
+    ...unsupported.map((n) => ({
+      node_id: n.nodeId,
+      job_id: null,
+      status: 'unsupported',
+      unsupported_keys: n.missing,
+      answered_at: now.toISOString(),
+    })),
     ...skipped.map((nodeId) => ({ node_id: nodeId, job_id: null, status: 'skipped' })),
   ];
   await s.db.execute(sql`
@@ -61,7 +67,14 @@ export async function createSearch(s: Services, owner: string, req: SearchBody, 
     insert into ${searchAudit} (id, search_id, subject, query_hash, deadline_seconds, nodes_asked, nodes_skipped, created_at)
     values (${newId('evt', now.getTime())}, (select id from search), ${owner}, ${hash}, ${deadlineSeconds}, ${planned.length}, ${skipped.length}, ${now.toISOString()}::timestamptz)`);
   // The audit line carries the hash, never the tree: a query can describe a very small cohort.
-  log.info('search created', { searchId, who: owner, queryHash: hash, deadlineSeconds, nodesAsked: planned.length, nodesSkipped: skipped.length });
+  log.info('search created', {
+    searchId,
+    who: owner,
+    queryHash: hash,
+    deadlineSeconds,
+    nodesAsked: planned.length,
+    nodesSkipped: skipped.length,
+  });
 
   await dispatchJobs(
     s,
@@ -81,7 +94,12 @@ export type SearchOutcome =
  * node), set the answer unless the deadline has passed (then timed_out: the user was promised the
  * deadline), and close the job. Idempotent by job id: a redelivered job's second answer changes nothing.
  */
-export async function recordSearchAnswer(s: Services, nodeId: string, jobId: string, outcome: SearchOutcome): Promise<{ recorded: boolean }> {
+export async function recordSearchAnswer(
+  s: Services,
+  nodeId: string,
+  jobId: string,
+  outcome: SearchOutcome,
+): Promise<{ recorded: boolean }> {
   const now = s.clock.now().toISOString();
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
   const result = await s.db.execute(sql`
@@ -124,7 +142,10 @@ export async function closeSearchAtDeadline(s: Services, searchId: string): Prom
     .returning({ jobId: searchNodes.jobId });
   const jobIds = expired.flatMap((e) => (e.jobId ? [e.jobId] : []));
   if (jobIds.length > 0) {
-    await s.db.update(jobs).set({ status: 'failed', completedAt: s.clock.now() }).where(and(inArray(jobs.id, jobIds), lt(jobs.createdAt, search.deadlineAt)));
+    await s.db
+      .update(jobs)
+      .set({ status: 'failed', completedAt: s.clock.now() })
+      .where(and(inArray(jobs.id, jobIds), lt(jobs.createdAt, search.deadlineAt)));
     signalSearchChange(s, searchId);
   }
   return expired.length;

@@ -29,7 +29,9 @@ export type SearchNodeStatus = (typeof searchNodeStatuses)[number];
 export const searchNodes = pgTable(
   'search_nodes',
   {
-    searchId: text('search_id').notNull().references(() => searches.id, { onDelete: 'cascade' }),
+    searchId: text('search_id')
+      .notNull()
+      .references(() => searches.id, { onDelete: 'cascade' }),
     nodeId: text('node_id').notNull(),
     /** Null for a skipped node: nothing was sent to it. */
     jobId: text('job_id').unique(),

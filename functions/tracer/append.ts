@@ -74,7 +74,11 @@ export async function appendBatch(
   });
   const { tree, entries, timestamp } = stored;
   // Only once stored: a batch that was not written must not move the remembered head.
-  state.head = { size: tree.size, hash: entries[entries.length - 1]!.hash, frontier: PerfectTree.frontierOf(tree.size).map((n) => ({ ...n, hash: tree.get(n.level, n.index) })) };
+  state.head = {
+    size: tree.size,
+    hash: entries[entries.length - 1]!.hash,
+    frontier: PerfectTree.frontierOf(tree.size).map((n) => ({ ...n, hash: tree.get(n.level, n.index) })),
+  };
   const checkpoint = await checkpointIfDue(deps, deps.db, tree, timestamp, state);
   if (checkpoint) state.lastCheckpoint = checkpoint;
   return entries;
@@ -88,7 +92,17 @@ function hashBatch(head: Head, items: PendingTrace[], timestamp: string) {
   const nodes: { level: number; idx: number; hash: string }[] = [];
   for (const item of items) {
     const { userId, userAction, datasetIds, payload } = splitInput(item.input);
-    const content = { seq: tree.size, id: crypto.randomUUID(), timestamp, submitter: item.submitter, userId, userAction, datasetIds, payload, prevHash };
+    const content = {
+      seq: tree.size,
+      id: crypto.randomUUID(),
+      timestamp,
+      submitter: item.submitter,
+      userId,
+      userAction,
+      datasetIds,
+      payload,
+      prevHash,
+    };
     const entry: TraceEntry = { ...content, hash: entryHash(content) };
     for (const n of tree.push(entryLeaf(entry.hash))) nodes.push({ level: n.level, idx: n.index, hash: toHex(n.hash) });
     entries.push(entry);
@@ -102,13 +116,21 @@ function hashBatch(head: Head, items: PendingTrace[], timestamp: string) {
  * remembered one). Without the lock it may be stale: tracer_append re-checks it.
  */
 async function readHead(db: Database, remembered?: Head): Promise<Head> {
-  const [head] = await db.select({ seq: tracerEntries.seq, hash: tracerEntries.hash }).from(tracerEntries).orderBy(desc(tracerEntries.seq)).limit(1);
+  const [head] = await db
+    .select({ seq: tracerEntries.seq, hash: tracerEntries.hash })
+    .from(tracerEntries)
+    .orderBy(desc(tracerEntries.seq))
+    .limit(1);
   const size = head ? head.seq + 1 : 0;
   if (remembered && head && remembered.size === size && remembered.hash === head.hash) return remembered;
   const wanted = PerfectTree.frontierOf(size);
   // Subtrees are stored in the same statement as the entries that complete them: a committed head has its frontier.
   const known = await fetchNodes(db, wanted);
-  return { size, hash: head?.hash ?? GENESIS_HASH, frontier: wanted.map((n) => ({ ...n, hash: known.get(`${n.level}:${n.index}`) ?? missing(n) })) };
+  return {
+    size,
+    hash: head?.hash ?? GENESIS_HASH,
+    frontier: wanted.map((n) => ({ ...n, hash: known.get(`${n.level}:${n.index}`) ?? missing(n) })),
+  };
 }
 
 function missing(n: { level: number; index: number }): never {

@@ -20,7 +20,11 @@ export async function auditLog(db: Database, signer: CheckpointSigner): Promise<
         consistent: false,
         entries: 0,
         checkpoints: 0,
-        firstBad: { seq: bad.treeSize, reason: 'bad_checkpoint_signature', message: `checkpoint ${bad.treeSize} is not signed by this hub's tracer key` },
+        firstBad: {
+          seq: bad.treeSize,
+          reason: 'bad_checkpoint_signature',
+          message: `checkpoint ${bad.treeSize} is not signed by this hub's tracer key`,
+        },
       };
     }
   }

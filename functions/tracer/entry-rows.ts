@@ -72,6 +72,11 @@ export async function entryById(db: Database, id: string): Promise<TraceEntry | 
 
 /** Entries in position order from `from`, for audits and the verifier's download. */
 export async function entryPage(db: Database, from: number, limit: number): Promise<TraceEntry[]> {
-  const rows = await db.select(columns).from(tracerEntries).where(gte(tracerEntries.seq, from)).orderBy(asc(tracerEntries.seq)).limit(limit);
+  const rows = await db
+    .select(columns)
+    .from(tracerEntries)
+    .where(gte(tracerEntries.seq, from))
+    .orderBy(asc(tracerEntries.seq))
+    .limit(limit);
   return rows.map(toEntry);
 }

@@ -26,7 +26,10 @@ describe('SHA-256 from node:crypto', () => {
 
   it('gives the RFC 6962 leaf and node hashes in hex, as the byte functions and the JavaScript implementation do', () => {
     const hashes = Array.from({ length: 20 }, () => toHex(crypto.getRandomValues(new Uint8Array(32))));
-    const fromBytes = hashes.map((h, i) => [toHex(leafHash(Buffer.from(h, 'hex'))), toHex(nodeHash(Buffer.from(h, 'hex'), Buffer.from(hashes[(i + 1) % 20]!, 'hex')))]);
+    const fromBytes = hashes.map((h, i) => [
+      toHex(leafHash(Buffer.from(h, 'hex'))),
+      toHex(nodeHash(Buffer.from(h, 'hex'), Buffer.from(hashes[(i + 1) % 20]!, 'hex'))),
+    ]);
     const js = hashes.map((h, i) => [leafHex(h), nodeHex(h, hashes[(i + 1) % 20]!)]);
     useNodeSha256();
     const node = hashes.map((h, i) => [leafHex(h), nodeHex(h, hashes[(i + 1) % 20]!)]);

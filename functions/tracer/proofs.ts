@@ -12,7 +12,11 @@ import { tracerCheckpoints, tracerEntries, tracerNodes } from './tracer.sql.ts';
 
 /** The API's refusal to serve a log that does not verify: 409 naming the first bad entry it saw. */
 export function inconsistent(seq: number, why: string): AppError {
-  return new AppError('conflict', `the trace log does not verify: ${why}`, { code: 'log_inconsistent', consistent: false, firstBadSeq: seq });
+  return new AppError('conflict', `the trace log does not verify: ${why}`, {
+    code: 'log_inconsistent',
+    consistent: false,
+    firstBadSeq: seq,
+  });
 }
 
 export async function treeSize(db: Database): Promise<number> {
@@ -31,16 +35,27 @@ export async function checkpointAt(db: Database, size: number): Promise<Checkpoi
 }
 
 export async function listCheckpoints(db: Database, fromSize: number, limit: number): Promise<Checkpoint[]> {
-  return db.select().from(tracerCheckpoints).where(gte(tracerCheckpoints.treeSize, fromSize)).orderBy(asc(tracerCheckpoints.treeSize)).limit(limit);
+  return db
+    .select()
+    .from(tracerCheckpoints)
+    .where(gte(tracerCheckpoints.treeSize, fromSize))
+    .orderBy(asc(tracerCheckpoints.treeSize))
+    .limit(limit);
 }
 
 export async function inclusionProof(db: Database, seq: number, size: number): Promise<string[]> {
-  const path = await withFetchedNodes((get) => inclusionPath(seq, size, get), (nodes) => fetchNodes(db, nodes));
+  const path = await withFetchedNodes(
+    (get) => inclusionPath(seq, size, get),
+    (nodes) => fetchNodes(db, nodes),
+  );
   return path.map(toHex);
 }
 
 export async function consistencyProof(db: Database, from: number, to: number): Promise<string[]> {
-  const path = await withFetchedNodes((get) => consistencyPath(from, to, get), (nodes) => fetchNodes(db, nodes));
+  const path = await withFetchedNodes(
+    (get) => consistencyPath(from, to, get),
+    (nodes) => fetchNodes(db, nodes),
+  );
   return path.map(toHex);
 }
 
@@ -65,7 +80,8 @@ export async function servedIntegrity(db: Database, entries: TraceEntry[]): Prom
   const leafAt = new Map(leaves.map((l) => [l.idx, l.hash]));
   for (const e of entries) {
     if (entryHash(e) !== e.hash) return { consistent: false, firstBadSeq: e.seq, reason: `entry ${e.seq} does not match its hash` };
-    if (leafAt.get(e.seq) !== leafHex(e.hash)) return { consistent: false, firstBadSeq: e.seq, reason: `entry ${e.seq} is not the leaf the Merkle tree holds` };
+    if (leafAt.get(e.seq) !== leafHex(e.hash))
+      return { consistent: false, firstBadSeq: e.seq, reason: `entry ${e.seq} is not the leaf the Merkle tree holds` };
   }
   return { consistent: true };
 }

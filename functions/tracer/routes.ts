@@ -62,14 +62,19 @@ export const tracerRoutes = new Hono<HubEnv>()
     const s = c.get('services');
     await publishDueCheckpoint(s.tracer.deps);
     const checkpoint = await latestCheckpoint(s.db);
-    if (!checkpoint && !s.tracer.signer.publicKey) throw new AppError('unavailable', 'the tracer has no signing key (set TRACER_SIGNING_KEY)');
+    if (!checkpoint && !s.tracer.signer.publicKey)
+      throw new AppError('unavailable', 'the tracer has no signing key (set TRACER_SIGNING_KEY)');
     if (!checkpoint) throw new AppError('not_found', 'no checkpoint has been published yet');
     return c.json(checkpoint);
   })
-  .get('/checkpoints', validate('query', z.object({ fromSize: size.default(0), limit: z.coerce.number().int().min(1).max(10_000).default(1000) })), async (c) => {
-    const { fromSize, limit } = c.req.valid('query');
-    return c.json({ checkpoints: await listCheckpoints(c.get('services').db, fromSize, limit) });
-  })
+  .get(
+    '/checkpoints',
+    validate('query', z.object({ fromSize: size.default(0), limit: z.coerce.number().int().min(1).max(10_000).default(1000) })),
+    async (c) => {
+      const { fromSize, limit } = c.req.valid('query');
+      return c.json({ checkpoints: await listCheckpoints(c.get('services').db, fromSize, limit) });
+    },
+  )
   .get('/keys', (c) => {
     const key = c.get('services').tracer.signer.publicKey;
     return c.json({ keys: key ? [{ ...key, alg: 'EdDSA' as const, use: 'sig' as const }] : [] });
@@ -83,7 +88,8 @@ export const tracerRoutes = new Hono<HubEnv>()
   .get('/proofs/inclusion', validate('query', z.object({ seq: size, treeSize: size.min(1) })), async (c) => {
     const s = c.get('services');
     const q = c.req.valid('query');
-    if (q.seq >= q.treeSize || q.treeSize > (await treeSize(s.db))) throw new AppError('bad_request', 'need seq < treeSize <= the tree size');
+    if (q.seq >= q.treeSize || q.treeSize > (await treeSize(s.db)))
+      throw new AppError('bad_request', 'need seq < treeSize <= the tree size');
     return c.json({ leafIndex: q.seq, treeSize: q.treeSize, proof: await inclusionProof(s.db, q.seq, q.treeSize) });
   })
   .get('/audit', requireAdmin, async (c) => {

@@ -21,7 +21,11 @@ export function insertEntriesAndNodes(entries: TraceEntry[], nodes: { level: num
  * advisory lock it checks that the head is still the one the batch was hashed onto, and only then
  * stores entries and subtrees. Answers whether it appended, and the head it found.
  */
-export function appendIfHeadIs(head: { size: number; hash: string }, entries: TraceEntry[], nodes: { level: number; idx: number; hash: string }[]): SQL {
+export function appendIfHeadIs(
+  head: { size: number; hash: string },
+  entries: TraceEntry[],
+  nodes: { level: number; idx: number; hash: string }[],
+): SQL {
   return sql`select appended, head_size, head_hash
     from tracer_append(${head.size}::bigint, ${head.hash}::text, ${entryRowsJson(entries)}::jsonb, ${JSON.stringify(nodes)}::jsonb)`;
 }

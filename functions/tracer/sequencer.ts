@@ -31,7 +31,11 @@ export function batchingAppender(deps: AppendDeps, maxBatch = 500): TraceAppende
       while (queue.length > 0) {
         const batch = queue.splice(0, maxBatch);
         try {
-          const entries = await appendBatch(deps, batch.map((b) => b.item), state);
+          const entries = await appendBatch(
+            deps,
+            batch.map((b) => b.item),
+            state,
+          );
           for (const [i, b] of batch.entries()) b.resolve(entries[i]!);
         } catch (err) {
           // The whole transaction rolled back: none of the batch was written, each caller learns so.

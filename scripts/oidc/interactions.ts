@@ -53,9 +53,7 @@ async function grantConsent(provider: Provider, details: InteractionDetails): Pr
   const clientId = String(details.params.client_id);
   const accountId = details.session?.accountId;
   if (!FIRST_PARTY_CLIENTS.has(clientId) || !accountId) return undefined;
-  const grant =
-    (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
-    new provider.Grant({ accountId, clientId });
+  const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId, clientId });
   const missing = details.prompt.details as {
     missingOIDCScope?: string[];
     missingOIDCClaims?: string[];
@@ -104,9 +102,7 @@ export function createInteractionHandler(provider: Provider) {
       sendPage(res, 200, 'Sign in to EUCAIM', loginForm(uid, typeof hint === 'string' ? hint : ''));
     } else if (action === undefined && req.method === 'GET' && details.prompt.name === 'consent') {
       const grantId = await grantConsent(provider, details);
-      const result = grantId
-        ? { consent: { grantId } }
-        : { error: 'access_denied', error_description: 'this client is not allowed here' };
+      const result = grantId ? { consent: { grantId } } : { error: 'access_denied', error_description: 'this client is not allowed here' };
       await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
     } else {
       sendPage(res, 405, 'Not allowed', '<p>This request is not part of a sign-in.</p>');

@@ -51,10 +51,7 @@ declare module 'oidc-provider' {
     responseTypes?: string[];
     clockTolerance?: number;
     findAccount?: (ctx: KoaContextWithOIDC, sub: string) => Promise<Account | undefined>;
-    extraTokenClaims?: (
-      ctx: KoaContextWithOIDC,
-      token: { accountId?: string },
-    ) => Promise<Record<string, unknown> | undefined>;
+    extraTokenClaims?: (ctx: KoaContextWithOIDC, token: { accountId?: string }) => Promise<Record<string, unknown> | undefined>;
     clientBasedCORS?: (ctx: KoaContextWithOIDC, origin: string, client: Client) => boolean;
     interactions?: { url: (ctx: KoaContextWithOIDC, interaction: { uid: string }) => string };
     features?: {
@@ -119,11 +116,7 @@ declare module 'oidc-provider' {
       result: InteractionResults,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
-    registerGrantType(
-      name: string,
-      handler: (ctx: KoaContextWithOIDC) => Promise<void>,
-      params?: string | string[],
-    ): void;
+    registerGrantType(name: string, handler: (ctx: KoaContextWithOIDC) => Promise<void>, params?: string | string[]): void;
     on(event: 'server_error', listener: (ctx: KoaContextWithOIDC, err: Error) => void): this;
   }
 }

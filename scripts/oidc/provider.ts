@@ -55,10 +55,7 @@ function checkOptions(opts: OidcProviderOptions): void {
 export async function startOidcProvider(opts: OidcProviderOptions): Promise<RunningOidcProvider> {
   checkOptions(opts);
   const host = opts.host ?? '127.0.0.1';
-  const [jwks, cliClient] = await Promise.all([
-    loadOrCreateSigningKeys(opts.dataDir),
-    loadOrCreateCliClient(opts.dataDir),
-  ]);
+  const [jwks, cliClient] = await Promise.all([loadOrCreateSigningKeys(opts.dataDir), loadOrCreateCliClient(opts.dataDir)]);
 
   // The issuer names the real port, which with port 0 is known only once listening.
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;

@@ -84,13 +84,18 @@ export const datasetMetadataSchema = z.object({
   purpose: z.array(text(300)).optional(), // dpv:hasPurpose
   legalBasis: z.array(text(300)).optional(), // dpv:hasLegalBasis
   personalData: z.array(text(300)).optional(), // dpv:hasPersonalData
-  ageRange: z.object({ min: z.number().int().min(0).max(150), max: z.number().int().min(0).max(150) }).refine((r) => r.min <= r.max, { message: 'min must not exceed max' }).optional(), // healthdcatap:minTypicalAge / maxTypicalAge
+  ageRange: z
+    .object({ min: z.number().int().min(0).max(150), max: z.number().int().min(0).max(150) })
+    .refine((r) => r.min <= r.max, { message: 'min must not exceed max' })
+    .optional(), // healthdcatap:minTypicalAge / maxTypicalAge
   retentionPeriod: z.object({ start: z.iso.date().optional(), end: z.iso.date().optional() }).optional(), // healthdcatap:retentionPeriod
   custodian: agentSchema.optional(), // geodcatap:custodian
   landingPage: url.optional(), // dcat:landingPage
   qualityAnnotation: text(2000).optional(), // dqv:hasQualityAnnotation
   // --- optional ---
-  segmentation: z.object({ labels: z.array(text(200)).optional(), method: text(300).optional(), count: z.number().int().min(0).optional() }).optional(),
+  segmentation: z
+    .object({ labels: z.array(text(200)).optional(), method: text(300).optional(), count: z.number().int().min(0).optional() })
+    .optional(),
   spatialResolution: text(100).optional(), // dcat:spatialResolutionInMeters (as text: often per axis)
   temporalResolution: text(100).optional(), // dcat:temporalResolution
   secondaryIdentifiers: z.array(text(300)).max(10).optional(), // adms:identifier (DOI, w3id)

@@ -45,12 +45,25 @@ export type DatasetUpdate = z.infer<typeof updateSchema>;
 export const withdrawSchema = z.object({ reason: z.string().trim().min(3, 'say why the dataset is withdrawn').max(2000) }).strict();
 
 export const createSeriesSchema = seriesSchema.strict();
-export const createNetworkSchema = z.object({ id: seriesSchema.shape.networkId, title: seriesSchema.shape.title, description: seriesSchema.shape.description }).strict();
+export const createNetworkSchema = z
+  .object({ id: seriesSchema.shape.networkId, title: seriesSchema.shape.title, description: seriesSchema.shape.description })
+  .strict();
 
-const many = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
+const many = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
 const slug = z.string().min(1).max(100);
 
-export const BROWSE_SORTS = ['relevance', 'title', '-title', 'subjects', '-subjects', 'studies', '-studies', 'modified', '-modified'] as const;
+export const BROWSE_SORTS = [
+  'relevance',
+  'title',
+  '-title',
+  'subjects',
+  '-subjects',
+  'studies',
+  '-studies',
+  'modified',
+  '-modified',
+] as const;
 
 /** `GET /api/v1/catalogue/datasets`: several values of one filter are alternatives; filters combine with AND. */
 export const browseQuerySchema = z
@@ -75,5 +88,14 @@ export const browseQuerySchema = z
 export type BrowseQuery = z.infer<typeof browseQuerySchema>;
 
 /** The browse filters, in the order the web app shows them, with the query key each uses. */
-export const BROWSE_FILTERS = ['condition', 'bodyPart', 'modality', 'manufacturer', 'publisher', 'accessCondition', 'tier', 'series'] as const;
+export const BROWSE_FILTERS = [
+  'condition',
+  'bodyPart',
+  'modality',
+  'manufacturer',
+  'publisher',
+  'accessCondition',
+  'tier',
+  'series',
+] as const;
 export type BrowseFilter = (typeof BROWSE_FILTERS)[number];

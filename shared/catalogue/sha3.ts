@@ -37,13 +37,17 @@ function keccakF(a: bigint[]): void {
   const c = new Array<bigint>(5);
   const b = new Array<bigint>(25);
   for (const rc of ROUND_CONSTANTS) {
-    for (let x = 0; x < 5; x++) c[x] = (a[x] as bigint) ^ (a[x + 5] as bigint) ^ (a[x + 10] as bigint) ^ (a[x + 15] as bigint) ^ (a[x + 20] as bigint);
+    for (let x = 0; x < 5; x++)
+      c[x] = (a[x] as bigint) ^ (a[x + 5] as bigint) ^ (a[x + 10] as bigint) ^ (a[x + 15] as bigint) ^ (a[x + 20] as bigint);
     for (let x = 0; x < 5; x++) {
       const d = (c[(x + 4) % 5] as bigint) ^ rot(c[(x + 1) % 5] as bigint, 1);
       for (let y = 0; y < 25; y += 5) a[x + y] = (a[x + y] as bigint) ^ d;
     }
-    for (let x = 0; x < 5; x++) for (let y = 0; y < 5; y++) b[y + 5 * ((2 * x + 3 * y) % 5)] = rot(a[x + 5 * y] as bigint, OFFSETS[x + 5 * y] as number);
-    for (let y = 0; y < 25; y += 5) for (let x = 0; x < 5; x++) a[x + y] = (b[x + y] as bigint) ^ (~(b[((x + 1) % 5) + y] as bigint) & MASK & (b[((x + 2) % 5) + y] as bigint));
+    for (let x = 0; x < 5; x++)
+      for (let y = 0; y < 5; y++) b[y + 5 * ((2 * x + 3 * y) % 5)] = rot(a[x + 5 * y] as bigint, OFFSETS[x + 5 * y] as number);
+    for (let y = 0; y < 25; y += 5)
+      for (let x = 0; x < 5; x++)
+        a[x + y] = (b[x + y] as bigint) ^ (~(b[((x + 1) % 5) + y] as bigint) & MASK & (b[((x + 2) % 5) + y] as bigint));
     a[0] = (a[0] as bigint) ^ rc;
   }
 }

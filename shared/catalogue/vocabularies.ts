@@ -13,15 +13,28 @@ export interface Term {
 const EUCAIM_NS = 'https://w3id.org/eucaim/ontology#';
 const term = (code: string, label: string, iri = `${EUCAIM_NS}${code}`): Term => ({ code, label, iri });
 
-export const TIERS = [term('TIER_1', 'Tier 1'), term('TIER_2', 'Tier 2'), term('TIER_3', 'Tier 3'), term('TIER_3A_PLUS', 'Tier 3A+')] as const;
+export const TIERS = [
+  term('TIER_1', 'Tier 1'),
+  term('TIER_2', 'Tier 2'),
+  term('TIER_3', 'Tier 3'),
+  term('TIER_3A_PLUS', 'Tier 3A+'),
+] as const;
 
 export const DATASET_TYPES = [term('ORIGINAL', 'Original'), term('ANNOTATED', 'Annotated'), term('PROCESSED', 'Processed')] as const;
 
 const ACCESS_RIGHT = 'http://publications.europa.eu/resource/authority/access-right/';
-export const ACCESS_RIGHTS = [term('PUBLIC', 'Public', `${ACCESS_RIGHT}PUBLIC`), term('RESTRICTED', 'Restricted', `${ACCESS_RIGHT}RESTRICTED`), term('NON_PUBLIC', 'Non-public', `${ACCESS_RIGHT}NON_PUBLIC`)] as const;
+export const ACCESS_RIGHTS = [
+  term('PUBLIC', 'Public', `${ACCESS_RIGHT}PUBLIC`),
+  term('RESTRICTED', 'Restricted', `${ACCESS_RIGHT}RESTRICTED`),
+  term('NON_PUBLIC', 'Non-public', `${ACCESS_RIGHT}NON_PUBLIC`),
+] as const;
 
 /** The seed's three access models: download; in-situ virtual research environment; remote processing only. */
-export const ACCESS_CONDITIONS = [term('DOWNLOAD', 'Download'), term('IN_SITU_PROCESSING', 'In-situ processing'), term('REMOTE_PROCESSING', 'Remote (federated) processing')] as const;
+export const ACCESS_CONDITIONS = [
+  term('DOWNLOAD', 'Download'),
+  term('IN_SITU_PROCESSING', 'In-situ processing'),
+  term('REMOTE_PROCESSING', 'Remote (federated) processing'),
+] as const;
 
 export const COLLECTION_METHODS = [
   term('RETROSPECTIVE', 'Retrospective'),
@@ -31,7 +44,11 @@ export const COLLECTION_METHODS = [
 ] as const;
 
 const HEALTH_CATEGORY = 'http://healthdataportal.eu/ns/health#';
-export const HEALTH_CATEGORIES = [term('IMAGING', 'Medical imaging', `${HEALTH_CATEGORY}IMAGING`), term('CLINICAL', 'Clinical data', `${HEALTH_CATEGORY}CLINICAL`), term('GENOMICS', 'Genomics', `${HEALTH_CATEGORY}GENOMICS`)] as const;
+export const HEALTH_CATEGORIES = [
+  term('IMAGING', 'Medical imaging', `${HEALTH_CATEGORY}IMAGING`),
+  term('CLINICAL', 'Clinical data', `${HEALTH_CATEGORY}CLINICAL`),
+  term('GENOMICS', 'Genomics', `${HEALTH_CATEGORY}GENOMICS`),
+] as const;
 
 export const LEGISLATION = [term('EHDS', 'European Health Data Space Regulation', 'http://data.europa.eu/eli/reg/2025/327/oj')] as const;
 

@@ -58,7 +58,8 @@ export function attachmentMismatch(declared: string, fileName: string, head: Uin
   const known = attachmentTypes[type as AttachmentType];
   if (!known) return `${type || 'no content type'} is not accepted; send one of ${Object.keys(attachmentTypes).join(', ')}`;
   const ext = /\.([A-Za-z0-9]{1,10})$/.exec(fileName)?.[1]?.toLowerCase();
-  if (!ext || !(known.extensions as readonly string[]).includes(ext)) return `the file name must end in .${known.extensions.join(' or .')} for ${type}`;
+  if (!ext || !(known.extensions as readonly string[]).includes(ext))
+    return `the file name must end in .${known.extensions.join(' or .')} for ${type}`;
   const found = sniff(head);
   if (found !== known.magic) return `the content is ${found ?? 'of an unknown type'}, not ${type}`;
   return null;

@@ -22,16 +22,41 @@ const base = {
 export const formElementSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('request_summary'), id: fieldId, label: base.label }).strict(),
   z.object({ type: z.literal('information'), id: fieldId, label: base.label, text: z.string().min(1).max(5000) }).strict(),
-  z.object({ ...base, type: z.literal('text'), maxLength: z.number().int().min(1).max(2000).default(300), format: z.enum(['phone']).optional() }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('text'),
+      maxLength: z.number().int().min(1).max(2000).default(300),
+      format: z.enum(['phone']).optional(),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal('textarea'), maxWords: z.number().int().min(1).max(5000).default(600) }).strict(),
-  z.object({ ...base, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(false), unit: z.string().max(40).optional() }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('number'),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      integer: z.boolean().default(false),
+      unit: z.string().max(40).optional(),
+    })
+    .strict(),
   z.object({ ...base, type: z.literal('date'), notBefore: fieldId.optional() }).strict(),
   z.object({ ...base, type: z.literal('single_choice'), choices }).strict(),
   z.object({ ...base, type: z.literal('multi_choice'), choices }).strict(),
   /** A statement the applicant must tick when required. */
   z.object({ ...base, type: z.literal('confirmation'), statement: z.string().min(1).max(5000) }).strict(),
   /** The id of an uploaded attachment; uploads themselves are checked by content where they are stored. */
-  z.object({ ...base, type: z.literal('attachment'), accept: z.array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/)).min(1).max(20) }).strict(),
+  z
+    .object({
+      ...base,
+      type: z.literal('attachment'),
+      accept: z
+        .array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/))
+        .min(1)
+        .max(20),
+    })
+    .strict(),
 ]);
 export type FormElement = z.infer<typeof formElementSchema>;
 export type FormElementType = FormElement['type'];
@@ -47,7 +72,10 @@ export const formSectionSchema = z
     elements: z.array(formElementSchema).max(100).default([]),
   })
   .strict()
-  .refine((s) => (s.kind === 'overview' ? s.elements.length === 0 : s.elements.length > 0), 'an overview section holds no elements; any other section holds at least one');
+  .refine(
+    (s) => (s.kind === 'overview' ? s.elements.length === 0 : s.elements.length > 0),
+    'an overview section holds no elements; any other section holds at least one',
+  );
 export type FormSection = z.infer<typeof formSectionSchema>;
 
 export const formDefinitionSchema = z
@@ -62,14 +90,19 @@ export const formDefinitionSchema = z
     const seen = new Set<string>();
     form.sections.forEach((section, si) => {
       section.elements.forEach((el, ei) => {
-        if (seen.has(el.id)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'elements', ei, 'id'], message: `element id ${el.id} is used twice` });
+        if (seen.has(el.id))
+          ctx.addIssue({ code: 'custom', path: ['sections', si, 'elements', ei, 'id'], message: `element id ${el.id} is used twice` });
         seen.add(el.id);
       });
     });
     form.sections.forEach((section, si) => {
       section.elements.forEach((el, ei) => {
         if (el.type === 'date' && el.notBefore && !dateIds(form.sections).has(el.notBefore))
-          ctx.addIssue({ code: 'custom', path: ['sections', si, 'elements', ei, 'notBefore'], message: `${el.notBefore} is not a date element of this form` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sections', si, 'elements', ei, 'notBefore'],
+            message: `${el.notBefore} is not a date element of this form`,
+          });
         if (el.type === 'number' && el.min !== undefined && el.max !== undefined && el.min > el.max)
           ctx.addIssue({ code: 'custom', path: ['sections', si, 'elements', ei, 'max'], message: 'max is below min' });
       });

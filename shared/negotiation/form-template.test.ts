@@ -102,11 +102,47 @@ describe('form definitions written by admins', () => {
   const form = (sections: unknown[]) => ({ id: 'f', version: 1, title: 'F', sections });
 
   it.each([
-    ['an element id used twice', form([section([{ type: 'text', id: 'a', label: 'A' }]), { id: 't', title: 'T', elements: [{ type: 'text', id: 'a', label: 'A again' }] }]), 'element id a is used twice'],
+    [
+      'an element id used twice',
+      form([
+        section([{ type: 'text', id: 'a', label: 'A' }]),
+        { id: 't', title: 'T', elements: [{ type: 'text', id: 'a', label: 'A again' }] },
+      ]),
+      'element id a is used twice',
+    ],
     ['an unknown element type', form([section([{ type: 'video', id: 'a', label: 'A' }])]), 'Invalid discriminator value'],
-    ['a choice offered twice', form([section([{ type: 'single_choice', id: 'a', label: 'A', choices: [{ value: 'x', label: 'X' }, { value: 'x', label: 'Y' }] }])]), 'choice values must be unique'],
-    ['a date after an element that is not a date', form([section([{ type: 'text', id: 'a', label: 'A' }, { type: 'date', id: 'b', label: 'B', notBefore: 'a' }])]), 'a is not a date element of this form'],
-    ['an overview that is not last', form([{ id: 'o', title: 'O', kind: 'overview' }, section([{ type: 'text', id: 'a', label: 'A' }])]), 'at most one overview section, and it comes last'],
+    [
+      'a choice offered twice',
+      form([
+        section([
+          {
+            type: 'single_choice',
+            id: 'a',
+            label: 'A',
+            choices: [
+              { value: 'x', label: 'X' },
+              { value: 'x', label: 'Y' },
+            ],
+          },
+        ]),
+      ]),
+      'choice values must be unique',
+    ],
+    [
+      'a date after an element that is not a date',
+      form([
+        section([
+          { type: 'text', id: 'a', label: 'A' },
+          { type: 'date', id: 'b', label: 'B', notBefore: 'a' },
+        ]),
+      ]),
+      'a is not a date element of this form',
+    ],
+    [
+      'an overview that is not last',
+      form([{ id: 'o', title: 'O', kind: 'overview' }, section([{ type: 'text', id: 'a', label: 'A' }])]),
+      'at most one overview section, and it comes last',
+    ],
     ['a section without elements', form([section([])]), 'an overview section holds no elements; any other section holds at least one'],
     ['an unexpected property', form([section([{ type: 'text', id: 'a', label: 'A', onclick: 'x' }])]), 'Unrecognized key'],
   ])('refuses %s', (_name, definition, message) => {

@@ -42,7 +42,16 @@ const eucaimApplication: FormDefinitionInput = {
           required: true,
           maxWords: 600,
         },
-        { type: 'number', id: 'timeline_months', label: 'Expected timeline for the realisation of the use case', unit: 'months', required: true, integer: true, min: 1, max: 24 },
+        {
+          type: 'number',
+          id: 'timeline_months',
+          label: 'Expected timeline for the realisation of the use case',
+          unit: 'months',
+          required: true,
+          integer: true,
+          min: 1,
+          max: 24,
+        },
         {
           type: 'textarea',
           id: 'intended_use',
@@ -122,7 +131,8 @@ const eucaimApplication: FormDefinitionInput = {
           type: 'confirmation',
           id: 'legal_compliance',
           label: 'Legal compliance',
-          statement: 'I commit to provide further information and documents about compliance with the legal and ethical requirements, and to sign all relevant agreements.',
+          statement:
+            'I commit to provide further information and documents about compliance with the legal and ethical requirements, and to sign all relevant agreements.',
           required: true,
         },
         { type: 'textarea', id: 'legal_comments', label: 'Additional comments', maxWords: 600 },

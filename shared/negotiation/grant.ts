@@ -35,7 +35,13 @@ export type GrantClaims = z.infer<typeof grantClaimsSchema>;
 /** A grant as the hub issues it; times in seconds since the epoch like every JWT. */
 export type GrantInput = Omit<GrantClaims, 'iss' | 'iat'>;
 
-export async function signGrant(input: { claims: GrantInput; issuer: string; privateJwk: PrivateJwk; kid: string; nowMs: number }): Promise<string> {
+export async function signGrant(input: {
+  claims: GrantInput;
+  issuer: string;
+  privateJwk: PrivateJwk;
+  kid: string;
+  nowMs: number;
+}): Promise<string> {
   const iat = Math.floor(input.nowMs / 1000);
   const claims = grantClaimsSchema.parse({ ...input.claims, iss: input.issuer, iat });
   return new SignJWT({ dataset: claims.dataset, access: claims.access, conditions: claims.conditions, negotiation: claims.negotiation })

@@ -28,14 +28,22 @@ const negotiationSpec: Spec = {
 const datasetSpec: Spec = {
   contact_representative: [['SUBMITTED', 'REPRESENTATIVE_UNREACHABLE'], 'REPRESENTATIVE_CONTACTED', ['admin']],
   mark_unreachable: [['SUBMITTED', 'REPRESENTATIVE_CONTACTED'], 'REPRESENTATIVE_UNREACHABLE', ['admin']],
-  return_for_resubmission: [['REPRESENTATIVE_CONTACTED', 'CHECKING_AVAILABILITY'], 'RETURNED_FOR_RESUBMISSION', ['representative', 'admin']],
+  return_for_resubmission: [
+    ['REPRESENTATIVE_CONTACTED', 'CHECKING_AVAILABILITY'],
+    'RETURNED_FOR_RESUBMISSION',
+    ['representative', 'admin'],
+  ],
   resubmit: [['RETURNED_FOR_RESUBMISSION'], 'REPRESENTATIVE_CONTACTED', ['researcher']],
   check_availability: [['REPRESENTATIVE_CONTACTED'], 'CHECKING_AVAILABILITY', ['representative']],
   step_away: [['REPRESENTATIVE_CONTACTED'], 'RESOURCE_UNAVAILABLE', ['representative']],
   mark_available: [['CHECKING_AVAILABILITY'], 'RESOURCE_AVAILABLE', ['representative']],
   mark_unavailable: [['CHECKING_AVAILABILITY'], 'RESOURCE_UNAVAILABLE', ['representative']],
   mark_willing_to_collect: [['CHECKING_AVAILABILITY'], 'RESOURCE_UNAVAILABLE_WILLING_TO_COLLECT', ['representative']],
-  indicate_access_conditions: [['RESOURCE_AVAILABLE', 'RESOURCE_UNAVAILABLE_WILLING_TO_COLLECT'], 'ACCESS_CONDITIONS_INDICATED', ['representative']],
+  indicate_access_conditions: [
+    ['RESOURCE_AVAILABLE', 'RESOURCE_UNAVAILABLE_WILLING_TO_COLLECT'],
+    'ACCESS_CONDITIONS_INDICATED',
+    ['representative'],
+  ],
   accept_access_conditions: [['ACCESS_CONDITIONS_INDICATED'], 'ACCESS_CONDITIONS_MET', ['researcher']],
   decline_access_conditions: [['ACCESS_CONDITIONS_INDICATED'], 'RESOURCE_NOT_MADE_AVAILABLE', ['researcher']],
   grant_access: [['ACCESS_CONDITIONS_MET'], 'RESOURCE_MADE_AVAILABLE', ['representative']],
@@ -46,7 +54,13 @@ function triples(states: readonly string[], events: readonly string[]) {
 }
 
 const charts = [
-  { chart: negotiationChart as StateChart<string, string>, spec: negotiationSpec, states: negotiationStates, events: negotiationEvents, finals: ['CONCLUDED', 'ABANDONED', 'DECLINED'] },
+  {
+    chart: negotiationChart as StateChart<string, string>,
+    spec: negotiationSpec,
+    states: negotiationStates,
+    events: negotiationEvents,
+    finals: ['CONCLUDED', 'ABANDONED', 'DECLINED'],
+  },
   {
     chart: datasetChart as StateChart<string, string>,
     spec: datasetSpec,
@@ -80,8 +94,17 @@ describe.each(charts)('the $chart.name chart', ({ chart, spec, states, events, f
   });
 
   it('marks exactly the final states as final, and lets no event leave them', () => {
-    expect(chart.states.filter((s) => s.final).map((s) => s.id).sort()).toEqual([...finals].sort());
-    for (const e of chart.events) expect(e.from.filter((s) => finals.includes(s)), e.id).toEqual([]);
+    expect(
+      chart.states
+        .filter((s) => s.final)
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...finals].sort());
+    for (const e of chart.events)
+      expect(
+        e.from.filter((s) => finals.includes(s)),
+        e.id,
+      ).toEqual([]);
   });
 
   it('reaches every state from the initial one by real events', () => {
@@ -118,10 +141,13 @@ describe('datasets within a negotiation', () => {
     expect(state).toBe('RESOURCE_MADE_AVAILABLE');
   });
 
-  it.each(['DRAFT', 'SUBMITTED', 'PAUSED', 'CONCLUDED', 'ABANDONED', 'DECLINED'] as const)('refuses every dataset event while the negotiation is %s', (negotiation) => {
-    const result = transitionDataset(negotiation, 'SUBMITTED', 'contact_representative', 'admin');
-    expect(result).toEqual({ ok: false, refusal: 'not_allowed_now', event: 'contact_representative', state: 'SUBMITTED', allowed: [] });
-  });
+  it.each(['DRAFT', 'SUBMITTED', 'PAUSED', 'CONCLUDED', 'ABANDONED', 'DECLINED'] as const)(
+    'refuses every dataset event while the negotiation is %s',
+    (negotiation) => {
+      const result = transitionDataset(negotiation, 'SUBMITTED', 'contact_representative', 'admin');
+      expect(result).toEqual({ ok: false, refusal: 'not_allowed_now', event: 'contact_representative', state: 'SUBMITTED', allowed: [] });
+    },
+  );
 
   it('still refuses the wrong role as such while the negotiation is paused', () => {
     expect(transitionDataset('PAUSED', 'SUBMITTED', 'contact_representative', 'researcher')).toMatchObject({ refusal: 'role_not_allowed' });
@@ -130,7 +156,9 @@ describe('datasets within a negotiation', () => {
 
 describe('concluding by itself', () => {
   it('concludes once every dataset is final, whichever final state, RESOURCE_NOT_MADE_AVAILABLE included', () => {
-    expect(settleNegotiation('IN_PROGRESS', ['RESOURCE_MADE_AVAILABLE', 'RESOURCE_NOT_MADE_AVAILABLE', 'RESOURCE_UNAVAILABLE'])).toBe('CONCLUDED');
+    expect(settleNegotiation('IN_PROGRESS', ['RESOURCE_MADE_AVAILABLE', 'RESOURCE_NOT_MADE_AVAILABLE', 'RESOURCE_UNAVAILABLE'])).toBe(
+      'CONCLUDED',
+    );
     expect(settleNegotiation('IN_PROGRESS', ['RESOURCE_NOT_MADE_AVAILABLE'])).toBe('CONCLUDED');
   });
 

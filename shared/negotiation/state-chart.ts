@@ -46,7 +46,12 @@ export function allowedEvents<S extends string, E extends string>(chart: StateCh
  * is refused as such, whatever the state, so a 409's list of allowed events never leaks what other
  * roles could do.
  */
-export function transition<S extends string, E extends string>(chart: StateChart<S, E>, state: S, event: E, role: LifecycleRole): TransitionResult<S, E> {
+export function transition<S extends string, E extends string>(
+  chart: StateChart<S, E>,
+  state: S,
+  event: E,
+  role: LifecycleRole,
+): TransitionResult<S, E> {
   const def = chart.events.find((e) => e.id === event);
   if (!def) throw new Error(`chart ${chart.name} has no event ${event}`);
   if (!def.roles.includes(role)) return { ok: false, refusal: 'role_not_allowed', event, role, roles: [...def.roles] };

@@ -10,12 +10,17 @@ import { toHex } from '../tracer/hex.ts';
 
 const hmacHex = async (secret: string, message: string): Promise<string> => toHex(await hmac('SHA-256', secret, message));
 
-export const webhookSignature = async (secret: string, id: string, timestamp: string, payload: string) => `v1=${await hmacHex(secret, `${id}.${timestamp}.${payload}`)}`;
+export const webhookSignature = async (secret: string, id: string, timestamp: string, payload: string) =>
+  `v1=${await hmacHex(secret, `${id}.${timestamp}.${payload}`)}`;
 
 export const webhookAck = (secret: string, id: string, timestamp: string) => hmacHex(secret, `ack.${id}.${timestamp}`);
 
 /** For receivers: true when the headers sign this exact body under the secret. */
-export async function verifyWebhook(secret: string, headers: { id?: string | null; timestamp?: string | null; signature?: string | null }, payload: string): Promise<boolean> {
+export async function verifyWebhook(
+  secret: string,
+  headers: { id?: string | null; timestamp?: string | null; signature?: string | null },
+  payload: string,
+): Promise<boolean> {
   if (!headers.id || !headers.timestamp || !headers.signature) return false;
   return constantTimeEqualText(headers.signature, await webhookSignature(secret, headers.id, headers.timestamp, payload));
 }

@@ -49,7 +49,14 @@ export const nodeHealthSchema = z
         error: problem.optional(),
       })
       .strict(),
-    cpu: z.object({ count: z.number().int().positive(), load1: z.number().nonnegative(), load5: z.number().nonnegative(), load15: z.number().nonnegative() }).strict(),
+    cpu: z
+      .object({
+        count: z.number().int().positive(),
+        load1: z.number().nonnegative(),
+        load5: z.number().nonnegative(),
+        load15: z.number().nonnegative(),
+      })
+      .strict(),
     memory: z.object({ totalBytes: bytes, availableBytes: bytes }).strict(),
     gpus: z
       .object({
@@ -59,7 +66,15 @@ export const nodeHealthSchema = z
         error: problem.optional(),
       })
       .strict(),
-    engine: z.object({ reachable: z.boolean(), name: z.string().max(100).optional(), version: z.string().max(100).optional(), apiVersion: z.string().max(20).optional(), error: problem.optional() }).strict(),
+    engine: z
+      .object({
+        reachable: z.boolean(),
+        name: z.string().max(100).optional(),
+        version: z.string().max(100).optional(),
+        apiVersion: z.string().max(20).optional(),
+        error: problem.optional(),
+      })
+      .strict(),
     paths: z.object({ data: pathCheckSchema, sandbox: pathCheckSchema }).strict(),
     tools: z.array(toolReadinessSchema).max(500),
     tls: z

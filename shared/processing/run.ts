@@ -8,7 +8,10 @@ export const runIdSchema = z.string().regex(/^run_[0-9a-hjkmnp-tv-z]{26}$/, 'not
 
 // Names as they appear in the materialised layout (see bridge/processing/layout.ts): no separators,
 // no `.`/`..`, so a URI can never point outside the dataset it names.
-const segment = z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/, 'bad path segment').refine((s) => s !== '.' && s !== '..');
+const segment = z
+  .string()
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/, 'bad path segment')
+  .refine((s) => s !== '.' && s !== '..');
 
 export interface DatasetUri {
   nodeId: string;
@@ -88,19 +91,38 @@ export const runOutcomeSchema = z
     runId: runIdSchema,
     nodeId: nodeIdSchema,
     state: z.enum(runStates),
-    reason: z.object({ code: z.enum(runReasonCodes), message: z.string().max(2000) }).strict().optional(),
+    reason: z
+      .object({ code: z.enum(runReasonCodes), message: z.string().max(2000) })
+      .strict()
+      .optional(),
     exitCode: z.number().int().nullable(),
     startedAt: z.number().int(),
     finishedAt: z.number().int(),
     inputFiles: z.number().int().nonnegative(),
-    logs: z.object({ stdoutBytes: z.number().int().nonnegative(), stderrBytes: z.number().int().nonnegative(), keptBytes: z.number().int().nonnegative(), truncated: z.boolean() }).strict(),
+    logs: z
+      .object({
+        stdoutBytes: z.number().int().nonnegative(),
+        stderrBytes: z.number().int().nonnegative(),
+        keptBytes: z.number().int().nonnegative(),
+        truncated: z.boolean(),
+      })
+      .strict(),
     outputs: z
       .object({
-        accepted: z.array(z.object({ path: relPath, bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict()).max(10_000),
-        rejected: z.array(z.object({ path: relPath, reason: z.enum(outputRejectionReasons), bytes: z.number().int().nonnegative().optional() }).strict()).max(10_000),
+        accepted: z
+          .array(z.object({ path: relPath, bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict())
+          .max(10_000),
+        rejected: z
+          .array(
+            z.object({ path: relPath, reason: z.enum(outputRejectionReasons), bytes: z.number().int().nonnegative().optional() }).strict(),
+          )
+          .max(10_000),
       })
       .strict(),
   })
   .strict()
-  .refine((o) => (o.state === 'completed') === (o.reason === undefined), { message: 'a reason goes with every state but completed', path: ['reason'] });
+  .refine((o) => (o.state === 'completed') === (o.reason === undefined), {
+    message: 'a reason goes with every state but completed',
+    path: ['reason'],
+  });
 export type RunOutcome = z.infer<typeof runOutcomeSchema>;

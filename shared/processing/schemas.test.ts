@@ -22,7 +22,13 @@ describe('processing schemas', () => {
   });
 
   it('pins tool images by digest only, with output globs that stay inside the output folder', () => {
-    expect(toolApprovalSchema.parse(approval).flavour).toEqual({ cpus: 1, memoryBytes: 64 * 1024 * 1024, pids: 256, gpus: 0, tmpBytes: 64 * 1024 * 1024 });
+    expect(toolApprovalSchema.parse(approval).flavour).toEqual({
+      cpus: 1,
+      memoryBytes: 64 * 1024 * 1024,
+      pids: 256,
+      gpus: 0,
+      tmpBytes: 64 * 1024 * 1024,
+    });
     expect(toolApprovalSchema.safeParse({ ...approval, image: { digest: 'registry.example/count:latest' } }).success).toBe(false);
     for (const glob of ['../x', '/etc/*', 'a/./b', 'a//b'])
       expect(toolApprovalSchema.safeParse({ ...approval, outputs: { ...approval.outputs, allow: [glob] } }).success, glob).toBe(false);
@@ -30,7 +36,16 @@ describe('processing schemas', () => {
   });
 
   it('wants a reason with every outcome but completed', () => {
-    const base = { runId: 'run_01h0000000000000000000000a', nodeId: 'node-a', exitCode: 0, startedAt: 1, finishedAt: 2, inputFiles: 1, logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false }, outputs: { accepted: [], rejected: [] } };
+    const base = {
+      runId: 'run_01h0000000000000000000000a',
+      nodeId: 'node-a',
+      exitCode: 0,
+      startedAt: 1,
+      finishedAt: 2,
+      inputFiles: 1,
+      logs: { stdoutBytes: 0, stderrBytes: 0, keptBytes: 0, truncated: false },
+      outputs: { accepted: [], rejected: [] },
+    };
     expect(runOutcomeSchema.safeParse({ ...base, state: 'completed' }).success).toBe(true);
     expect(runOutcomeSchema.safeParse({ ...base, state: 'failed' }).success).toBe(false);
     expect(runOutcomeSchema.safeParse({ ...base, state: 'failed', reason: { code: 'exit_nonzero', message: 'x' } }).success).toBe(true);

@@ -14,7 +14,11 @@ export const userActions = [
 export type UserAction = (typeof userActions)[number];
 export const userActionSchema = z.enum(userActions);
 
-const id = z.string().min(1).max(200).regex(/^[^\s]+$/, 'no whitespace');
+const id = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s]+$/, 'no whitespace');
 const datasetIds = z.array(id).min(1).max(100);
 const single = z.array(id).length(1, 'exactly one dataset');
 const runId = id;
@@ -31,7 +35,12 @@ const base = { userId: id };
 export const traceInputSchema = z.discriminatedUnion('userAction', [
   z.object({ ...base, userAction: z.literal('CREATE_DATASET'), datasetIds: single, datasetHashes: datasetHashesSchema }).strict(),
   z
-    .object({ ...base, userAction: z.literal('UPDATE_DATASET'), datasetIds: single, details: z.enum(['PUBLISH', 'WITHDRAW', 'METADATA_UPDATED']) })
+    .object({
+      ...base,
+      userAction: z.literal('UPDATE_DATASET'),
+      datasetIds: single,
+      details: z.enum(['PUBLISH', 'WITHDRAW', 'METADATA_UPDATED']),
+    })
     .strict(),
   z.object({ ...base, userAction: z.literal('ACCESS_GRANTED'), datasetIds, requestId: id.optional() }).strict(),
   z.object({ ...base, userAction: z.literal('ACCESS_REVOKED'), datasetIds, requestId: id.optional() }).strict(),

@@ -15,7 +15,9 @@ export const checkpointSchema = z
   .strict();
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
-export const tracerPublicKeySchema = z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string() }).passthrough();
+export const tracerPublicKeySchema = z
+  .object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string() })
+  .passthrough();
 export type TracerPublicKey = z.infer<typeof tracerPublicKeySchema>;
 
 /** The bytes the signature covers: canonical JSON of everything but the signature and key id. */
@@ -48,7 +50,12 @@ export async function verifyCheckpoint(c: Checkpoint, publicKey: CryptoKey, keyI
   if (c.keyId !== keyId) return false;
   try {
     const sig = b64url.decode(c.signature);
-    return await crypto.subtle.verify('Ed25519', publicKey, sig as Uint8Array<ArrayBuffer>, checkpointMessage(c) as Uint8Array<ArrayBuffer>);
+    return await crypto.subtle.verify(
+      'Ed25519',
+      publicKey,
+      sig as Uint8Array<ArrayBuffer>,
+      checkpointMessage(c) as Uint8Array<ArrayBuffer>,
+    );
   } catch {
     return false;
   }

@@ -115,7 +115,10 @@ export function consistencyPath(m: number, n: number, get: NodeSource): Uint8Arr
  * Runs a proof computation twice: once to learn which stored subtrees it reads, then with them
  * fetched in one batch. Keeps the proof code free of I/O and the database to one query.
  */
-export async function withFetchedNodes<T>(compute: (get: NodeSource) => T, fetch: (nodes: PerfectNode[]) => Promise<Map<string, Uint8Array>>): Promise<T> {
+export async function withFetchedNodes<T>(
+  compute: (get: NodeSource) => T,
+  fetch: (nodes: PerfectNode[]) => Promise<Map<string, Uint8Array>>,
+): Promise<T> {
   const wanted = new Map<string, PerfectNode>();
   const dummy = new Uint8Array(32);
   compute((level, index) => {

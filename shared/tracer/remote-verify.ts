@@ -72,7 +72,11 @@ export async function verifyRemoteLog(opts: RemoteVerifyOptions): Promise<Remote
         consistent: false,
         entries: 0,
         checkpoints: 0,
-        firstBad: { seq: bad.treeSize, reason: 'bad_checkpoint_signature', message: `checkpoint ${bad.treeSize} is not signed by key ${publicKey.kid}` },
+        firstBad: {
+          seq: bad.treeSize,
+          reason: 'bad_checkpoint_signature',
+          message: `checkpoint ${bad.treeSize} is not signed by key ${publicKey.kid}`,
+        },
       }
     : await (opts.entryVerifier ?? verifyEntriesHere)({
         checkpoints,

@@ -59,7 +59,8 @@ export class LogVerifier {
       if (seq !== at) this.chainFailure = { seq: at, reason: 'missing_entry', message: `position ${at} holds entry ${seq}` };
       else if (prevHash !== this.prev)
         this.chainFailure = { seq: at, reason: 'broken_link', message: `entry ${at}: prevHash does not match the hash of entry ${at - 1}` };
-      else if (!hashMatches) this.chainFailure = { seq: at, reason: 'hash_mismatch', message: `entry ${at}: hash does not match its content` };
+      else if (!hashMatches)
+        this.chainFailure = { seq: at, reason: 'hash_mismatch', message: `entry ${at}: hash does not match its content` };
     }
     this.prev = hash;
     this.tree.push(leaf);
@@ -85,7 +86,11 @@ export class LogVerifier {
     let firstBad = [this.chainFailure, this.checkpointFailure].filter((f) => f !== undefined).sort((a, b) => a.seq - b.seq)[0];
     const beyond = this.pending[0];
     if (!firstBad && beyond) {
-      firstBad = { seq: this.position, reason: 'checkpoint_beyond_log', message: `checkpoint ${beyond.treeSize} covers entries the log does not have (it has ${this.position})` };
+      firstBad = {
+        seq: this.position,
+        reason: 'checkpoint_beyond_log',
+        message: `checkpoint ${beyond.treeSize} covers entries the log does not have (it has ${this.position})`,
+      };
     }
     return { consistent: !firstBad, entries: this.position, checkpoints: this.checked, ...(firstBad ? { firstBad } : {}) };
   }
@@ -99,14 +104,22 @@ export async function badSignature(checkpoints: Checkpoint[], key: TracerPublicK
 }
 
 /** Verifies a whole downloaded log: signatures first, then entries against the signed roots. */
-export async function verifyLog(input: { entries: Iterable<TraceEntry>; checkpoints: Checkpoint[]; publicKey: TracerPublicKey }): Promise<LogReport> {
+export async function verifyLog(input: {
+  entries: Iterable<TraceEntry>;
+  checkpoints: Checkpoint[];
+  publicKey: TracerPublicKey;
+}): Promise<LogReport> {
   const bad = await badSignature(input.checkpoints, input.publicKey);
   if (bad) {
     return {
       consistent: false,
       entries: 0,
       checkpoints: 0,
-      firstBad: { seq: bad.treeSize, reason: 'bad_checkpoint_signature', message: `checkpoint ${bad.treeSize} is not signed by key ${input.publicKey.kid}` },
+      firstBad: {
+        seq: bad.treeSize,
+        reason: 'bad_checkpoint_signature',
+        message: `checkpoint ${bad.treeSize} is not signed by key ${input.publicKey.kid}`,
+      },
     };
   }
   const verifier = new LogVerifier(input.checkpoints);

@@ -68,7 +68,12 @@ describe('S3 object store specifics', () => {
     const bytes = new Uint8Array(10_000).map((_, i) => i % 251);
     const Key = `raw-${randomUUID()}`;
     await client.send(
-      new PutObjectCommand({ Bucket: s3.bucket, Key, Body: Readable.from([bytes.slice(0, 4_321), bytes.slice(4_321)]), ContentLength: 10_000 }),
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key,
+        Body: Readable.from([bytes.slice(0, 4_321), bytes.slice(4_321)]),
+        ContentLength: 10_000,
+      }),
     );
     const got = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key }));
     const back = await got.Body!.transformToByteArray();

@@ -21,7 +21,9 @@ describe('the access history in Chromium', () => {
     const { nodeId, seriesId } = await seedHierarchy(hub);
     const holder = await hub.client('dataholder');
     const register = async (title: string, representatives: string[]) => {
-      const res = await holder.api.v1.catalogue.datasets.$post({ json: { nodeId, representatives, metadata: sampleMetadata({ title, seriesId }) } });
+      const res = await holder.api.v1.catalogue.datasets.$post({
+        json: { nodeId, representatives, metadata: sampleMetadata({ title, seriesId }) },
+      });
       const body = (await res.json()) as { id?: string };
       if (res.status !== 201 || !body.id) throw new Error(`registering ${title}: ${res.status} ${JSON.stringify(body)}`);
       return body.id;
@@ -29,7 +31,14 @@ describe('the access history in Chromium', () => {
     ids.represented = await register('Represented cohort', ['representative']);
     ids.other = await register('Someone else’s cohort', []);
     // The representative's own use of the other dataset: the one trace of it they may read.
-    await recordTrace(hub.services, { userId: 'representative', userAction: 'USE_DATASETS', datasetIds: [ids.other], tool: { name: 'radiomics', version: '1.2.0' }, runId: 'run-own', nodeId });
+    await recordTrace(hub.services, {
+      userId: 'representative',
+      userAction: 'USE_DATASETS',
+      datasetIds: [ids.other],
+      tool: { name: 'radiomics', version: '1.2.0' },
+      runId: 'run-own',
+      nodeId,
+    });
   });
 
   afterAll(() => session?.stop());
@@ -43,20 +52,28 @@ describe('the access history in Chromium', () => {
     return rows.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
   };
 
-  it("shows a representative every operation on their dataset and, on another dataset, only their own", async () => {
+  it('shows a representative every operation on their dataset and, on another dataset, only their own', async () => {
     const page = await logIn('representative');
     await page.getByTestId('access-history').waitFor();
-    await expect(page.getByTestId('history-dataset').inputValue(), 'the represented dataset is offered first').resolves.toBe(ids.represented);
+    await expect(page.getByTestId('history-dataset').inputValue(), 'the represented dataset is offered first').resolves.toBe(
+      ids.represented,
+    );
     await page.getByRole('button', { name: 'Show' }).click();
     const own = await tableRows(page);
-    expect(own.map((r) => [r[2], r[3], r[5]]), JSON.stringify(own)).toEqual([['CREATE_DATASET', 'dataholder', 'hub']]);
+    expect(
+      own.map((r) => [r[2], r[3], r[5]]),
+      JSON.stringify(own),
+    ).toEqual([['CREATE_DATASET', 'dataholder', 'hub']]);
     expect(own[0]?.[4]).toContain('SHA3-256 of index and contents recorded');
 
     await page.getByTestId('history-dataset').fill(ids.other);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.getByTestId('history-table').locator('tbody tr td', { hasText: 'USE_DATASETS' }).waitFor();
     const other = await tableRows(page);
-    expect(other.map((r) => [r[2], r[3]]), 'the data holder’s CREATE_DATASET on a dataset they do not represent stays hidden').toEqual([['USE_DATASETS', 'representative']]);
+    expect(
+      other.map((r) => [r[2], r[3]]),
+      'the data holder’s CREATE_DATASET on a dataset they do not represent stays hidden',
+    ).toEqual([['USE_DATASETS', 'representative']]);
     expect(other[0]?.[4]).toContain('radiomics 1.2.0, run run-own');
     expect(await page.getByTestId('history-inconsistent').count()).toBe(0);
     await page.close();

@@ -27,15 +27,32 @@ describe('the catalogue in Chromium', () => {
     const holder = caller(hub, 'dataholder');
     const datasets: [string, Partial<DatasetMetadata>][] = [
       ['prostate', { title: 'Prostate MR cohort', modalities: [MR], subjects: 120, studies: 340 }],
-      ['lung', { title: 'Lung CT screening', modalities: [CT], bodyParts: [LUNG], condition: 'SNOMEDCT363358000', subjects: 300, studies: 310, keywords: ['screening'] }],
+      [
+        'lung',
+        {
+          title: 'Lung CT screening',
+          modalities: [CT],
+          bodyParts: [LUNG],
+          condition: 'SNOMEDCT363358000',
+          subjects: 300,
+          studies: 310,
+          keywords: ['screening'],
+        },
+      ],
       ['pelvis', { title: 'Pelvis CT follow-up', modalities: [CT], subjects: 45, studies: 90 }],
     ];
     for (const [key, over] of datasets) {
-      const res = await holder('POST', '/api/v1/catalogue/datasets', { nodeId: ids.nodeId, metadata: sampleMetadata({ ...over, seriesId: ids.seriesId }) });
+      const res = await holder('POST', '/api/v1/catalogue/datasets', {
+        nodeId: ids.nodeId,
+        metadata: sampleMetadata({ ...over, seriesId: ids.seriesId }),
+      });
       registered[key] = res.body.id;
       await holder('POST', `/api/v1/catalogue/datasets/${res.body.id}/publish`);
     }
-    const draft = await holder('POST', '/api/v1/catalogue/datasets', { nodeId: ids.nodeId, metadata: sampleMetadata({ title: 'Unpublished draft', seriesId: ids.seriesId }) });
+    const draft = await holder('POST', '/api/v1/catalogue/datasets', {
+      nodeId: ids.nodeId,
+      metadata: sampleMetadata({ title: 'Unpublished draft', seriesId: ids.seriesId }),
+    });
     registered.draft = draft.body.id;
   });
 
@@ -64,11 +81,25 @@ describe('the catalogue in Chromium', () => {
       expect(inked, chart).toBe(true);
     }
     const modalityRows = await page.getByTestId('chart-per-modality-data').locator('tbody tr').allTextContents();
-    expect(modalityRows.map((r) => r.replace(/(\D)(\d)/, '$1 $2').replace(/\s+/g, ' ').trim()).sort()).toEqual(['CT 400', 'MR 340']);
+    expect(
+      modalityRows
+        .map((r) =>
+          r
+            .replace(/(\D)(\d)/, '$1 $2')
+            .replace(/\s+/g, ' ')
+            .trim(),
+        )
+        .sort(),
+    ).toEqual(['CT 400', 'MR 340']);
     expect(await page.getByText('Unpublished draft').count()).toBe(0);
     // The seed's home page ends in its four "Become a ..." links.
     const becomeA = page.getByTestId('become-a').getByRole('link');
-    expect(await becomeA.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['/join/user', '/join/software-provider', '/join/data-holder', '/join/stakeholder']);
+    expect(await becomeA.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      '/join/user',
+      '/join/software-provider',
+      '/join/data-holder',
+      '/join/stakeholder',
+    ]);
     await page.getByTestId('become-data_holder').click();
     await page.getByTestId('join-data_holder-page').waitFor();
     await page.goBack();

@@ -95,14 +95,21 @@ describe('the explorer in Chromium', () => {
     expect([await cell(page, 'row-total', 'subjects'), await cell(page, 'row-total', 'studies')]).toEqual(['30', '43']);
     expect(await shown(page.getByTestId('search-status'))).toBe('Completed: 1 of 3 nodes answered.');
     const breast = page.getByTestId('dataset-node-a-ds-breast-mr');
-    expect([await cell(page, 'dataset-node-a-ds-breast-mr', 'subjects'), await cell(page, 'dataset-node-a-ds-breast-mr', 'studies')]).toEqual(['20', '31']);
+    expect([
+      await cell(page, 'dataset-node-a-ds-breast-mr', 'subjects'),
+      await cell(page, 'dataset-node-a-ds-breast-mr', 'studies'),
+    ]).toEqual(['20', '31']);
     expect(await breast.getByTestId('dataset-link').getAttribute('href')).toBe('/catalogue/datasets/ds-breast-mr');
     await session.screenshot(page, 'explorer');
 
     const download = page.waitForEvent('download');
     await page.getByTestId('download-report').click();
     const file = await (await download).path();
-    const report = JSON.parse(await readFile(file, 'utf8')) as { query: { words: string; tree: unknown }; search: { id: string }; nodes: { nodeId: string; status: string }[] };
+    const report = JSON.parse(await readFile(file, 'utf8')) as {
+      query: { words: string; tree: unknown };
+      search: { id: string };
+      nodes: { nodeId: string; status: string }[];
+    };
     expect(report.search.id).toBe(created.id);
     expect(report.query.words).toBe('Gender is Female AND Modality is MR');
     expect(report.nodes.map((n) => [n.nodeId, n.status])).toEqual([
@@ -117,7 +124,16 @@ describe('the explorer in Chromium', () => {
     expect(await breast.getByTestId('add-to-cart').isDisabled()).toBe(true);
     const cart = await page.evaluate(() => JSON.parse(localStorage.getItem('eucaim.access-request-cart') ?? '[]'));
     // The cart keeps the search's query tree, so the access request can carry it.
-    expect(cart).toEqual([{ datasetId: 'ds-breast-mr', name: 'Breast MR cohort', nodeId: 'node-a', searchId: created.id, from: 'explorer', query: report.query.tree }]);
+    expect(cart).toEqual([
+      {
+        datasetId: 'ds-breast-mr',
+        name: 'Breast MR cohort',
+        nodeId: 'node-a',
+        searchId: created.id,
+        from: 'explorer',
+        query: report.query.tree,
+      },
+    ]);
     // The cart outlives a reload.
     await page.reload();
     await page.getByTestId('explorer-form').waitFor();
@@ -129,7 +145,9 @@ describe('the explorer in Chromium', () => {
     const page = await logIn('researcher');
     // Corrupt the posted tree on its way out, so the real hub refuses it with its real error body.
     await page.route('**/api/v1/search', (route) =>
-      route.continue({ postData: JSON.stringify({ ast: { operand: 'OR', children: [{ key: 'SNOMEDCT423493009', type: 'LOWER_THAN', value: 'forty' }] } }) }),
+      route.continue({
+        postData: JSON.stringify({ ast: { operand: 'OR', children: [{ key: 'SNOMEDCT423493009', type: 'LOWER_THAN', value: 'forty' }] } }),
+      }),
     );
     const posted = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/search');
     await page.getByRole('button', { name: 'Search' }).click();

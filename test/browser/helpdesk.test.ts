@@ -22,7 +22,6 @@ describe('the helpdesk in Chromium', () => {
 
   afterAll(() => session?.stop());
 
-
   it('opens a ticket from the Help page and follows it until the answer arrives', async () => {
     const user = await session.logIn('researcher');
     // Help from a catalogue page: the form carries that page and the ticket keeps it as its context.
@@ -64,7 +63,10 @@ describe('the helpdesk in Chromium', () => {
     });
     await user.goto(ticketUrl);
     await user.locator('[data-testid=unread-count][data-count="1"]').waitFor();
-    await user.locator('[data-testid=ticket-articles] [data-from=agent]').getByText('Please allow downloads for this site and try again.').waitFor();
+    await user
+      .locator('[data-testid=ticket-articles] [data-from=agent]')
+      .getByText('Please allow downloads for this site and try again.')
+      .waitFor();
     expect(await shown(user.getByTestId('ticket-status'))).toBe('open');
     await followNavLink(user, 'Notifications');
     const note = user.getByTestId('notifications').locator('li[data-read=false]');

@@ -63,9 +63,17 @@ describe('pages and addresses in Chromium', () => {
     page
       .getByTestId('site-nav')
       .getByRole('button')
-      .evaluateAll((buttons) => Object.fromEntries(buttons.map((b) => [b.textContent, [...(document.getElementById(b.getAttribute('aria-controls') ?? '')?.querySelectorAll('a') ?? [])].map((a) => a.textContent)])));
+      .evaluateAll((buttons) =>
+        Object.fromEntries(
+          buttons.map((b) => [
+            b.textContent,
+            [...(document.getElementById(b.getAttribute('aria-controls') ?? '')?.querySelectorAll('a') ?? [])].map((a) => a.textContent),
+          ]),
+        ),
+      );
   /** Every link the visitor may follow, in menus or not. */
-  const links = async (page: Page) => (await page.getByTestId('site-nav').getByRole('link', { includeHidden: true }).allTextContents()).sort();
+  const links = async (page: Page) =>
+    (await page.getByTestId('site-nav').getByRole('link', { includeHidden: true }).allTextContents()).sort();
   const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
 
   it("groups the navigation in menus along a researcher's way through, each link once, Help last, each role its own links", async () => {
@@ -90,7 +98,23 @@ describe('pages and addresses in Chromium', () => {
       Contribute: ['Register', 'Join'],
       Help: ['My tickets', 'Notifications', 'Help'],
     });
-    const researcherLinks = ['Dashboard', 'Catalogue', 'Search', 'Cart', 'Requests', 'Access process', 'Workspace', 'Tools', 'Network', 'Register', 'Join', 'My datasets', 'My tickets', 'Notifications', 'Help'];
+    const researcherLinks = [
+      'Dashboard',
+      'Catalogue',
+      'Search',
+      'Cart',
+      'Requests',
+      'Access process',
+      'Workspace',
+      'Tools',
+      'Network',
+      'Register',
+      'Join',
+      'My datasets',
+      'My tickets',
+      'Notifications',
+      'Help',
+    ];
     expect(await links(page)).toEqual(researcherLinks.sort());
     await page.close();
 

@@ -21,8 +21,19 @@ describe('an access request from hand-over to grant, in Chromium', () => {
   beforeAll(async () => {
     session = await startBrowserSession({ name: 'web-negotiation-flow-' });
     ({ hub } = session);
-    const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Flow biobank', description: 'Test', publisher: { name: 'Node A' }, networkId: 'net-flow' };
-    await createCatalogueStore(hub.services.db).upsertHarvested('flow-test', { id: A, modified: 'v1', series, metadata: sampleMetadata({ seriesId: series.id }) });
+    const series = {
+      id: `series-${crypto.randomUUID().slice(0, 8)}`,
+      title: 'Flow biobank',
+      description: 'Test',
+      publisher: { name: 'Node A' },
+      networkId: 'net-flow',
+    };
+    await createCatalogueStore(hub.services.db).upsertHarvested('flow-test', {
+      id: A,
+      modified: 'v1',
+      series,
+      metadata: sampleMetadata({ seriesId: series.id }),
+    });
     await hub.services.db.insert(datasetRepresentatives).values({ datasetId: A, subject: 'representative' });
   });
 
@@ -51,7 +62,9 @@ describe('an access request from hand-over to grant, in Chromium', () => {
     expect(await page.evaluate(() => localStorage.getItem('eucaim.access-request-cart'))).toBe('[]');
     expect(await page.getByTestId('negotiation').textContent()).toContain('catalogue search q=prostate');
     // An ethics approval attached by content, offered to the form's attachment element.
-    await page.getByTestId('attachment-file').setInputFiles({ name: 'ethics.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nethics approval\n') });
+    await page
+      .getByTestId('attachment-file')
+      .setInputFiles({ name: 'ethics.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\nethics approval\n') });
     await page.getByTestId('attachments').getByText('ethics.pdf').waitFor();
     const client = await hub.client('researcher');
     expect((await client.api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers() } })).status).toBe(200);
@@ -111,7 +124,10 @@ describe('an access request from hand-over to grant, in Chromium', () => {
     expect(await grant.getByTestId('grant-conditions').textContent()).toBe('Results only; no re-identification.');
     const jws = await grant.getByTestId('grant-jws').inputValue();
     const keys = await (await (await hub.client()).api.v1.negotiation.keys.$get()).json();
-    expect(await verifyGrant(jws, keys, { issuer: hub.url, user: 'researcher', dataset: A })).toMatchObject({ access: 'REMOTE_PROCESSING', negotiation: id });
+    expect(await verifyGrant(jws, keys, { issuer: hub.url, user: 'researcher', dataset: A })).toMatchObject({
+      access: 'REMOTE_PROCESSING',
+      negotiation: id,
+    });
     await page.close();
   });
 

@@ -104,10 +104,14 @@ describe('negotiation pages in Chromium', () => {
       for (const chart of [lifecycle.negotiation, lifecycle.dataset]) {
         const svg = page.getByTestId(`chart-${chart.name}`);
         await svg.waitFor();
-        expect(await svg.locator('g[data-state]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')))).toEqual(chart.states.map((s) => s.id));
+        expect(await svg.locator('g[data-state]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-state')))).toEqual(
+          chart.states.map((s) => s.id),
+        );
         const arrows = await svg
           .locator('g[data-event] path[data-from]')
-          .evaluateAll((ps) => ps.map((p) => `${p.getAttribute('data-from')} -${p.parentElement?.getAttribute('data-event')}-> ${p.getAttribute('data-to')}`));
+          .evaluateAll((ps) =>
+            ps.map((p) => `${p.getAttribute('data-from')} -${p.parentElement?.getAttribute('data-event')}-> ${p.getAttribute('data-to')}`),
+          );
         expect(arrows.sort()).toEqual(chart.events.flatMap((e) => e.from.map((f) => `${f} -${e.id}-> ${e.to}`)).sort());
         expect(await svg.locator('g[data-final=true]').count()).toBe(chart.states.filter((s) => s.final).length);
       }

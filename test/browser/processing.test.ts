@@ -19,7 +19,12 @@ describe('federated processing in the browser', () => {
   let dataset: string;
 
   beforeAll(async () => {
-    session = await startBrowserSession({ name: 'web-processing-', start: (webRoot) => processingFederation({ webRoot }), reach: (fed) => fed.hub, acceptDownloads: true });
+    session = await startBrowserSession({
+      name: 'web-processing-',
+      start: (webRoot) => processingFederation({ webRoot }),
+      reach: (fed) => fed.hub,
+      acceptDownloads: true,
+    });
     f = session.hub;
     await f.sendHealth(f.a);
     dataset = (await f.grant('researcher')).dataset;
@@ -44,8 +49,22 @@ describe('federated processing in the browser', () => {
     const jobs = await leaseVerified(f.hub.url, f.a, { nowMs: f.clock.ms() });
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!.job;
-    expect((job.body.payload as RunJobPayload)).toMatchObject({ runId, parameters: { threshold: 5, label: 'lung' }, inputs: [`node-a:${dataset}`], tool: { digest: DIGEST } });
-    expect((await f.a.call('POST', `/api/v1/bridge/runs/${runId}/status`, { state: 'running', startedAt: f.clock.ms() }, { nowMs: f.clock.ms() })).status).toBe(204);
+    expect(job.body.payload as RunJobPayload).toMatchObject({
+      runId,
+      parameters: { threshold: 5, label: 'lung' },
+      inputs: [`node-a:${dataset}`],
+      tool: { digest: DIGEST },
+    });
+    expect(
+      (
+        await f.a.call(
+          'POST',
+          `/api/v1/bridge/runs/${runId}/status`,
+          { state: 'running', startedAt: f.clock.ms() },
+          { nowMs: f.clock.ms() },
+        )
+      ).status,
+    ).toBe(204);
     await page.locator('[data-testid=part-node-a][data-state=running]').waitFor();
 
     const log = new TextEncoder().encode('loading 12 series\ncounted 12 series\n');
@@ -70,7 +89,9 @@ describe('federated processing in the browser', () => {
       logs: { stdoutBytes: log.byteLength, stderrBytes: 0, keptBytes: log.byteLength, truncated: false },
       outputs: { accepted: [{ path: 'result.json', bytes: output.byteLength, sha256: sha(output) }], rejected: [] },
     };
-    expect((await f.a.call('POST', `/api/v1/bridge/runs/${runId}/status`, { state: 'ended', outcome }, { nowMs: f.clock.ms() })).status).toBe(204);
+    expect(
+      (await f.a.call('POST', `/api/v1/bridge/runs/${runId}/status`, { state: 'ended', outcome }, { nowMs: f.clock.ms() })).status,
+    ).toBe(204);
 
     await page.locator('[data-testid=run-state][data-state=completed]').waitFor();
     await page.locator('[data-testid=part-node-a][data-state=completed]').waitFor();
@@ -126,7 +147,11 @@ describe('federated processing in the browser', () => {
     expect(await row.getByTestId('tls').textContent()).toContain('42 days left');
     expect(await row.getByTestId('tools').textContent()).toContain('count-series ready');
 
-    const newer = { ...healthReport([{ toolId: 'count-series', digest: DIGEST, ready: false }], f.clock.ms()), version: '1.5.0', memory: { totalBytes: 32 * 2 ** 30, availableBytes: 20 * 2 ** 30 } };
+    const newer = {
+      ...healthReport([{ toolId: 'count-series', digest: DIGEST, ready: false }], f.clock.ms()),
+      version: '1.5.0',
+      memory: { totalBytes: 32 * 2 ** 30, availableBytes: 20 * 2 ** 30 },
+    };
     expect((await f.a.call('POST', '/api/v1/bridge/health', newer, { nowMs: f.clock.ms() })).status).toBe(204);
     await page.getByTestId('network-refresh').click();
     await row.getByTestId('bridge-version').getByText('1.5.0').waitFor();

@@ -34,7 +34,15 @@ describe('npm start runs the whole federation', () => {
     proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
       // OBFUSCATION=off reaches the bridges (npm start passes its environment on), so the counts can be
       // compared with the plan exactly; the bridge tests cover the obfuscated answers.
-      env: { ...process.env, DATA_DIR: dir, PORT: String(port), OIDC_PORT: String(oidcPort), LOG_LEVEL: 'warn', DATABASE_URL: '', OBFUSCATION: 'off' },
+      env: {
+        ...process.env,
+        DATA_DIR: dir,
+        PORT: String(port),
+        OIDC_PORT: String(oidcPort),
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: '',
+        OBFUSCATION: 'off',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     proc.stdout?.on('data', (d) => (output += d));
@@ -42,7 +50,9 @@ describe('npm start runs the whole federation', () => {
     const started = Date.now();
     for (;;) {
       if (proc.exitCode !== null) throw new Error(`npm start exited early:\n${output.slice(-3000)}`);
-      const health = await fetch(`${url()}/api/v1/health`).then((r) => r.json() as Promise<{ nodes: { id: string; online: boolean }[] }>).catch(() => undefined);
+      const health = await fetch(`${url()}/api/v1/health`)
+        .then((r) => r.json() as Promise<{ nodes: { id: string; online: boolean }[] }>)
+        .catch(() => undefined);
       // Ready = both bridges online and the banner printed (it comes after the demo data is seeded).
       const ready = output.includes('Ctrl-C stops everything');
       if (ready && health && health.nodes.filter((n) => n.online).length === 2) return Date.now() - started;
@@ -97,9 +107,15 @@ describe('npm start runs the whole federation', () => {
 
   it('answers a count query as the demo researcher with counts from both bridges', async () => {
     const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
-    const mr = { operand: 'OR', children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }] };
+    const mr = {
+      operand: 'OR',
+      children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }],
+    };
     const view = await search(token, mr);
-    expect(view.nodes.map((n) => [n.nodeId, n.status])).toEqual([['node-a', 'answered'], ['node-b', 'answered']]);
+    expect(view.nodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ['node-a', 'answered'],
+      ['node-b', 'answered'],
+    ]);
     for (const n of view.nodes) expect(n.result?.total, n.nodeId).toEqual(expected(n.nodeId, 'MR'));
     const all = await search(token, { operand: 'OR', children: [] });
     for (const n of all.nodes) expect(n.result?.total, n.nodeId).toEqual(expected(n.nodeId));
@@ -114,7 +130,9 @@ describe('npm start runs the whole federation', () => {
     const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     // The demo researcher holds a processing grant per node, reached through a seeded negotiation.
-    const { datasets } = (await (await fetch(`${url()}/api/v1/runs/datasets`, { headers })).json()) as { datasets: { datasetId: string; nodeId: string }[] };
+    const { datasets } = (await (await fetch(`${url()}/api/v1/runs/datasets`, { headers })).json()) as {
+      datasets: { datasetId: string; nodeId: string }[];
+    };
     expect(datasets.map((d) => d.nodeId).sort()).toEqual(['node-a', 'node-b']);
     // As on the network page: a run is accepted once each node's health report says the tool is ready
     // (the first report can come just after the banner on a busy machine).
@@ -124,7 +142,11 @@ describe('npm start runs the whole federation', () => {
       return nodes.filter((n) => n.health?.report.tools.some((t) => t.toolId === 'file-counter' && t.ready)).length === 2;
     };
     for (let i = 0; i < 250 && !(await ready()); i++) await new Promise((r) => setTimeout(r, 200));
-    const body = { tool: { id: 'file-counter', version: '1.0.0' }, parameters: {}, inputs: datasets.map((d) => `${d.nodeId}:${d.datasetId}`) };
+    const body = {
+      tool: { id: 'file-counter', version: '1.0.0' },
+      parameters: {},
+      inputs: datasets.map((d) => `${d.nodeId}:${d.datasetId}`),
+    };
     const created = await fetch(`${url()}/api/v1/runs`, { method: 'POST', headers, body: JSON.stringify(body) });
     const { id, ...rest } = (await created.json()) as { id: string };
     expect(created.status, JSON.stringify(rest)).toBe(201);
@@ -135,13 +157,18 @@ describe('npm start runs the whole federation', () => {
       run = (await (await fetch(`${url()}/api/v1/runs/${id}`, { headers })).json()) as RunView;
       if (run.nodes.some((n) => ['failed', 'not_allowed', 'timed_out'].includes(n.state))) break;
     }
-    expect(run?.nodes.map((n) => [n.nodeId, n.state, n.outputs.map((o) => o.path)]), JSON.stringify(run)).toEqual([
+    expect(
+      run?.nodes.map((n) => [n.nodeId, n.state, n.outputs.map((o) => o.path)]),
+      JSON.stringify(run),
+    ).toEqual([
       ['node-a', 'completed', ['result.json']],
       ['node-b', 'completed', ['result.json']],
     ]);
     const log = await (await fetch(`${url()}/api/v1/runs/${id}/nodes/node-a/log`, { headers })).text();
     expect(log).toMatch(/file-counter: \d+ files in 1 dataset/);
-    const result = (await (await fetch(`${url()}/api/v1/runs/${id}/nodes/node-b/outputs/result.json`, { headers })).json()) as { subjects: Record<string, number> };
+    const result = (await (await fetch(`${url()}/api/v1/runs/${id}/nodes/node-b/outputs/result.json`, { headers })).json()) as {
+      subjects: Record<string, number>;
+    };
     expect(Object.keys(result.subjects).length).toBeGreaterThan(0);
   });
 

@@ -61,6 +61,9 @@ describe('a bridge in front of an external mediator', () => {
 
   it('answers error with the reason when the mediator talks garbage', async () => {
     reply = 'Internal proxy page';
-    expect(await run()).toMatchObject({ status: 'error', error: { code: 'mediator_failed', message: 'the local mediator answered with something that is not JSON' } });
+    expect(await run()).toMatchObject({
+      status: 'error',
+      error: { code: 'mediator_failed', message: 'the local mediator answered with something that is not JSON' },
+    });
   });
 });

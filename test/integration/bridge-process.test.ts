@@ -44,7 +44,14 @@ describe('npm run bridge -- start, as a process', () => {
     expect(body?.status, stderr).toBe('answered');
     expect(body.result.total.studies_count % 10).toBe(0);
     expect(body.result.total.studies_count).toBeGreaterThanOrEqual(10);
-    expect(body.result.obfuscation).toEqual({ applied: true, method: 'laplace', epsilon: 0.28, sensitivity: 1, roundingStep: 10, smallCountThreshold: 10 });
+    expect(body.result.obfuscation).toEqual({
+      applied: true,
+      method: 'laplace',
+      epsilon: 0.28,
+      sensitivity: 1,
+      roundingStep: 10,
+      smallCountThreshold: 10,
+    });
     expect(body.result.collections.map((c) => c.id)).toEqual(node.plan.datasets.map((d) => d.id));
     expect(hub.heartbeats[0]?.nodeId).toBe(node.nodeId);
 

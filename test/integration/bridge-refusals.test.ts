@@ -77,8 +77,18 @@ describe('a bridge refuses a job it cannot trust', () => {
 
   const otherKey = generateNodeKeyPair();
   describe.each<{ name: string; reason: string; make: (jobId: string) => Promise<string>; reportsJobId: boolean }>([
-    { name: 'addressed to another node', reason: 'wrong_node', reportsJobId: true, make: (jobId) => hub.signJob({ jobId, nodeId: 'node-someone-else' }) },
-    { name: 'expired', reason: 'expired', reportsJobId: true, make: (jobId) => hub.signJob({ jobId, nodeId: node.nodeId, nowMs: Date.now() - 600_000, ttlSeconds: 60 }) },
+    {
+      name: 'addressed to another node',
+      reason: 'wrong_node',
+      reportsJobId: true,
+      make: (jobId) => hub.signJob({ jobId, nodeId: 'node-someone-else' }),
+    },
+    {
+      name: 'expired',
+      reason: 'expired',
+      reportsJobId: true,
+      make: (jobId) => hub.signJob({ jobId, nodeId: node.nodeId, nowMs: Date.now() - 600_000, ttlSeconds: 60 }),
+    },
     {
       name: 'signed with a key the bridge does not trust',
       reason: 'bad_signature',
@@ -168,7 +178,9 @@ describe('a bridge handles each job id once', () => {
     await hub.waitFor(() => hub.results.some((r) => r.jobId === jobId));
     await second.stop();
     expect(second.executed).not.toContain(jobId);
-    expect(hub.results.filter((r) => r.jobId === jobId).map((r) => r.body)).toEqual([{ status: 'answered', receipt: expect.any(String), result: answer }]);
+    expect(hub.results.filter((r) => r.jobId === jobId).map((r) => r.body)).toEqual([
+      { status: 'answered', receipt: expect.any(String), result: answer },
+    ]);
   });
 
   it('retries posting a result through hub errors', async () => {

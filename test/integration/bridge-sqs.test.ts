@@ -40,7 +40,9 @@ describe('a bridge reading its jobs from its SQS queue', () => {
     const goodId = `job-${crypto.randomUUID()}`;
     const foreignId = `job-${crypto.randomUUID()}`;
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: await hub.signJob({ jobId: goodId, nodeId: node.nodeId }) }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: await hub.signJob({ jobId: foreignId, nodeId: 'node-elsewhere' }) }));
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: await hub.signJob({ jobId: foreignId, nodeId: 'node-elsewhere' }) }),
+    );
 
     const config = loadBridgeConfig({
       ...bridgeEnv(node, hub),
@@ -49,19 +51,31 @@ describe('a bridge reading its jobs from its SQS queue', () => {
       AWS_REGION: 'eu-west-1',
       OBFUSCATION: 'off',
     });
-    bridge = await startBridge(config, { logger: memoryLogger(), sqsClient: sqs, longPollSeconds: 1, minPollIntervalMs: 20, heartbeatIntervalMs: 500 });
+    bridge = await startBridge(config, {
+      logger: memoryLogger(),
+      sqsClient: sqs,
+      longPollSeconds: 1,
+      minPollIntervalMs: 20,
+      heartbeatIntervalMs: 500,
+    });
     await hub.waitFor(() => hub.results.some((r) => r.jobId === goodId) && hub.reports.some((r) => r.body.jobId === foreignId));
 
     const studies = node.plan.patients.flatMap((p) => p.studies);
     const result = hub.results.find((r) => r.jobId === goodId)?.body;
-    expect(result).toMatchObject({ status: 'answered', result: { total: { studies_count: studies.length, subjects_count: node.plan.patients.filter((p) => p.studies.length > 0).length } } });
+    expect(result).toMatchObject({
+      status: 'answered',
+      result: { total: { studies_count: studies.length, subjects_count: node.plan.patients.filter((p) => p.studies.length > 0).length } },
+    });
     expect(hub.reports.find((r) => r.body.jobId === foreignId)?.body.reason).toBe('wrong_node');
 
     // Deleted, not merely hidden: nothing visible and nothing in flight (the deletes follow the posts).
     const counts = async () =>
       (
         await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
         )
       ).Attributes;
     let attrs = await counts();

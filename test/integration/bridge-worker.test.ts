@@ -20,7 +20,9 @@ const not = (child: QueryNode): QueryNode => ({ operand: 'NOT', children: [child
 
 /** The expected answer, computed from the generator's plan with plain array code (not the bridge's SQL). */
 function expected(plan: DemoPlan, match: (p: DemoPatient, s: DemoStudy) => boolean, folder?: string) {
-  const hits = plan.patients.filter((p) => !folder || p.dataset === folder).flatMap((p) => p.studies.filter((s) => match(p, s)).map(() => p.id));
+  const hits = plan.patients
+    .filter((p) => !folder || p.dataset === folder)
+    .flatMap((p) => p.studies.filter((s) => match(p, s)).map(() => p.id));
   return { studies_count: hits.length, subjects_count: new Set(hits).size };
 }
 // Gender comes from the clinical row when there is one, else from DICOM PatientSex.
@@ -32,7 +34,11 @@ const has = (s: DemoStudy, modality: string) => s.series.some((r) => r.modality 
 const cases: { name: string; query: QueryNode; match: (p: DemoPatient, s: DemoStudy) => boolean; unsupported?: string[] }[] = [
   { name: 'everything', query: or(), match: () => true },
   { name: 'MR', query: or(and(or(leaf(MODALITY, 'EQUALS', 'RID10312')))), match: (_, s) => has(s, 'MR') },
-  { name: 'male with CT', query: and(leaf(GENDER, 'EQUALS', 'SNOMEDCT248153007'), leaf(MODALITY, 'EQUALS', 'RID10321')), match: (p, s) => male(p) && has(s, 'CT') },
+  {
+    name: 'male with CT',
+    query: and(leaf(GENDER, 'EQUALS', 'SNOMEDCT248153007'), leaf(MODALITY, 'EQUALS', 'RID10321')),
+    match: (p, s) => male(p) && has(s, 'CT'),
+  },
   { name: 'no PET', query: not(leaf(MODALITY, 'EQUALS', 'RID10337')), match: (_, s) => !has(s, 'PT') },
   { name: 'PET or SPECT', query: leaf(MODALITY, 'IN', ['RID10337', 'RID10334']), match: (_, s) => has(s, 'PT') || has(s, 'NM') },
   {
@@ -45,7 +51,12 @@ const cases: { name: string; query: QueryNode; match: (p: DemoPatient, s: DemoSt
     query: and(leaf(MODALITY, 'EQUALS', 'RID10312'), leaf(AGE, 'BETWEEN', { min: 40, max: 70 })),
     match: (p, s) => has(s, 'MR') && p.hasClinicalRow && p.ageAtDiagnosis >= 40 && p.ageAtDiagnosis <= 70,
   },
-  { name: 'ER status (no data here: unsupported)', query: and(leaf(MODALITY, 'EQUALS', 'RID10312'), leaf(ER, 'EQUALS', 'COM1001310')), match: () => false, unsupported: [ER] },
+  {
+    name: 'ER status (no data here: unsupported)',
+    query: and(leaf(MODALITY, 'EQUALS', 'RID10312'), leaf(ER, 'EQUALS', 'COM1001310')),
+    match: () => false,
+    unsupported: [ER],
+  },
 ];
 
 const countJob = (query: QueryNode): JobBody => ({ kind: 'search.count', payload: { searchId: `srch-${crypto.randomUUID()}`, query } });
@@ -60,7 +71,14 @@ describe('a bridge started against the hub', () => {
     node = await makeNodeFixture();
     hub = await startHubStub({ nodes: { [node.nodeId]: node.publicJwk } });
     // No HUB_JOB_KEYS: this bridge fetches them from the hub at start.
-    const config = loadBridgeConfig({ NODE_ID: node.nodeId, HUB_URL: hub.url, KEY_FILE: node.keyFile, DATA_DIR: node.dataDir, STATE_DIR: node.stateDir, OBFUSCATION: 'off' });
+    const config = loadBridgeConfig({
+      NODE_ID: node.nodeId,
+      HUB_URL: hub.url,
+      KEY_FILE: node.keyFile,
+      DATA_DIR: node.dataDir,
+      STATE_DIR: node.stateDir,
+      OBFUSCATION: 'off',
+    });
     bridge = await startBridge(config, { logger, heartbeatIntervalMs: 200, minPollIntervalMs: 20, longPollSeconds: 1 });
   });
   afterAll(async () => {
@@ -75,7 +93,8 @@ describe('a bridge started against the hub', () => {
 
   it('answers every count query with what the generated data holds', async () => {
     const ids = cases.map(() => `job-${crypto.randomUUID()}`);
-    for (const [i, c] of cases.entries()) hub.enqueue(node.nodeId, await hub.signJob({ jobId: ids[i]!, nodeId: node.nodeId, body: countJob(c.query) }));
+    for (const [i, c] of cases.entries())
+      hub.enqueue(node.nodeId, await hub.signJob({ jobId: ids[i]!, nodeId: node.nodeId, body: countJob(c.query) }));
     await hub.waitFor(() => ids.every((id) => hub.results.some((r) => r.jobId === id)));
     for (const [i, c] of cases.entries()) {
       const posted = hub.results.filter((r) => r.jobId === ids[i]);
@@ -111,9 +130,22 @@ describe('a bridge started against the hub', () => {
     expect(beat.body.version).toBe(BRIDGE_VERSION);
     expect(beat.body.datasets).toEqual(node.plan.datasets.map((d) => ({ id: d.id, name: d.name })));
     expect(beat.body.capabilities?.filters.map((f) => f.key).sort()).toEqual(
-      ['C25392', 'RID10311', 'SNOMEDCT123037004', 'SNOMEDCT263495000', 'SNOMEDCT423493009', 'SNOMEDCT432213005', 'SNOMEDCT439401001'].sort(),
+      [
+        'C25392',
+        'RID10311',
+        'SNOMEDCT123037004',
+        'SNOMEDCT263495000',
+        'SNOMEDCT423493009',
+        'SNOMEDCT432213005',
+        'SNOMEDCT439401001',
+      ].sort(),
     );
-    expect(beat.body.capabilities?.filters.find((f) => f.key === 'RID10311')?.values).toEqual(['RID10312', 'RID10337', 'RID10334', 'RID10321']);
+    expect(beat.body.capabilities?.filters.find((f) => f.key === 'RID10311')?.values).toEqual([
+      'RID10312',
+      'RID10337',
+      'RID10334',
+      'RID10321',
+    ]);
   });
 
   it('signs every call so that the hub accepts it', () => {

@@ -14,10 +14,44 @@ const [PROSTATE, LUNG, BREAST] = ['SNOMEDCT41216001', 'SNOMEDCT39607008', 'SNOME
 /** Five published datasets with known values, one draft and one withdrawn one in the same series. */
 const fixtures: Partial<DatasetMetadata>[] = [
   { title: 'Alpha prostate MR', modalities: [MR], bodyParts: [PROSTATE], subjects: 50, studies: 100, keywords: ['prostate'] },
-  { title: 'Bravo lung CT screening', modalities: [CT], bodyParts: [LUNG], condition: 'SNOMEDCT363358000', subjects: 300, studies: 310, keywords: ['screening', 'nodules'] },
-  { title: 'Charlie breast MR and PET', modalities: [MR, PET], bodyParts: [BREAST], condition: 'SNOMEDCT254837009', subjects: 20, studies: 90, keywords: ['breast'], tier: 'TIER_2' },
-  { title: 'Delta lung PET-CT', modalities: [CT, PET], bodyParts: [LUNG], condition: 'SNOMEDCT363358000', subjects: 75, studies: 75, keywords: ['radiomics'], publisher: { name: 'Other clinic' } },
-  { title: 'Echo prostate CT', modalities: [CT], bodyParts: [PROSTATE], subjects: 10, studies: 12, keywords: ['radiotherapy planning'], distributions: [{ accessUrl: 'https://x.example/r', accessCondition: 'DOWNLOAD' }] },
+  {
+    title: 'Bravo lung CT screening',
+    modalities: [CT],
+    bodyParts: [LUNG],
+    condition: 'SNOMEDCT363358000',
+    subjects: 300,
+    studies: 310,
+    keywords: ['screening', 'nodules'],
+  },
+  {
+    title: 'Charlie breast MR and PET',
+    modalities: [MR, PET],
+    bodyParts: [BREAST],
+    condition: 'SNOMEDCT254837009',
+    subjects: 20,
+    studies: 90,
+    keywords: ['breast'],
+    tier: 'TIER_2',
+  },
+  {
+    title: 'Delta lung PET-CT',
+    modalities: [CT, PET],
+    bodyParts: [LUNG],
+    condition: 'SNOMEDCT363358000',
+    subjects: 75,
+    studies: 75,
+    keywords: ['radiomics'],
+    publisher: { name: 'Other clinic' },
+  },
+  {
+    title: 'Echo prostate CT',
+    modalities: [CT],
+    bodyParts: [PROSTATE],
+    subjects: 10,
+    studies: 12,
+    keywords: ['radiotherapy planning'],
+    distributions: [{ accessUrl: 'https://x.example/r', accessCondition: 'DOWNLOAD' }],
+  },
 ];
 
 describe(`catalogue browsing and dashboard (${databaseKind()})`, () => {
@@ -28,7 +62,12 @@ describe(`catalogue browsing and dashboard (${databaseKind()})`, () => {
   const query = async (qs: string) => {
     const res = await anon('GET', `${D}?series=${series}&${qs}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body as { items: { id: string; title: string; subjects: number }[]; total: number; totalCapped: boolean; facets: Record<string, { value: string; label: string; count: number }[]> | null };
+    return res.body as {
+      items: { id: string; title: string; subjects: number }[];
+      total: number;
+      totalCapped: boolean;
+      facets: Record<string, { value: string; label: string; count: number }[]> | null;
+    };
   };
   const titles = async (qs: string) => (await query(qs)).items.map((i) => i.title.split(' ')[0]);
   const register = async (over: Partial<DatasetMetadata>, publish = true) => {
@@ -129,9 +168,21 @@ describe(`catalogue browsing and dashboard (${databaseKind()})`, () => {
     const admin = caller(hub, 'admin');
     expect((await admin('POST', '/api/v1/catalogue/networks', network)).status).toBe(201);
     expect((await admin('POST', '/api/v1/catalogue/networks', network)).status).toBe(409);
-    const bad = await admin('POST', '/api/v1/catalogue/series', { id: 'x-series', title: 'S', description: 'D', publisher: { name: 'P' }, networkId: 'no-such-net' });
+    const bad = await admin('POST', '/api/v1/catalogue/series', {
+      id: 'x-series',
+      title: 'S',
+      description: 'D',
+      publisher: { name: 'P' },
+      networkId: 'no-such-net',
+    });
     expect(bad.status).toBe(422);
-    const ok = await admin('POST', '/api/v1/catalogue/series', { id: `s-${network.id}`, title: 'S', description: 'D', publisher: { name: 'P' }, networkId: network.id });
+    const ok = await admin('POST', '/api/v1/catalogue/series', {
+      id: `s-${network.id}`,
+      title: 'S',
+      description: 'D',
+      publisher: { name: 'P' },
+      networkId: network.id,
+    });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   });
 

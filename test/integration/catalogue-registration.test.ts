@@ -16,7 +16,11 @@ describe(`catalogue registration (${databaseKind()})`, () => {
   let hub: TestHub;
   let ids: Awaited<ReturnType<typeof seedHierarchy>>;
   let as: Record<'anonymous' | 'dataholder' | 'admin' | 'researcher' | 'representative', Call>;
-  const registration = (over: Record<string, unknown> = {}) => ({ nodeId: ids.nodeId, metadata: sampleMetadata({ seriesId: ids.seriesId }), ...over });
+  const registration = (over: Record<string, unknown> = {}) => ({
+    nodeId: ids.nodeId,
+    metadata: sampleMetadata({ seriesId: ids.seriesId }),
+    ...over,
+  });
   const register = async (over: Record<string, unknown> = {}) => {
     const res = await as.dataholder('POST', D, registration(over));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -26,7 +30,13 @@ describe(`catalogue registration (${databaseKind()})`, () => {
   beforeAll(async () => {
     hub = await startTestHub();
     ids = await seedHierarchy(hub);
-    as = { anonymous: caller(hub), dataholder: caller(hub, 'dataholder'), admin: caller(hub, 'admin'), researcher: caller(hub, 'researcher'), representative: caller(hub, 'representative') };
+    as = {
+      anonymous: caller(hub),
+      dataholder: caller(hub, 'dataholder'),
+      admin: caller(hub, 'admin'),
+      researcher: caller(hub, 'researcher'),
+      representative: caller(hub, 'representative'),
+    };
   });
   afterAll(async () => hub?.stop());
 
@@ -51,10 +61,43 @@ describe(`catalogue registration (${databaseKind()})`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.body.error.code).toBe('unprocessable');
     const paths = res.body.error.details.map((d: { path: string }) => d.path).sort();
-    expect(paths).toEqual(['metadata.contactPoint', 'metadata.modalities[1]', 'metadata.provenance', 'metadata.subjects', 'metadata.tier', 'metadata.title'].sort());
+    expect(paths).toEqual(
+      [
+        'metadata.contactPoint',
+        'metadata.modalities[1]',
+        'metadata.provenance',
+        'metadata.subjects',
+        'metadata.tier',
+        'metadata.title',
+      ].sort(),
+    );
   });
 
-  const mandatory = ['title', 'description', 'version', 'tier', 'healthCategory', 'type', 'accessRights', 'applicableLegislation', 'publisher', 'contactPoint', 'subjects', 'studies', 'hasStructuredData', 'birthSex', 'condition', 'collectionMethod', 'modalities', 'manufacturers', 'bodyParts', 'keywords', 'provenance', 'distributions', 'seriesId'] as const;
+  const mandatory = [
+    'title',
+    'description',
+    'version',
+    'tier',
+    'healthCategory',
+    'type',
+    'accessRights',
+    'applicableLegislation',
+    'publisher',
+    'contactPoint',
+    'subjects',
+    'studies',
+    'hasStructuredData',
+    'birthSex',
+    'condition',
+    'collectionMethod',
+    'modalities',
+    'manufacturers',
+    'bodyParts',
+    'keywords',
+    'provenance',
+    'distributions',
+    'seriesId',
+  ] as const;
   it.each(mandatory)('refuses a dataset without the mandatory %s', async (field) => {
     const metadata: Record<string, unknown> = sampleMetadata({ seriesId: ids.seriesId });
     delete metadata[field];
@@ -65,11 +108,22 @@ describe(`catalogue registration (${databaseKind()})`, () => {
 
   it.each([
     ['a condition outside the vocabulary', { condition: 'SNOMEDCT000' }, 'metadata.condition'],
-    ['an unknown access condition', { distributions: [{ accessUrl: 'https://x.example/a', accessCondition: 'EMAIL' }] }, 'metadata.distributions[0].accessCondition'],
+    [
+      'an unknown access condition',
+      { distributions: [{ accessUrl: 'https://x.example/a', accessCondition: 'EMAIL' }] },
+      'metadata.distributions[0].accessCondition',
+    ],
     ['an empty body part list', { bodyParts: [] }, 'metadata.bodyParts'],
-    ['a non-http access URL', { distributions: [{ accessUrl: 'ftp://x.example/a', accessCondition: 'DOWNLOAD' }] }, 'metadata.distributions[0].accessUrl'],
+    [
+      'a non-http access URL',
+      { distributions: [{ accessUrl: 'ftp://x.example/a', accessCondition: 'DOWNLOAD' }] },
+      'metadata.distributions[0].accessUrl',
+    ],
   ])('refuses %s', async (_name, over, path) => {
-    const res = await as.dataholder('POST', D, { nodeId: ids.nodeId, metadata: { ...sampleMetadata({ seriesId: ids.seriesId }), ...over } });
+    const res = await as.dataholder('POST', D, {
+      nodeId: ids.nodeId,
+      metadata: { ...sampleMetadata({ seriesId: ids.seriesId }), ...over },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
   });
@@ -164,7 +218,13 @@ describe(`catalogue registration (${databaseKind()})`, () => {
     const withdrawn = await as.dataholder('POST', `${D}/${id}/withdraw`, { reason: 'consent revoked' });
     expect(withdrawn.body).toMatchObject({ state: 'withdrawn', withdrawnReason: 'consent revoked' });
     const tombstone = await as.anonymous('GET', `${D}/${id}`);
-    expect(tombstone.body).toMatchObject({ id, state: 'withdrawn', title: sampleMetadata().title, withdrawnReason: 'consent revoked', metadata: null });
+    expect(tombstone.body).toMatchObject({
+      id,
+      state: 'withdrawn',
+      title: sampleMetadata().title,
+      withdrawnReason: 'consent revoked',
+      metadata: null,
+    });
     expect((await as.dataholder('PATCH', `${D}/${id}`, { metadata: { title: 'Back' } })).status).toBe(409);
   });
 
@@ -175,7 +235,11 @@ describe(`catalogue registration (${databaseKind()})`, () => {
     await as.dataholder('POST', `${D}/${id}/withdraw`, { reason: 'superseded' });
     const res = await as.admin('GET', `/tracer/api/v1/traces?datasetId=${id}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const seen = res.body.traces.map((t: { userAction: string; userId: string; payload: { details?: string } }) => [t.userAction, t.payload.details ?? null, t.userId]);
+    const seen = res.body.traces.map((t: { userAction: string; userId: string; payload: { details?: string } }) => [
+      t.userAction,
+      t.payload.details ?? null,
+      t.userId,
+    ]);
     expect(seen).toEqual([
       ['CREATE_DATASET', null, 'dataholder'],
       ['UPDATE_DATASET', 'METADATA_UPDATED', 'dataholder'],
@@ -186,8 +250,12 @@ describe(`catalogue registration (${databaseKind()})`, () => {
 
   it('registers from Turtle like from JSON, and refuses Turtle that does not parse with line and column', async () => {
     const id = crypto.randomUUID();
-    const turtle = (await serialize(datasetToRdf(sampleMetadata({ title: 'From Turtle', seriesId: ids.seriesId }), id, fdpIris(hub.url)).quads, 'ttl')).body;
-    const created = await as.dataholder('POST', `${D}?nodeId=${ids.nodeId}&representative=representative`, turtle, { 'content-type': 'text/turtle' });
+    const turtle = (
+      await serialize(datasetToRdf(sampleMetadata({ title: 'From Turtle', seriesId: ids.seriesId }), id, fdpIris(hub.url)).quads, 'ttl')
+    ).body;
+    const created = await as.dataholder('POST', `${D}?nodeId=${ids.nodeId}&representative=representative`, turtle, {
+      'content-type': 'text/turtle',
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ id, state: 'draft', nodeId: ids.nodeId });
     expect(created.body.metadata.title).toBe('From Turtle');
@@ -197,7 +265,12 @@ describe(`catalogue registration (${databaseKind()})`, () => {
     const broken = await as.dataholder('POST', D, '<a> <b> <c> .\n<a> <b> "x"', { 'content-type': 'text/turtle' });
     expect(broken.status, JSON.stringify(broken.body)).toBe(400);
     expect(broken.body.error.details).toEqual({ line: 2, column: 12 });
-    const incomplete = await as.dataholder('POST', `${D}?nodeId=${ids.nodeId}`, '@prefix dcat: <http://www.w3.org/ns/dcat#> . <#d> a dcat:Dataset .', { 'content-type': 'text/turtle' });
+    const incomplete = await as.dataholder(
+      'POST',
+      `${D}?nodeId=${ids.nodeId}`,
+      '@prefix dcat: <http://www.w3.org/ns/dcat#> . <#d> a dcat:Dataset .',
+      { 'content-type': 'text/turtle' },
+    );
     expect(incomplete.status, JSON.stringify(incomplete.body)).toBe(422);
     expect(incomplete.body.error.details.map((d: { path: string }) => d.path)).toContain('metadata.title');
     expect((await as.dataholder('POST', D, 'title=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(400);

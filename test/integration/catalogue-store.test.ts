@@ -10,8 +10,19 @@ describe(`catalogue store: the contract the FDP, PID resolver and harvester use 
   let database: Awaited<ReturnType<typeof freshDatabase>>;
   let store: CatalogueStore;
   const source = `fdp-${crypto.randomUUID().slice(0, 8)}`;
-  const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Harvested biobank', description: 'From a node FDP', publisher: { name: 'Node A' }, networkId: 'net-harvest' };
-  const harvested = (id: string, modified: string, title = 'Harvested') => ({ id, modified, series, metadata: sampleMetadata({ title, seriesId: series.id }) });
+  const series = {
+    id: `series-${crypto.randomUUID().slice(0, 8)}`,
+    title: 'Harvested biobank',
+    description: 'From a node FDP',
+    publisher: { name: 'Node A' },
+    networkId: 'net-harvest',
+  };
+  const harvested = (id: string, modified: string, title = 'Harvested') => ({
+    id,
+    modified,
+    series,
+    metadata: sampleMetadata({ title, seriesId: series.id }),
+  });
 
   beforeAll(async () => {
     database = await freshDatabase();

@@ -13,12 +13,24 @@ export async function seedHierarchy(hub: TestHub) {
   await db.insert(nodes).values({ id: ids.nodeId, name: ids.nodeId, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) } });
   await db.insert(nodeAdmins).values({ nodeId: ids.nodeId, subject: 'dataholder' });
   await db.insert(catalogueNetworks).values({ id: ids.networkId, title: `Network ${ids.networkId}`, description: 'A test network' });
-  await db.insert(catalogueSeries).values({ id: ids.seriesId, networkId: ids.networkId, title: `Biobank ${ids.seriesId}`, description: 'A test biobank', publisher: { name: 'Test hospital' } });
+  await db.insert(catalogueSeries).values({
+    id: ids.seriesId,
+    networkId: ids.networkId,
+    title: `Biobank ${ids.seriesId}`,
+    description: 'A test biobank',
+    publisher: { name: 'Test hospital' },
+  });
   return ids;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions read response bodies by path
-export type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any }>;
+type ResponseBody = any;
+export type Call = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<{ status: number; body: ResponseBody }>;
 
 /** Calls the hub as a demo account (or anonymously) with a JSON body, answering status and parsed body. */
 export function caller(hub: TestHub, username?: string): Call {

@@ -18,7 +18,11 @@ let withdrawn: DatasetRecord;
 beforeAll(async () => {
   hub = await startTestHub();
   const seed = await seedDatasets(hub);
-  published = [await seed.make('First published', 'published'), await seed.make('Second published', 'published'), await seed.make('Third published', 'published')];
+  published = [
+    await seed.make('First published', 'published'),
+    await seed.make('Second published', 'published'),
+    await seed.make('Third published', 'published'),
+  ];
   published.sort((a, b) => a.id.localeCompare(b.id));
   draft = await seed.make('A draft', 'draft');
   withdrawn = await seed.make('Withdrawn one', 'withdrawn');

@@ -17,7 +17,15 @@ beforeAll(async () => {
   const d = await seed.make('Validated dataset', 'published');
   datasetIri = `${hub.url}/fdp/dataset/${d.id}`;
   // Every layer of the FDP, as a harvester reads them.
-  const layers = await Promise.all([`${hub.url}/fdp`, `${hub.url}/fdp/catalog/eucaim`, datasetIri, `${hub.url}/fdp/distribution/${d.id}/1`, `${hub.url}/fdp/distribution/${d.id}/2`].map((u) => getRdf(u)));
+  const layers = await Promise.all(
+    [
+      `${hub.url}/fdp`,
+      `${hub.url}/fdp/catalog/eucaim`,
+      datasetIri,
+      `${hub.url}/fdp/distribution/${d.id}/1`,
+      `${hub.url}/fdp/distribution/${d.id}/2`,
+    ].map((u) => getRdf(u)),
+  );
   for (const l of layers) expect(l.res.status, l.text).toBe(200);
   output = layers.flatMap((l) => l.quads());
 });
@@ -41,7 +49,11 @@ describe('the FDP output against the FAIR Data Point reference shapes and the EU
     { what: "the dataset's publisher", subject: () => datasetIri, predicate: `${PREFIXES.dct}publisher` },
     { what: "the dataset's theme", subject: () => datasetIri, predicate: `${PREFIXES.dcat}theme` },
     { what: "the dataset's condition (EUCAIM profile)", subject: () => datasetIri, predicate: `${PREFIXES.eucaim}hasCondition` },
-    { what: "the dataset's subject count (EUCAIM profile)", subject: () => datasetIri, predicate: `${PREFIXES.healthdcatap}numberOfUniqueIndividuals` },
+    {
+      what: "the dataset's subject count (EUCAIM profile)",
+      subject: () => datasetIri,
+      predicate: `${PREFIXES.healthdcatap}numberOfUniqueIndividuals`,
+    },
     { what: 'every record version', subject: () => undefined, predicate: `${PREFIXES.dcat}version` },
     { what: 'every distribution media type', subject: () => undefined, predicate: `${PREFIXES.dcat}mediaType` },
     { what: 'every publisher name', subject: () => undefined, predicate: `${PREFIXES.foaf}name` },
@@ -61,16 +73,21 @@ describe('a distribution registered without a media type', () => {
     expect(d.metadata.distributions[0]?.mediaType).toBeUndefined();
     const docs = await Promise.all([`${hub.url}/fdp/dataset/${d.id}`, `${hub.url}/fdp/distribution/${d.id}/1`].map((u) => getRdf(u)));
     const quads = docs.flatMap((doc) => doc.quads());
-    const media = quads.filter((q) => q.subject.value === `${hub.url}/fdp/distribution/${d.id}/1` && q.predicate.value === `${PREFIXES.dcat}mediaType`);
+    const media = quads.filter(
+      (q) => q.subject.value === `${hub.url}/fdp/distribution/${d.id}/1` && q.predicate.value === `${PREFIXES.dcat}mediaType`,
+    );
     // Once from the dataset record, once from the distribution record: the same single value.
-    expect(new Set(media.map((q) => q.object.value))).toEqual(new Set([`https://www.iana.org/assignments/media-types/${DEFAULT_MEDIA_TYPE}`]));
+    expect(new Set(media.map((q) => q.object.value))).toEqual(
+      new Set([`https://www.iana.org/assignments/media-types/${DEFAULT_MEDIA_TYPE}`]),
+    );
     const report = await validateFdp(quads);
     expect(report.problems).toEqual([]);
   });
 });
 
-describe('the shapes served at every record\'s dct:conformsTo', () => {
-  const conformsTo = () => [...new Set(output.filter((q) => q.predicate.value === `${PREFIXES.dct}conformsTo`).map((q) => q.object.value))].sort();
+describe("the shapes served at every record's dct:conformsTo", () => {
+  const conformsTo = () =>
+    [...new Set(output.filter((q) => q.predicate.value === `${PREFIXES.dct}conformsTo`).map((q) => q.object.value))].sort();
 
   it('names one profile per layer, each under /fdp/profile/', () => {
     expect(conformsTo()).toEqual(['catalog', 'dataset', 'distribution', 'repository'].map((l) => `${hub.url}/fdp/profile/${l}`));

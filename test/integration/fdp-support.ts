@@ -11,7 +11,11 @@ const admin = { sub: 'admin', admin: true };
 
 export async function seedDatasets(hub: TestHub) {
   const ids = await seedHierarchy(hub);
-  const make = async (title: string, state: 'draft' | 'published' | 'withdrawn', over: Partial<DatasetMetadata> = {}): Promise<DatasetRecord> => {
+  const make = async (
+    title: string,
+    state: 'draft' | 'published' | 'withdrawn',
+    over: Partial<DatasetMetadata> = {},
+  ): Promise<DatasetRecord> => {
     const metadata = fullMetadata({ title, seriesId: ids.seriesId, ...over });
     const draft = await registerDataset(hub.services, admin, { metadata });
     if (state === 'draft') return draft;

@@ -17,7 +17,13 @@ let canaryHits = 0;
 let offset = 0;
 let asAdmin: Call;
 const sourceId = `node-fdp-${shortId()}`;
-const series = { id: `harvested-${shortId()}`, title: 'Harvested biobank', description: 'Series described by the node FDP', publisher: { name: 'Node hospital' }, networkId: `net-${shortId()}` };
+const series = {
+  id: `harvested-${shortId()}`,
+  title: 'Harvested biobank',
+  description: 'Series described by the node FDP',
+  publisher: { name: 'Node hospital' },
+  networkId: `net-${shortId()}`,
+};
 const network = { id: series.networkId, title: 'Node network', description: 'A network' };
 
 const addDataset = (title: string, modified = '2026-01-01T00:00:00.000Z') => {
@@ -29,7 +35,12 @@ const addDataset = (title: string, modified = '2026-01-01T00:00:00.000Z') => {
 /** The catalogue's rows of this source as they stand: a failed run must leave this unchanged. */
 const snapshot = () =>
   hub.services.db
-    .select({ id: catalogueDatasets.id, state: catalogueDatasets.state, version: catalogueDatasets.version, title: catalogueDatasets.title })
+    .select({
+      id: catalogueDatasets.id,
+      state: catalogueDatasets.state,
+      version: catalogueDatasets.version,
+      title: catalogueDatasets.title,
+    })
     .from(catalogueDatasets)
     .where(eq(catalogueDatasets.sourceId, sourceId))
     .orderBy(asc(catalogueDatasets.id));
@@ -50,7 +61,12 @@ beforeAll(async () => {
   source = await startFdpSource({ series, network, elsewhere });
   hub = await startTestHub({
     clock: { now: () => new Date(Date.now() + offset) },
-    env: { HARVEST_REQUEST_TIMEOUT_MS: '400', HARVEST_MAX_RESPONSE_BYTES: String(256 * 1024), HARVEST_MAX_RUN_BYTES: String(512 * 1024), HARVEST_MAX_DOCUMENTS: '40' },
+    env: {
+      HARVEST_REQUEST_TIMEOUT_MS: '400',
+      HARVEST_MAX_RESPONSE_BYTES: String(256 * 1024),
+      HARVEST_MAX_RUN_BYTES: String(512 * 1024),
+      HARVEST_MAX_DOCUMENTS: '40',
+    },
   });
   asAdmin = caller(hub, 'admin');
   const created = await asAdmin('POST', '/api/v1/catalogue/harvest-sources', { id: sourceId, url: source.url });
@@ -108,7 +124,12 @@ describe('a harvest of a second FAIR Data Point on loopback', () => {
     expect(net.status, JSON.stringify(net.body)).toBe(200);
     expect(net.body).toMatchObject({ id: network.id, title: 'Node network', description: 'A network' });
     const one = await caller(hub)('GET', `/api/v1/catalogue/series/${series.id}`);
-    expect(one.body).toMatchObject({ id: series.id, title: 'Harvested biobank', networkId: network.id, network: { id: network.id, title: 'Node network' } });
+    expect(one.body).toMatchObject({
+      id: series.id,
+      title: 'Harvested biobank',
+      networkId: network.id,
+      network: { id: network.id, title: 'Node network' },
+    });
     const page = await caller(hub)('GET', `/api/v1/catalogue/datasets/${kept}`);
     expect(page.body).toMatchObject({ network: { id: network.id, title: 'Node network' } });
   });
@@ -186,7 +207,15 @@ describe('a harvest of a second FAIR Data Point on loopback', () => {
 describe('scheduled harvests', () => {
   it('run from the maintenance sweep only when due', async () => {
     const id = `scheduled-${shortId()}`;
-    expect((await asAdmin('POST', '/api/v1/catalogue/harvest-sources', { id, url: `http://127.0.0.1:${await freePort()}/fdp`, intervalMinutes: 60 })).status).toBe(201);
+    expect(
+      (
+        await asAdmin('POST', '/api/v1/catalogue/harvest-sources', {
+          id,
+          url: `http://127.0.0.1:${await freePort()}/fdp`,
+          intervalMinutes: 60,
+        })
+      ).status,
+    ).toBe(201);
     const runsOf = async () => (await asAdmin('GET', `/api/v1/catalogue/harvest-sources/${id}/runs`)).body.runs as { trigger: string }[];
     await runMaintenance(hub.services);
     expect((await runsOf()).map((r) => r.trigger)).toEqual(['schedule']);

@@ -11,17 +11,26 @@ import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { interestForm } from '../support/interest-form.ts';
 
-const form = (n: number) => interestForm({ email: `spoof-${n}-${crypto.randomUUID().slice(0, 6)}@example.org`, interests: ['data_holder'], capabilities: 'PACS' });
+const form = (n: number) =>
+  interestForm({ email: `spoof-${n}-${crypto.randomUUID().slice(0, 6)}@example.org`, interests: ['data_holder'], capabilities: 'PACS' });
 
 /** POST over a real socket from a chosen loopback address (Linux routes all of 127/8 to lo). */
 function post(hubUrl: string, body: unknown, headers: Record<string, string>, localAddress = '127.0.0.1'): Promise<number> {
   const url = new URL('/api/v1/expressions-of-interest', hubUrl);
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -116,7 +125,11 @@ describe('clientAddress on Workers', () => {
 
   it('does not believe cf-connecting-ip on Node, where any client can send it', async () => {
     const node = new Hono().get('/', (c) => c.text(clientAddress(c, [], 'node')));
-    const res = await node.request('/', { headers: { 'cf-connecting-ip': '192.0.2.7' } }, { incoming: { socket: { remoteAddress: '::ffff:10.0.0.5' } } });
+    const res = await node.request(
+      '/',
+      { headers: { 'cf-connecting-ip': '192.0.2.7' } },
+      { incoming: { socket: { remoteAddress: '::ffff:10.0.0.5' } } },
+    );
     expect(await res.text()).toBe('10.0.0.5');
   });
 });

@@ -17,12 +17,23 @@ describe(`the embedded helpdesk through the hub API (${databaseKind()})`, () => 
   const call = async (user: string | undefined, method: string, path: string, body?: unknown) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (user) headers.authorization = `Bearer ${await hub.token(user)}`;
-    const res = await fetch(hub.url + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(hub.url + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Json };
   };
 
   describe.each([
-    ['ask for help', '/api/v1/helpdesk/tickets', { title: 'Cannot see my dataset', body: 'It is missing from the search.', page: '/search' }, 'Technical Support Team', 'Cannot see my dataset', { page: '/search' }],
+    [
+      'ask for help',
+      '/api/v1/helpdesk/tickets',
+      { title: 'Cannot see my dataset', body: 'It is missing from the search.', page: '/search' },
+      'Technical Support Team',
+      'Cannot see my dataset',
+      { page: '/search' },
+    ],
     [
       'create a data ingestion imaging biobank',
       '/api/v1/helpdesk/flows/biobank',
@@ -42,10 +53,18 @@ describe(`the embedded helpdesk through the hub API (${databaseKind()})`, () => 
     [
       'register a tool',
       '/api/v1/helpdesk/flows/tool',
-      { image: 'ghcr.io/example/segmenter:1.2', repositoryUrl: 'https://github.com/example/segmenter', documentationUrl: 'https://example.org/docs' },
+      {
+        image: 'ghcr.io/example/segmenter:1.2',
+        repositoryUrl: 'https://github.com/example/segmenter',
+        documentationUrl: 'https://example.org/docs',
+      },
       'Technical Support Team',
       'Register a tool: ghcr.io/example/segmenter:1.2',
-      { image: 'ghcr.io/example/segmenter:1.2', repository: 'https://github.com/example/segmenter', documentation: 'https://example.org/docs' },
+      {
+        image: 'ghcr.io/example/segmenter:1.2',
+        repository: 'https://github.com/example/segmenter',
+        documentation: 'https://example.org/docs',
+      },
     ],
   ])('the "%s" flow', (_name, path, input, group, title, context) => {
     it('opens a ticket in its group with its context, listed under "my tickets" and readable by its owner only', async () => {
@@ -75,7 +94,10 @@ describe(`the embedded helpdesk through the hub API (${databaseKind()})`, () => 
   });
 
   it('follows a ticket: the agent replies in the agent view, the user reads the reply and is notified', async () => {
-    const created = await call('researcher', 'POST', '/api/v1/helpdesk/tickets', { title: 'Access to XNAT', body: 'Please create my XNAT account.' });
+    const created = await call('researcher', 'POST', '/api/v1/helpdesk/tickets', {
+      title: 'Access to XNAT',
+      body: 'Please create my XNAT account.',
+    });
     const id = created.body.id as string;
     const [row] = await hub.services.db.select().from(helpdeskTickets).where(eq(helpdeskTickets.id, id));
     const deskId = row!.externalId as string;
@@ -97,7 +119,11 @@ describe(`the embedded helpdesk through the hub API (${databaseKind()})`, () => 
     // Nobody else can mark it read; its owner can.
     expect((await call('representative', 'POST', `/api/v1/me/notifications/${note.id}/read`)).status).toBe(404);
     expect((await call('researcher', 'POST', `/api/v1/me/notifications/${note.id}/read`)).status).toBe(200);
-    expect(((await call('researcher', 'GET', '/api/v1/me/notifications?unread=true')).body.notifications as Json[]).some((n) => n.id === note.id)).toBe(false);
+    expect(
+      ((await call('researcher', 'GET', '/api/v1/me/notifications?unread=true')).body.notifications as Json[]).some(
+        (n) => n.id === note.id,
+      ),
+    ).toBe(false);
 
     // The user answers back; the agent sees it; the agent closes the ticket.
     expect((await call('researcher', 'POST', `/api/v1/helpdesk/tickets/${id}/articles`, { body: 'Thanks, it works.' })).status).toBe(201);
@@ -108,7 +134,11 @@ describe(`the embedded helpdesk through the hub API (${databaseKind()})`, () => 
     expect((await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${id}`)).body.status).toBe('closed');
     // The port's own listing reads the desk, whatever the platform recorded.
     const listed = await hub.services.helpdesk.listCustomerTickets('Researcher@demo.eucaim.local');
-    expect(listed.find((t) => t.externalId === deskId)).toMatchObject({ title: 'Access to XNAT', state: 'closed', group: 'Technical Support Team' });
+    expect(listed.find((t) => t.externalId === deskId)).toMatchObject({
+      title: 'Access to XNAT',
+      state: 'closed',
+      group: 'Technical Support Team',
+    });
     expect(await hub.services.helpdesk.listCustomerTickets('nobody@example.org')).toEqual([]);
   });
 

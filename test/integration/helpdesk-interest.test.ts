@@ -31,7 +31,11 @@ describe(`the public expression of interest (${databaseKind()})`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const id = res.body.id as string;
     const [stored] = await hub.services.db.select().from(expressionsOfInterest);
-    expect(stored).toMatchObject({ id, email: 'ana@hospital.example.org', form: expect.objectContaining({ organisation: 'Hospital Universitario Ejemplo', interests: ['data_holder', 'ai_tools'] }) });
+    expect(stored).toMatchObject({
+      id,
+      email: 'ana@hospital.example.org',
+      form: expect.objectContaining({ organisation: 'Hospital Universitario Ejemplo', interests: ['data_holder', 'ai_tools'] }),
+    });
 
     const tickets = await hub.services.db.select().from(deskTickets);
     expect(tickets.map((t) => [t.group, t.title])).toEqual([['Access', 'Expression of interest: Hospital Universitario Ejemplo']]);

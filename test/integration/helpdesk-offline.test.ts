@@ -26,7 +26,14 @@ describe(`a helpdesk ticket for a node offline too long (${databaseKind()})`, ()
     dir = await mkdtemp(path.join(tmpdir(), 'outage-'));
     const db = await freshDatabase();
     drop = db.drop;
-    s = (await createNodeServices(loadHubConfig({ DATA_DIR: dir, NODE_OFFLINE_TICKET_MINUTES: '30' }), { database: db.handle, migrate: false, logger: silentLogger, clock })).services;
+    s = (
+      await createNodeServices(loadHubConfig({ DATA_DIR: dir, NODE_OFFLINE_TICKET_MINUTES: '30' }), {
+        database: db.handle,
+        migrate: false,
+        logger: silentLogger,
+        clock,
+      })
+    ).services;
   });
   afterAll(async () => {
     await drop();
@@ -60,6 +67,10 @@ describe(`a helpdesk ticket for a node offline too long (${databaseKind()})`, ()
     await runMaintenance(s);
     await runMaintenance(s);
     // node-recent has now been silent for 41 minutes as well: its first outage.
-    expect((await outageTickets()).map((t) => t.title.split(' offline')[0]).sort()).toEqual(['Node node-recent', 'Node node-silent', 'Node node-silent']);
+    expect((await outageTickets()).map((t) => t.title.split(' offline')[0]).sort()).toEqual([
+      'Node node-recent',
+      'Node node-silent',
+      'Node node-silent',
+    ]);
   });
 });

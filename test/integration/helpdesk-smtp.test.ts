@@ -10,7 +10,13 @@ describe('the SMTP mailer against smtp-server on loopback', () => {
   let hub: TestHub;
   beforeAll(async () => {
     sink = await startSmtpSink({ user: 'relay', pass: 's3cret-pass' });
-    hub = await startTestHub({ env: { MAILER: 'smtp', SMTP_URL: `smtp://relay:s3cret-pass@127.0.0.1:${sink.port}?tls=off`, MAIL_FROM: 'EUCAIM <noreply@eucaim.example.org>' } });
+    hub = await startTestHub({
+      env: {
+        MAILER: 'smtp',
+        SMTP_URL: `smtp://relay:s3cret-pass@127.0.0.1:${sink.port}?tls=off`,
+        MAIL_FROM: 'EUCAIM <noreply@eucaim.example.org>',
+      },
+    });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -18,7 +24,10 @@ describe('the SMTP mailer against smtp-server on loopback', () => {
   });
 
   it('delivers a plain-text message with the configured sender, authenticating with the URL credentials', async () => {
-    const mailer = createSmtpMailer({ url: `smtp://relay:s3cret-pass@127.0.0.1:${sink.port}?tls=off`, from: 'EUCAIM <noreply@eucaim.example.org>' });
+    const mailer = createSmtpMailer({
+      url: `smtp://relay:s3cret-pass@127.0.0.1:${sink.port}?tls=off`,
+      from: 'EUCAIM <noreply@eucaim.example.org>',
+    });
     await mailer.send({ to: 'someone@example.org', subject: 'Hello from the hub', text: 'Line one\nLine two' });
     mailer.close();
     const mail = sink.received.at(-1);
@@ -40,9 +49,20 @@ describe('the SMTP mailer against smtp-server on loopback', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        date: '2026-11-25', contactPerson: 'Jan Jansen', gender: 'male', email: 'jan@example.nl', telephone: '+31 20 000 0000', jobTitle: 'CTO',
-        organisation: 'Imaging BV', department: 'R&D', street: 'Straat 1', town: 'Amsterdam', postCode: '1011 AA', country: 'Netherlands',
-        interests: ['technical_resources'], capabilities: 'Storage and compute.',
+        date: '2026-11-25',
+        contactPerson: 'Jan Jansen',
+        gender: 'male',
+        email: 'jan@example.nl',
+        telephone: '+31 20 000 0000',
+        jobTitle: 'CTO',
+        organisation: 'Imaging BV',
+        department: 'R&D',
+        street: 'Straat 1',
+        town: 'Amsterdam',
+        postCode: '1011 AA',
+        country: 'Netherlands',
+        interests: ['technical_resources'],
+        capabilities: 'Storage and compute.',
       }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
@@ -57,9 +77,20 @@ describe('the SMTP mailer against smtp-server on loopback', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          date: '2026-11-25', contactPerson: 'Eva Berg', gender: 'prefer_not_to_say', email: 'eva@example.se', telephone: '+46 8 000 000', jobTitle: 'Researcher',
-          organisation: 'Lab AB', department: 'AI', street: 'Gatan 2', town: 'Stockholm', postCode: '111 22', country: 'Sweden',
-          interests: ['elsi_ehds', 'dissemination'], capabilities: 'Policy work.',
+          date: '2026-11-25',
+          contactPerson: 'Eva Berg',
+          gender: 'prefer_not_to_say',
+          email: 'eva@example.se',
+          telephone: '+46 8 000 000',
+          jobTitle: 'Researcher',
+          organisation: 'Lab AB',
+          department: 'AI',
+          street: 'Gatan 2',
+          town: 'Stockholm',
+          postCode: '111 22',
+          country: 'Sweden',
+          interests: ['elsi_ehds', 'dissemination'],
+          capabilities: 'Policy work.',
         }),
       });
       expect(res.status).toBe(201);

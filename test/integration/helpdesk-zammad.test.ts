@@ -21,7 +21,10 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
 
   beforeAll(async () => {
     zammad = await startZammadContractServer({ token: TOKEN });
-    hub = await startTestHub({ clock, env: { HELPDESK: 'zammad', ZAMMAD_URL: zammad.url, ZAMMAD_TOKEN: TOKEN, ZAMMAD_WEBHOOK_SECRET: SECRET, ZAMMAD_TIMEOUT_MS: '2000' } });
+    hub = await startTestHub({
+      clock,
+      env: { HELPDESK: 'zammad', ZAMMAD_URL: zammad.url, ZAMMAD_TOKEN: TOKEN, ZAMMAD_WEBHOOK_SECRET: SECRET, ZAMMAD_TIMEOUT_MS: '2000' },
+    });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -32,30 +35,67 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
   const call = async (user: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const h: Record<string, string> = { 'content-type': 'application/json', ...headers };
     if (user) h.authorization = `Bearer ${await hub.token(user)}`;
-    const res = await fetch(hub.url + path, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(hub.url + path, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Json };
   };
-  const externalIdOf = async (id: string) => Number((await hub.services.db.select().from(helpdeskTickets).where(eq(helpdeskTickets.id, id)))[0]?.externalId);
+  const externalIdOf = async (id: string) =>
+    Number((await hub.services.db.select().from(helpdeskTickets).where(eq(helpdeskTickets.id, id)))[0]?.externalId);
 
   it.each([
-    ['/api/v1/helpdesk/tickets', { title: 'Login loop', body: 'The dashboard keeps asking me to log in.' }, 'Technical Support Team', 'Login loop', 'The dashboard keeps asking'],
-    ['/api/v1/helpdesk/flows/biobank', { name: 'Prostate MR', managingUser: 'dataholder' }, 'Reference Nodes', 'Create a data ingestion imaging biobank: Prostate MR', 'managing user: dataholder'],
-    ['/api/v1/helpdesk/flows/search-provider', { nodeId: 'node-porto', publicKey: 'PEM...', contact: 'it@porto.example.org' }, 'Federated Search', 'Register a new federated search provider: node-porto', 'node id: node-porto'],
-    ['/api/v1/helpdesk/flows/tool', { image: 'seg:2', repositoryUrl: 'https://git.example.org/seg', documentationUrl: 'https://docs.example.org/seg' }, 'Technical Support Team', 'Register a tool: seg:2', 'repository: https://git.example.org/seg'],
-  ])('%s opens a Zammad ticket in its group with its context, for the same customer every time', async (path, input, group, title, text) => {
-    const res = await call('researcher', 'POST', path, input);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const ticket = zammad.tickets.find((t) => t.id === (zammad.tickets.at(-1)?.id ?? -1));
-    expect(ticket).toMatchObject({ group, title });
-    expect(zammad.articles.find((a) => a.ticket_id === ticket?.id)?.body).toContain(text);
-    expect(zammad.users.filter((u) => u.email === 'researcher@demo.eucaim.local')).toHaveLength(1);
-    expect(zammad.violations).toEqual([]);
-    expect((await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${res.body.id}`)).body.number).toBe(ticket?.number);
-  });
+    [
+      '/api/v1/helpdesk/tickets',
+      { title: 'Login loop', body: 'The dashboard keeps asking me to log in.' },
+      'Technical Support Team',
+      'Login loop',
+      'The dashboard keeps asking',
+    ],
+    [
+      '/api/v1/helpdesk/flows/biobank',
+      { name: 'Prostate MR', managingUser: 'dataholder' },
+      'Reference Nodes',
+      'Create a data ingestion imaging biobank: Prostate MR',
+      'managing user: dataholder',
+    ],
+    [
+      '/api/v1/helpdesk/flows/search-provider',
+      { nodeId: 'node-porto', publicKey: 'PEM...', contact: 'it@porto.example.org' },
+      'Federated Search',
+      'Register a new federated search provider: node-porto',
+      'node id: node-porto',
+    ],
+    [
+      '/api/v1/helpdesk/flows/tool',
+      { image: 'seg:2', repositoryUrl: 'https://git.example.org/seg', documentationUrl: 'https://docs.example.org/seg' },
+      'Technical Support Team',
+      'Register a tool: seg:2',
+      'repository: https://git.example.org/seg',
+    ],
+  ])(
+    '%s opens a Zammad ticket in its group with its context, for the same customer every time',
+    async (path, input, group, title, text) => {
+      const res = await call('researcher', 'POST', path, input);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const ticket = zammad.tickets.find((t) => t.id === (zammad.tickets.at(-1)?.id ?? -1));
+      expect(ticket).toMatchObject({ group, title });
+      expect(zammad.articles.find((a) => a.ticket_id === ticket?.id)?.body).toContain(text);
+      expect(zammad.users.filter((u) => u.email === 'researcher@demo.eucaim.local')).toHaveLength(1);
+      expect(zammad.violations).toEqual([]);
+      expect((await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${res.body.id}`)).body.number).toBe(ticket?.number);
+    },
+  );
 
   it("lists a customer's tickets and adds follow-ups on the customer's behalf", async () => {
     const listed = await hub.services.helpdesk.listCustomerTickets('researcher@demo.eucaim.local');
-    expect(listed.map((t) => t.group).sort()).toEqual(['Federated Search', 'Reference Nodes', 'Technical Support Team', 'Technical Support Team']);
+    expect(listed.map((t) => t.group).sort()).toEqual([
+      'Federated Search',
+      'Reference Nodes',
+      'Technical Support Team',
+      'Technical Support Team',
+    ]);
     expect(listed.every((t) => t.state === 'new')).toBe(true);
     expect(await hub.services.helpdesk.listCustomerTickets('nobody@example.org')).toEqual([]);
 
@@ -69,14 +109,34 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
   it('refuses a webhook with a wrong or missing signature (401) and changes nothing', async () => {
     const created = await call('researcher', 'POST', '/api/v1/helpdesk/tickets', { title: 'Webhook', body: 'hello' });
     const payload = JSON.stringify(zammad.agentReply(await externalIdOf(created.body.id as string), 'Forged answer'));
-    const before = { articles: (await hub.services.db.select().from(helpdeskArticles)).length, notes: (await hub.services.db.select().from(notifications)).length };
-    for (const signature of [undefined, 'sha1=0000000000000000000000000000000000000000', await zammadSignature('another-secret-123456', payload), (await zammadSignature(SECRET, payload)).slice(0, -2)]) {
-      const res = await call(undefined, 'POST', '/api/v1/helpdesk/webhooks/zammad', payload, signature ? { 'x-hub-signature': signature } : {});
+    const before = {
+      articles: (await hub.services.db.select().from(helpdeskArticles)).length,
+      notes: (await hub.services.db.select().from(notifications)).length,
+    };
+    for (const signature of [
+      undefined,
+      'sha1=0000000000000000000000000000000000000000',
+      await zammadSignature('another-secret-123456', payload),
+      (await zammadSignature(SECRET, payload)).slice(0, -2),
+    ]) {
+      const res = await call(
+        undefined,
+        'POST',
+        '/api/v1/helpdesk/webhooks/zammad',
+        payload,
+        signature ? { 'x-hub-signature': signature } : {},
+      );
       expect(res.status, `${signature}: ${JSON.stringify(res.body)}`).toBe(401);
     }
     // A body changed after signing fails too.
     const tampered = payload.replace('Forged answer', 'Other answer');
-    expect((await call(undefined, 'POST', '/api/v1/helpdesk/webhooks/zammad', tampered, { 'x-hub-signature': await zammadSignature(SECRET, payload) })).status).toBe(401);
+    expect(
+      (
+        await call(undefined, 'POST', '/api/v1/helpdesk/webhooks/zammad', tampered, {
+          'x-hub-signature': await zammadSignature(SECRET, payload),
+        })
+      ).status,
+    ).toBe(401);
     expect((await hub.services.db.select().from(helpdeskArticles)).length).toBe(before.articles);
     expect((await hub.services.db.select().from(notifications)).length).toBe(before.notes);
   });
@@ -92,7 +152,9 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
     const reply = zammad.agentReply(zid, 'Your account is ready & active', 'pending reminder');
     expect((await post(reply)).body).toEqual({ recorded: true });
     expect((await post(reply)).body).toEqual({ recorded: false });
-    expect((await post(zammad.agentReply(zid, 'internal: check with UPV', 'pending reminder', { internal: true }))).body).toEqual({ recorded: false });
+    expect((await post(zammad.agentReply(zid, 'internal: check with UPV', 'pending reminder', { internal: true }))).body).toEqual({
+      recorded: false,
+    });
 
     const detail = await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${id}`);
     expect(detail.body.status).toBe('pending');
@@ -126,7 +188,9 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
     // Two sweeps at once (overlapping cron runs) still create the ticket once: the claim decides.
     await Promise.all([runHelpdeskSweep(hub.services), runHelpdeskSweep(hub.services)]);
     // The hub's own 2 s sweep may have taken the claim first: wait for whichever ran to finish.
-    await expect.poll(async () => (await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${id}`)).body.status, { timeout: 15_000 }).toBe('new');
+    await expect
+      .poll(async () => (await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${id}`)).body.status, { timeout: 15_000 })
+      .toBe('new');
     expect(zammad.tickets.filter((t) => t.title === `While ${mode}`)).toHaveLength(1);
     expect(zammad.violations).toEqual([]);
   });
@@ -135,7 +199,9 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
     const created = await call('researcher', 'POST', '/api/v1/helpdesk/tickets', { title: 'Follow-up while down', body: 'first' });
     expect(created.status).toBe(201);
     zammad.setMode('down');
-    const added = await call('researcher', 'POST', `/api/v1/helpdesk/tickets/${created.body.id}/articles`, { body: 'written during the outage' });
+    const added = await call('researcher', 'POST', `/api/v1/helpdesk/tickets/${created.body.id}/articles`, {
+      body: 'written during the outage',
+    });
     expect(added.status, JSON.stringify(added.body)).toBe(202);
     expect(added.body.delivery).toBe('queued');
     zammad.setMode('ok');

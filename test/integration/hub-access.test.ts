@@ -13,8 +13,7 @@ describe(`hub access control (${databaseKind()})`, () => {
   });
   afterAll(async () => hub?.stop());
 
-  const get = (path: string, token?: string) =>
-    fetch(hub.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const get = (path: string, token?: string) => fetch(hub.url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it('answers health anonymously', async () => {
     const res = await (await hub.client()).api.v1.health.$get();

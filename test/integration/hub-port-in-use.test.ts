@@ -15,7 +15,10 @@ it('fails its start with EADDRINUSE when the port is taken, instead of hanging',
   const dir = await mkdtemp(path.join(tmpdir(), 'hub-port-'));
   const database = await freshDatabase();
   try {
-    const start = startNodeHub({ PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dir, LOG_LEVEL: 'silent' }, { port, database: database.handle, migrate: false, logger: silentLogger });
+    const start = startNodeHub(
+      { PUBLIC_URL: `http://127.0.0.1:${port}`, DATA_DIR: dir, LOG_LEVEL: 'silent' },
+      { port, database: database.handle, migrate: false, logger: silentLogger },
+    );
     await expect(start).rejects.toMatchObject({ code: 'EADDRINUSE' });
   } finally {
     await new Promise((resolve) => taken.close(resolve));

@@ -15,7 +15,15 @@ const counts = (nodeId: string, subjects: number, studies: number): CountResult 
 });
 
 const modalityQuery = (code: string) => ({
-  ast: { operand: 'OR' as const, children: [{ operand: 'AND' as const, children: [{ operand: 'OR' as const, children: [{ key: 'RID10311', type: 'EQUALS' as const, value: code }] }] }] },
+  ast: {
+    operand: 'OR' as const,
+    children: [
+      {
+        operand: 'AND' as const,
+        children: [{ operand: 'OR' as const, children: [{ key: 'RID10311', type: 'EQUALS' as const, value: code }] }],
+      },
+    ],
+  },
 });
 
 describe(`federated count slice through the hub (${databaseKind()})`, () => {
@@ -47,7 +55,7 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return (res.body as { jobs: { receipt: string; jws: string }[] }).jobs;
   };
-  const keys = async () => ((await (await fetch(`${hub.url}/api/v1/bridge/job-keys`)).json()) as { keys: never[]; issuer: string });
+  const keys = async () => (await (await fetch(`${hub.url}/api/v1/bridge/job-keys`)).json()) as { keys: never[]; issuer: string };
 
   it('sends one signed job per online node and totals their answers', async () => {
     await heartbeat();
@@ -58,15 +66,26 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
     const created = await researcher.api.v1.search.$post({ json: modalityQuery('RID10312') });
     const search = await created.json();
     expect(created.status, JSON.stringify(search)).toBe(202);
-    expect(search.nodes.map((n) => [n.nodeId, n.status])).toEqual([['node-a', 'pending'], ['node-b', 'pending']]);
+    expect(search.nodes.map((n) => [n.nodeId, n.status])).toEqual([
+      ['node-a', 'pending'],
+      ['node-b', 'pending'],
+    ]);
 
     const { keys: hubKeys, issuer } = await keys();
-    for (const [n, subjects, studies] of [[a, 3, 5], [b, 4, 9]] as const) {
+    for (const [n, subjects, studies] of [
+      [a, 3, 5],
+      [b, 4, 9],
+    ] as const) {
       const jobs = await lease(n);
       expect(jobs).toHaveLength(1);
       const job = await verifyJob(jobs[0]!.jws, { hubKeys, issuer, nodeId: n.nodeId, seen: () => false, nowMs: clock.ms() });
       expect(job.body).toMatchObject({ kind: 'search.count', payload: { searchId: search.id } });
-      const posted = await n.call('POST', `/api/v1/bridge/jobs/${job.jobId}/result`, { status: 'answered', receipt: jobs[0]!.receipt, result: counts(n.nodeId, subjects, studies) }, { nowMs: clock.ms() });
+      const posted = await n.call(
+        'POST',
+        `/api/v1/bridge/jobs/${job.jobId}/result`,
+        { status: 'answered', receipt: jobs[0]!.receipt, result: counts(n.nodeId, subjects, studies) },
+        { nowMs: clock.ms() },
+      );
       expect(posted.status, JSON.stringify(posted.body)).toBe(200);
       expect(posted.body).toEqual({ recorded: true });
     }
@@ -83,7 +102,17 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
     const researcher = await hub.client('researcher');
     const search = await (await researcher.api.v1.search.$post({ json: modalityQuery('RID10321') })).json();
     const jobs = await lease(a);
-    const jobId = search.nodes.find((n) => n.nodeId === 'node-a') && (await verifyJob(jobs[0]!.jws, { ...(await keys()), hubKeys: (await keys()).keys, nodeId: 'node-a', seen: () => false, nowMs: clock.ms() })).jobId;
+    const jobId =
+      search.nodes.find((n) => n.nodeId === 'node-a') &&
+      (
+        await verifyJob(jobs[0]!.jws, {
+          ...(await keys()),
+          hubKeys: (await keys()).keys,
+          nodeId: 'node-a',
+          seen: () => false,
+          nowMs: clock.ms(),
+        })
+      ).jobId;
     const path = `/api/v1/bridge/jobs/${jobId}/result`;
     const body = { status: 'answered', result: counts('node-a', 999, 999) };
 
@@ -93,10 +122,17 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
 
     const real = await a.call('POST', path, { status: 'answered', result: counts('node-a', 2, 2) }, { nowMs: clock.ms() });
     expect(real.status).toBe(200);
-    const replay = await a.call('POST', path, { status: 'answered', result: counts('node-a', 2, 2) }, { token: real.token, nowMs: clock.ms() });
+    const replay = await a.call(
+      'POST',
+      path,
+      { status: 'answered', result: counts('node-a', 2, 2) },
+      { token: real.token, nowMs: clock.ms() },
+    );
     expect(replay.status, JSON.stringify(replay.body)).toBe(401);
     // A token bound to one body cannot carry another.
-    const swapped = await a.call('POST', path, body, { token: (await a.call('GET', '/api/v1/bridge/jobs?wait=0', undefined, { nowMs: clock.ms() })).token });
+    const swapped = await a.call('POST', path, body, {
+      token: (await a.call('GET', '/api/v1/bridge/jobs?wait=0', undefined, { nowMs: clock.ms() })).token,
+    });
     expect(swapped.status).toBe(401);
 
     const view = await (await researcher.api.v1.search[':id'].$get({ param: { id: search.id } })).json();
@@ -108,8 +144,19 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
     const researcher = await hub.client('researcher');
     const search = await (await researcher.api.v1.search.$post({ json: modalityQuery('RID10337') })).json();
     const jobsOfB = await lease(b);
-    const { jobId } = await verifyJob(jobsOfB[0]!.jws, { hubKeys: (await keys()).keys, issuer: (await keys()).issuer, nodeId: 'node-b', seen: () => false, nowMs: clock.ms() });
-    const res = await a.call('POST', `/api/v1/bridge/jobs/${jobId}/result`, { status: 'answered', result: counts('node-a', 1, 1) }, { nowMs: clock.ms() });
+    const { jobId } = await verifyJob(jobsOfB[0]!.jws, {
+      hubKeys: (await keys()).keys,
+      issuer: (await keys()).issuer,
+      nodeId: 'node-b',
+      seen: () => false,
+      nowMs: clock.ms(),
+    });
+    const res = await a.call(
+      'POST',
+      `/api/v1/bridge/jobs/${jobId}/result`,
+      { status: 'answered', result: counts('node-a', 1, 1) },
+      { nowMs: clock.ms() },
+    );
     expect(res.status).toBe(404);
     const view = await (await researcher.api.v1.search[':id'].$get({ param: { id: search.id } })).json();
     expect(view.nodes.find((n) => n.nodeId === 'node-b')?.status).toBe('pending');
@@ -124,8 +171,19 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
     const view = await (await researcher.api.v1.search[':id'].$get({ param: { id: search.id } })).json();
     expect(view.status).toBe('completed');
     expect(view.nodes.map((n) => n.status)).toEqual(['timed_out', 'timed_out']);
-    const { jobId } = await verifyJob(jobsOfA[0]!.jws, { hubKeys: (await keys()).keys, issuer: (await keys()).issuer, nodeId: 'node-a', seen: () => false, nowMs: clock.ms() - 11_000 });
-    const late = await a.call('POST', `/api/v1/bridge/jobs/${jobId}/result`, { status: 'answered', result: counts('node-a', 5, 5) }, { nowMs: clock.ms() });
+    const { jobId } = await verifyJob(jobsOfA[0]!.jws, {
+      hubKeys: (await keys()).keys,
+      issuer: (await keys()).issuer,
+      nodeId: 'node-a',
+      seen: () => false,
+      nowMs: clock.ms() - 11_000,
+    });
+    const late = await a.call(
+      'POST',
+      `/api/v1/bridge/jobs/${jobId}/result`,
+      { status: 'answered', result: counts('node-a', 5, 5) },
+      { nowMs: clock.ms() },
+    );
     expect(late.body).toEqual({ recorded: false });
     clock.advance(-11_000);
   });
@@ -140,7 +198,9 @@ describe(`federated count slice through the hub (${databaseKind()})`, () => {
   it('names the path of a fault in a malformed query tree', async () => {
     const researcher = await hub.client('researcher');
     const res = await researcher.api.v1.search.$post({
-      json: { ast: { operand: 'OR', children: [{ operand: 'AND', children: [{ key: 'RID10311', type: 'EQUALZ', value: 'x' }] }] } } as never,
+      json: {
+        ast: { operand: 'OR', children: [{ operand: 'AND', children: [{ key: 'RID10311', type: 'EQUALZ', value: 'x' }] }] },
+      } as never,
     });
     const body = (await res.json()) as unknown as { error: { details: { path: string }[] } };
     expect(res.status).toBe(400);
@@ -180,7 +240,12 @@ describe(`a search across a hub restart (${databaseKind()})`, () => {
     expect(jobs).toHaveLength(1);
     const { keys, issuer } = await jobKeys();
     const job = await verifyJob(jobs[0]!.jws, { hubKeys: keys, issuer, nodeId: 'node-a', seen: () => false, nowMs: clock.ms() });
-    const posted = await a.call('POST', `/api/v1/bridge/jobs/${job.jobId}/result`, { status: 'answered', receipt: jobs[0]!.receipt, result: counts('node-a', 6, 8) }, { nowMs: clock.ms() });
+    const posted = await a.call(
+      'POST',
+      `/api/v1/bridge/jobs/${job.jobId}/result`,
+      { status: 'answered', receipt: jobs[0]!.receipt, result: counts('node-a', 6, 8) },
+      { nowMs: clock.ms() },
+    );
     expect(posted.body).toEqual({ recorded: true });
     const view = await (await researcher.api.v1.search[':id'].$get({ param: { id: search.id } })).json();
     expect(view.status).toBe('completed');
@@ -214,7 +279,12 @@ describe(`a search across a hub restart (${databaseKind()})`, () => {
     expect(leased).toBeDefined();
     const { keys, issuer } = await jobKeys();
     const { jobId } = await verifyJob(leased!.jws, { hubKeys: keys, issuer, nodeId: 'node-a', seen: () => false, nowMs: clock.ms() });
-    const report = await a.call('POST', '/api/v1/bridge/reports', { jobId, receipt: leased!.receipt, reason: 'replayed', message: 'seen before' }, { nowMs: clock.ms() });
+    const report = await a.call(
+      'POST',
+      '/api/v1/bridge/reports',
+      { jobId, receipt: leased!.receipt, reason: 'replayed', message: 'seen before' },
+      { nowMs: clock.ms() },
+    );
     expect(report.status).toBe(202);
     clock.advance(31_000); // past the lease's visibility timeout, well before the job expires
     expect(await leaseAll()).toEqual([]);

@@ -24,7 +24,8 @@ describe(`the periodic sweep (${databaseKind()})`, () => {
     dir = await mkdtemp(path.join(tmpdir(), 'sweep-'));
     const db = await freshDatabase();
     drop = db.drop;
-    s = (await createNodeServices(loadHubConfig({ DATA_DIR: dir }), { database: db.handle, migrate: false, logger: silentLogger, clock })).services;
+    s = (await createNodeServices(loadHubConfig({ DATA_DIR: dir }), { database: db.handle, migrate: false, logger: silentLogger, clock }))
+      .services;
   });
   afterAll(async () => {
     await drop();

@@ -38,7 +38,15 @@ describe(`negotiation API (${databaseKind()})`, () => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');
     const exp = Math.floor(Date.now() / 1000) + 3600;
-    const claims = { sub: 'researcher', jti: newId('grt'), exp, dataset: 'ds-1', access: 'DOWNLOAD' as const, conditions: '', negotiation: newId('neg') };
+    const claims = {
+      sub: 'researcher',
+      jti: newId('grt'),
+      exp,
+      dataset: 'ds-1',
+      access: 'DOWNLOAD' as const,
+      conditions: '',
+      negotiation: newId('neg'),
+    };
     const jws = await hub.services.grantSigner.sign(claims, Date.now());
     expect(await verifyGrant(jws, jwks, { issuer: hub.url, user: 'researcher', dataset: 'ds-1' })).toMatchObject(claims);
   });

@@ -29,7 +29,10 @@ describe(`negotiation attachments (${databaseKind()})`, () => {
 
   const upload = async (who: string, id: string, name: string, type: string, body: BodyInit) => {
     const client = await hub.client(who);
-    const res = await client.api.v1.negotiations[':id'].attachments.$post({ param: { id }, query: { name } }, { headers: { 'content-type': type }, init: { body, duplex: 'half' } as RequestInit });
+    const res = await client.api.v1.negotiations[':id'].attachments.$post(
+      { param: { id }, query: { name } },
+      { headers: { 'content-type': type }, init: { body, duplex: 'half' } as RequestInit },
+    );
     return { status: res.status, body: (await res.json()) as unknown as { id: string; size: number } & ErrorBody };
   };
   const stored = async (id: string) => hub.services.objectStore.list(`negotiations/${id}/`);
@@ -41,7 +44,9 @@ describe(`negotiation attachments (${databaseKind()})`, () => {
     expect(up.status, JSON.stringify(up.body)).toBe(201);
     expect(up.body.size).toBe(bytes.length);
     for (const who of ['researcher', 'representative', 'admin']) {
-      const res = await (await hub.client(who)).api.v1.negotiations[':id'].attachments[':attachmentId'].$get({ param: { id, attachmentId: up.body.id } });
+      const res = await (await hub.client(who)).api.v1.negotiations[':id'].attachments[':attachmentId'].$get({
+        param: { id, attachmentId: up.body.id },
+      });
       expect(res.status, who).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
       expect(res.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''ethics%20approval.pdf");
@@ -49,7 +54,9 @@ describe(`negotiation attachments (${databaseKind()})`, () => {
       expect(new Uint8Array(await res.arrayBuffer())).toEqual(bytes);
     }
     for (const who of ['dataholder', 'outsider']) {
-      const res = await (await hub.client(who)).api.v1.negotiations[':id'].attachments[':attachmentId'].$get({ param: { id, attachmentId: up.body.id } });
+      const res = await (await hub.client(who)).api.v1.negotiations[':id'].attachments[':attachmentId'].$get({
+        param: { id, attachmentId: up.body.id },
+      });
       expect(res.status, who).toBe(404);
     }
     const list = await (await (await hub.client('representative')).api.v1.negotiations[':id'].attachments.$get({ param: { id } })).json();
@@ -113,18 +120,25 @@ describe(`negotiation attachments (${databaseKind()})`, () => {
   it('checks that attachment answers name an attachment of this request of an accepted type', async () => {
     const id = await draftWithAnswers(hub, [A]);
     const client = await hub.client('researcher');
-    const save = (ethics_certificate: string) => client.api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers({ ethics_certificate }) } });
+    const save = (ethics_certificate: string) =>
+      client.api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers({ ethics_certificate }) } });
     const png = await upload('researcher', id, 'scan.png', 'image/png', PNG);
     expect(png.status).toBe(201);
     expect((await save(png.body.id)).status).toBe(200);
     let submit = await fire(hub, 'researcher', id, 'submit');
     expect(submit.status).toBe(422);
-    expect((submit.body as ErrorBody).error.details).toContainEqual({ path: 'ethics_legal.ethics_certificate', message: 'must be one of application/pdf' });
+    expect((submit.body as ErrorBody).error.details).toContainEqual({
+      path: 'ethics_legal.ethics_certificate',
+      message: 'must be one of application/pdf',
+    });
     const other = await draftWithAnswers(hub, [A]);
     const foreign = await upload('researcher', other, 'other.pdf', 'application/pdf', pdf());
     expect((await save(foreign.body.id)).status).toBe(200);
     submit = await fire(hub, 'researcher', id, 'submit');
-    expect((submit.body as ErrorBody).error.details).toContainEqual({ path: 'ethics_legal.ethics_certificate', message: 'no such attachment on this request' });
+    expect((submit.body as ErrorBody).error.details).toContainEqual({
+      path: 'ethics_legal.ethics_certificate',
+      message: 'no such attachment on this request',
+    });
     const own = await upload('researcher', id, 'ethics.pdf', 'application/pdf', pdf());
     expect((await save(own.body.id)).status).toBe(200);
     expect((await fire(hub, 'researcher', id, 'submit')).status).toBe(200);
@@ -134,8 +148,16 @@ describe(`negotiation attachments (${databaseKind()})`, () => {
     const id = await draftWithAnswers(hub, [A]);
     const up = await upload('researcher', id, 'cv.txt', 'text/plain', new TextEncoder().encode('Curriculum vitae\n'));
     expect(up.status).toBe(201);
-    expect((await (await hub.client('representative')).api.v1.negotiations[':id'].attachments[':attachmentId'].$delete({ param: { id, attachmentId: up.body.id } })).status).toBe(403);
-    const res = await (await hub.client('researcher')).api.v1.negotiations[':id'].attachments[':attachmentId'].$delete({ param: { id, attachmentId: up.body.id } });
+    expect(
+      (
+        await (
+          await hub.client('representative')
+        ).api.v1.negotiations[':id'].attachments[':attachmentId'].$delete({ param: { id, attachmentId: up.body.id } })
+      ).status,
+    ).toBe(403);
+    const res = await (await hub.client('researcher')).api.v1.negotiations[':id'].attachments[':attachmentId'].$delete({
+      param: { id, attachmentId: up.body.id },
+    });
     expect(res.status).toBe(200);
     expect(await stored(id)).toEqual([]);
   });

@@ -81,7 +81,9 @@ describe(`negotiation conversation and notifications (${databaseKind()})`, () =>
     // The sweep dispatching again (as after a crash) must not tell anyone twice.
     await runNegotiationSweep(hub.services);
     expect(await notices('admin', id, 'negotiation.submit')).toHaveLength(1);
-    const mails = (await hub.services.db.select().from(mailOutbox)).filter((m) => m.text.includes(`/negotiations/${id}`) && m.to === 'admin@demo.eucaim.local');
+    const mails = (await hub.services.db.select().from(mailOutbox)).filter(
+      (m) => m.text.includes(`/negotiations/${id}`) && m.to === 'admin@demo.eucaim.local',
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toContain('submit');
     const view = await (await (await hub.client('researcher')).api.v1.negotiations[':id'].$get({ param: { id } })).json();
@@ -93,11 +95,21 @@ describe(`negotiation conversation and notifications (${databaseKind()})`, () =>
     expect((await fire(hub, 'researcher', id, 'submit')).status).toBe(200);
     expect((await fire(hub, 'admin', id, 'approve')).status).toBe(200);
     const admin = await hub.client('admin');
-    const step = await admin.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId: A }, json: { event: 'contact_representative' } });
+    const step = await admin.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({
+      param: { id, datasetId: A },
+      json: { event: 'contact_representative' },
+    });
     expect(step.status).toBe(200);
     await post('representative', id, 'We are checking');
-    expect((await notices('researcher', id)).map((n) => n.kind).sort()).toEqual(['negotiation.approve', 'negotiation.dataset.contact_representative', 'negotiation.post.created']);
-    expect((await notices('representative', id)).map((n) => n.kind).sort()).toEqual(['negotiation.approve', 'negotiation.dataset.contact_representative']);
+    expect((await notices('researcher', id)).map((n) => n.kind).sort()).toEqual([
+      'negotiation.approve',
+      'negotiation.dataset.contact_representative',
+      'negotiation.post.created',
+    ]);
+    expect((await notices('representative', id)).map((n) => n.kind).sort()).toEqual([
+      'negotiation.approve',
+      'negotiation.dataset.contact_representative',
+    ]);
 
     const res = await (await hub.client('researcher')).api.v1.negotiations[':id'].timeline.$get({ param: { id } });
     const { entries } = await res.json();

@@ -23,7 +23,9 @@ describe(`application form definitions (${databaseKind()})`, () => {
   /** The template with one more required question in the contact section. */
   const withQuestion = () => ({
     ...eucaimApplicationForm,
-    sections: eucaimApplicationForm.sections.map((s) => (s.id === 'contact' ? { ...s, elements: [...s.elements, { type: 'text', id: 'orcid', label: 'ORCID iD', required: true }] } : s)),
+    sections: eucaimApplicationForm.sections.map((s) =>
+      s.id === 'contact' ? { ...s, elements: [...s.elements, { type: 'text', id: 'orcid', label: 'ORCID iD', required: true }] } : s,
+    ),
   });
 
   it('lets only admins read and replace the form', async () => {
@@ -38,7 +40,15 @@ describe(`application form definitions (${databaseKind()})`, () => {
     const broken = {
       ...eucaimApplicationForm,
       sections: [
-        { id: 'a', title: 'A', elements: [{ type: 'text', id: 'dup', label: 'One' }, { type: 'text', id: 'dup', label: 'Two' }, { type: 'magic', id: 'x', label: 'X' }] },
+        {
+          id: 'a',
+          title: 'A',
+          elements: [
+            { type: 'text', id: 'dup', label: 'One' },
+            { type: 'text', id: 'dup', label: 'Two' },
+            { type: 'magic', id: 'x', label: 'X' },
+          ],
+        },
       ],
       colour: 'blue',
     };

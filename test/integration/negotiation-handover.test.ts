@@ -16,18 +16,36 @@ describe(`hand-over from a catalogue (${databaseKind()})`, () => {
 
   beforeAll(async () => {
     hub = await startTestHub({ env: { NEGOTIATION_DISCOVERY_ORIGINS: CATALOGUE } });
-    const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Hand-over biobank', description: 'Test', publisher: { name: 'Node A' }, networkId: 'net-hov' };
-    await createCatalogueStore(hub.services.db).upsertHarvested('hov-test', { id: A, modified: 'v1', series, metadata: sampleMetadata({ seriesId: series.id }) });
+    const series = {
+      id: `series-${crypto.randomUUID().slice(0, 8)}`,
+      title: 'Hand-over biobank',
+      description: 'Test',
+      publisher: { name: 'Node A' },
+      networkId: 'net-hov',
+    };
+    await createCatalogueStore(hub.services.db).upsertHarvested('hov-test', {
+      id: A,
+      modified: 'v1',
+      series,
+      metadata: sampleMetadata({ seriesId: series.id }),
+    });
   });
   afterAll(async () => hub?.stop());
 
   const handOver = async (body: { url: string; humanReadable?: string; resources: { id: string; name?: string }[] }) => {
     const res = await (await hub.client()).api.v3.requests.$post({ json: body });
-    return { status: res.status, body: (await res.json()) as unknown as { id: string; redirectUrl: string; resources: { id: string }[]; error?: { details: unknown } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as unknown as { id: string; redirectUrl: string; resources: { id: string }[]; error?: { details: unknown } },
+    };
   };
 
   it('takes a selection without login and answers where to send the user', async () => {
-    const r = await handOver({ url: `${CATALOGUE}/search?q=prostate`, humanReadable: 'Prostate MR', resources: [{ id: A, name: 'extra fields are ignored' }] });
+    const r = await handOver({
+      url: `${CATALOGUE}/search?q=prostate`,
+      humanReadable: 'Prostate MR',
+      resources: [{ id: A, name: 'extra fields are ignored' }],
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.resources).toEqual([{ id: A }]);
     expect(r.body.redirectUrl).toBe(`${hub.url}/negotiation/requests/${r.body.id}`);
@@ -52,12 +70,18 @@ describe(`hand-over from a catalogue (${databaseKind()})`, () => {
     const start = async () => (await hub.client('researcher')).api.v1.negotiations.$post({ json: { request: body.id } });
     const both = await Promise.all([start(), start()]);
     expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
-    const created = (await both.find((r) => r.status === 201)?.json()) as unknown as { state: string; humanReadable: string; datasets: { id: string }[] };
+    const created = (await both.find((r) => r.status === 201)?.json()) as unknown as {
+      state: string;
+      humanReadable: string;
+      datasets: { id: string }[];
+    };
     expect(created).toMatchObject({ state: 'DRAFT', humanReadable: 'Prostate MR', datasets: [{ id: A, state: 'SUBMITTED' }] });
     expect((await start()).status).toBe(409);
   });
 
   it('names NEGOTIATION_DISCOVERY_ORIGINS when an entry is not an origin', () => {
-    expect(() => loadHubConfig({ NEGOTIATION_DISCOVERY_ORIGINS: 'https://ok.example.org https://bad.example.org/path' })).toThrow(/NEGOTIATION_DISCOVERY_ORIGINS: https:\/\/bad.example.org\/path is not an origin/);
+    expect(() => loadHubConfig({ NEGOTIATION_DISCOVERY_ORIGINS: 'https://ok.example.org https://bad.example.org/path' })).toThrow(
+      /NEGOTIATION_DISCOVERY_ORIGINS: https:\/\/bad.example.org\/path is not an origin/,
+    );
   });
 });

@@ -9,7 +9,12 @@ import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { seedDatasets } from './negotiation-support.ts';
 
-type Body = { state?: string; datasets?: { id: string; state: string }[]; timeline?: { event: string; role: string }[]; error?: { code: string; details?: unknown } };
+type Body = {
+  state?: string;
+  datasets?: { id: string; state: string }[];
+  timeline?: { event: string; role: string }[];
+  error?: { code: string; details?: unknown };
+};
 
 describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
   let hub: TestHub;
@@ -31,8 +36,17 @@ describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
     const res = await (await hub.client(who)).api.v1.negotiations[':id'].events.$post({ param: { id }, json: { event } });
     return { status: res.status, body: (await res.json()) as unknown as Body };
   };
-  const fireOn = async (who: string, id: string, datasetId: string, event: DatasetEvent, grant?: { access: 'REMOTE_PROCESSING'; conditions: string; validDays: number }) => {
-    const res = await (await hub.client(who)).api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId }, json: { event, grant } });
+  const fireOn = async (
+    who: string,
+    id: string,
+    datasetId: string,
+    event: DatasetEvent,
+    grant?: { access: 'REMOTE_PROCESSING'; conditions: string; validDays: number },
+  ) => {
+    const res = await (await hub.client(who)).api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({
+      param: { id, datasetId },
+      json: { event, grant },
+    });
     return { status: res.status, body: (await res.json()) as unknown as Body };
   };
   const expectOk = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBe(200);
@@ -57,7 +71,10 @@ describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
     expect(empty.status).toBe(422);
     expect(empty.body.error?.details).toContainEqual({ path: 'confirmation.personal_data', message: 'must be confirmed' });
     expect((await saveAnswers(id, { favourite_colour: 'blue' })).status).toBe(422);
-    const byRepresentative = await (await hub.client('representative')).api.v1.negotiations[':id'].answers.$put({ param: { id }, json: { answers: sampleAnswers() } });
+    const byRepresentative = await (await hub.client('representative')).api.v1.negotiations[':id'].answers.$put({
+      param: { id },
+      json: { answers: sampleAnswers() },
+    });
     expect(byRepresentative.status).toBe(403);
     expect((await saveAnswers(id, sampleAnswers())).status).toBe(200);
     expectOk(await fire('researcher', id, 'submit'));
@@ -69,17 +86,22 @@ describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
     expect(again.body.error?.details).toEqual({ state: 'SUBMITTED', allowed: ['abandon'] });
     expect((await fireOn('admin', id, A, 'contact_representative')).body.error?.details).toEqual({ state: 'SUBMITTED', allowed: [] });
     expect((await saveAnswers(id, sampleAnswers())).status).toBe(409);
-    const waiting = async (who: string) => (await (await (await hub.client(who)).api.v1.negotiations.waiting.$get()).json()).negotiations.find((n) => n.id === id);
+    const waiting = async (who: string) =>
+      (await (await (await hub.client(who)).api.v1.negotiations.waiting.$get()).json()).negotiations.find((n) => n.id === id);
     expect(await waiting('admin')).toMatchObject({ state: 'SUBMITTED', events: ['approve', 'decline'], datasets: [] });
     expect(await waiting('representative')).toBeUndefined();
     expectOk(await fire('admin', id, 'approve'));
     for (const d of [A, B]) expectOk(await fireOn('admin', id, d, 'contact_representative'));
 
     // Now the representative has something to do, for their dataset only.
-    expect(await waiting('representative')).toMatchObject({ events: [], datasets: [{ id: A, state: 'REPRESENTATIVE_CONTACTED', events: ['return_for_resubmission', 'check_availability', 'step_away'] }] });
+    expect(await waiting('representative')).toMatchObject({
+      events: [],
+      datasets: [{ id: A, state: 'REPRESENTATIVE_CONTACTED', events: ['return_for_resubmission', 'check_availability', 'step_away'] }],
+    });
     // A representative acts only on the datasets they represent.
     expect((await fireOn('representative', id, B, 'check_availability')).status).toBe(403);
-    for (const e of ['check_availability', 'mark_available', 'indicate_access_conditions'] as const) expectOk(await fireOn('representative', id, A, e));
+    for (const e of ['check_availability', 'mark_available', 'indicate_access_conditions'] as const)
+      expectOk(await fireOn('representative', id, A, e));
     expectOk(await fireOn('researcher', id, A, 'accept_access_conditions'));
     expect((await fireOn('representative', id, A, 'grant_access')).status).toBe(400);
     const grant = { access: 'REMOTE_PROCESSING' as const, conditions: 'Results only.', validDays: 90 };
@@ -89,7 +111,8 @@ describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
     expect((await fireOn('representative', id, A, 'grant_access', grant)).status).toBe(409);
 
     // B ends "not made available": a final state too, so the negotiation concludes by itself.
-    for (const e of ['check_availability', 'mark_available', 'indicate_access_conditions'] as const) expectOk(await fireOn('dataholder', id, B, e));
+    for (const e of ['check_availability', 'mark_available', 'indicate_access_conditions'] as const)
+      expectOk(await fireOn('dataholder', id, B, e));
     const declined = await fireOn('researcher', id, B, 'decline_access_conditions');
     expectOk(declined);
     expect(declined.body.state).toBe('CONCLUDED');
@@ -122,7 +145,12 @@ describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
     // Both ends of the access are in the tamper-evident log, which the dataset's representative reads.
     const traces = await (await (await hub.client('representative')).tracer.api.v1.traces.$get({ query: { datasetId: A } })).json();
     const actions = traces.traces.map((t) => [t.userAction, t.userId, JSON.stringify(t.payload).includes(id)]);
-    expect(actions).toEqual(expect.arrayContaining([['ACCESS_GRANTED', 'researcher', true], ['ACCESS_REVOKED', 'researcher', true]]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ['ACCESS_GRANTED', 'researcher', true],
+        ['ACCESS_REVOKED', 'researcher', true],
+      ]),
+    );
   });
 
   it('hides a negotiation from users who are neither its author, a representative of its datasets, nor an admin', async () => {
@@ -137,7 +165,9 @@ describe(`negotiation lifecycle through the hub (${databaseKind()})`, () => {
     expect((await saveAnswers(body.id, sampleAnswers())).status).toBe(200);
     const both = await Promise.all([fire('researcher', body.id, 'submit'), fire('researcher', body.id, 'submit')]);
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
-    const view = (await (await (await hub.client('researcher')).api.v1.negotiations[':id'].$get({ param: { id: body.id } })).json()) as unknown as Body;
+    const view = (await (
+      await (await hub.client('researcher')).api.v1.negotiations[':id'].$get({ param: { id: body.id } })
+    ).json()) as unknown as Body;
     expect(view.timeline?.filter((t) => t.event === 'submit')).toHaveLength(1);
   });
 });

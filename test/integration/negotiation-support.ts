@@ -17,8 +17,15 @@ export async function seedDatasets(hub: TestHub): Promise<{ A: string; B: string
   const A = crypto.randomUUID();
   const B = crypto.randomUUID();
   const store = createCatalogueStore(hub.services.db);
-  const series = { id: `series-${crypto.randomUUID().slice(0, 8)}`, title: 'Negotiation biobank', description: 'Test', publisher: { name: 'Node A' }, networkId: 'net-neg' };
-  for (const id of [A, B]) await store.upsertHarvested('neg-test', { id, modified: 'v1', series, metadata: sampleMetadata({ seriesId: series.id }) });
+  const series = {
+    id: `series-${crypto.randomUUID().slice(0, 8)}`,
+    title: 'Negotiation biobank',
+    description: 'Test',
+    publisher: { name: 'Node A' },
+    networkId: 'net-neg',
+  };
+  for (const id of [A, B])
+    await store.upsertHarvested('neg-test', { id, modified: 'v1', series, metadata: sampleMetadata({ seriesId: series.id }) });
   await hub.services.db.insert(datasetRepresentatives).values([
     { datasetId: A, subject: 'representative' },
     { datasetId: B, subject: 'dataholder' },

@@ -24,7 +24,8 @@ describe(`negotiation reminders and auto-close (${databaseKind()})`, () => {
     const res = await (await hub.client(who)).api.v1.me.notifications.$get({ query: {} });
     return (await res.json()).notifications.filter((n) => n.link === `/negotiations/${id}` && n.kind === 'negotiation.reminder').length;
   };
-  const state = async (id: string) => (await (await (await hub.client('admin')).api.v1.negotiations[':id'].$get({ param: { id } })).json()).state;
+  const state = async (id: string) =>
+    (await (await (await hub.client('admin')).api.v1.negotiations[':id'].$get({ param: { id } })).json()).state;
 
   it('reminds the admins of a submission standing still, once, and not the researcher', async () => {
     const id = await draftWithAnswers(hub, [A]);
@@ -43,7 +44,9 @@ describe(`negotiation reminders and auto-close (${databaseKind()})`, () => {
     expect(await state(id)).toBe('ABANDONED');
     const view = await (await (await hub.client('researcher')).api.v1.negotiations[':id'].$get({ param: { id } })).json();
     expect(view.timeline.at(-1)).toMatchObject({ event: 'abandon', actor: 'hub', role: 'hub', from: 'SUBMITTED', to: 'ABANDONED' });
-    const told = (await (await (await hub.client('researcher')).api.v1.me.notifications.$get({ query: {} })).json()).notifications.filter((n) => n.link === `/negotiations/${id}` && n.kind === 'negotiation.abandon');
+    const told = (await (await (await hub.client('researcher')).api.v1.me.notifications.$get({ query: {} })).json()).notifications.filter(
+      (n) => n.link === `/negotiations/${id}` && n.kind === 'negotiation.abandon',
+    );
     expect(told).toHaveLength(1);
   });
 
@@ -52,11 +55,20 @@ describe(`negotiation reminders and auto-close (${databaseKind()})`, () => {
     expect((await fire(hub, 'researcher', id, 'submit')).status).toBe(200);
     expect((await fire(hub, 'admin', id, 'approve')).status).toBe(200);
     const admin = await hub.client('admin');
-    await admin.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId: A }, json: { event: 'contact_representative' } });
-    await admin.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId: B }, json: { event: 'mark_unreachable' } });
+    await admin.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({
+      param: { id, datasetId: A },
+      json: { event: 'contact_representative' },
+    });
+    await admin.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({
+      param: { id, datasetId: B },
+      json: { event: 'mark_unreachable' },
+    });
     clock.advanceDays(2);
     // A post is activity: the quiet spell starts again from here.
-    expect((await (await hub.client('researcher')).api.v1.negotiations[':id'].posts.$post({ param: { id }, json: { body: 'Any news?' } })).status).toBe(201);
+    expect(
+      (await (await hub.client('researcher')).api.v1.negotiations[':id'].posts.$post({ param: { id }, json: { body: 'Any news?' } }))
+        .status,
+    ).toBe(201);
     clock.advanceDays(2);
     await runNegotiationSweep(hub.services);
     expect(await reminders('representative', id)).toBe(0);
@@ -78,7 +90,9 @@ describe(`negotiation reminders and auto-close (${databaseKind()})`, () => {
   });
 
   it('refuses a reminder that would come after the auto-close, naming the setting', () => {
-    expect(() => loadHubConfig({ NEGOTIATION_REMINDER_DAYS: '30', NEGOTIATION_AUTO_CLOSE_DAYS: '20' })).toThrow(/NEGOTIATION_REMINDER_DAYS: must be fewer days/);
+    expect(() => loadHubConfig({ NEGOTIATION_REMINDER_DAYS: '30', NEGOTIATION_AUTO_CLOSE_DAYS: '20' })).toThrow(
+      /NEGOTIATION_REMINDER_DAYS: must be fewer days/,
+    );
     expect(() => loadHubConfig({ NEGOTIATION_ATTACHMENT_MAX_BYTES: 'lots' })).toThrow(/NEGOTIATION_ATTACHMENT_MAX_BYTES/);
   });
 });

@@ -35,7 +35,12 @@ async function receiver() {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got, state, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    got,
+    state,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 describe(`negotiation webhooks (${databaseKind()})`, () => {
@@ -57,7 +62,8 @@ describe(`negotiation webhooks (${databaseKind()})`, () => {
     const res = await (await hub.client(who)).api.v1.negotiation.webhooks.$post({ json });
     return { status: res.status, body: (await res.json()) as unknown as { id: string } };
   };
-  const deliveries = async (webhookId: string) => hub.services.db.select().from(negotiationWebhookDeliveries).where(eq(negotiationWebhookDeliveries.webhookId, webhookId));
+  const deliveries = async (webhookId: string) =>
+    hub.services.db.select().from(negotiationWebhookDeliveries).where(eq(negotiationWebhookDeliveries.webhookId, webhookId));
   /** Runs the sweep until the condition holds; the hub's own 2 s sweep may get there first, which is fine. */
   async function until(check: () => Promise<boolean>) {
     for (let i = 0; i < 50; i++) {

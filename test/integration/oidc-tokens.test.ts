@@ -59,8 +59,7 @@ describe('the local OIDC provider and the hub verifier', () => {
   });
 
   const verifier = () => createOidcVerifier({ issuer: provider.issuer, audience: HUB });
-  const token = (username: string, password?: string) =>
-    fetchDemoToken({ issuer: provider.issuer, dataDir, username, password });
+  const token = (username: string, password?: string) => fetchDemoToken({ issuer: provider.issuer, dataDir, username, password });
 
   /** Signs claims with the provider's own signing key, to isolate one claim check at a time. */
   async function signWithProviderKey(claims: JWTPayload) {
@@ -114,7 +113,12 @@ describe('the local OIDC provider and the hub verifier', () => {
     const web = await fetch(new URL('/token', provider.issuer), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:eucaim:params:grant-type:demo-password', client_id: 'eucaim-web', username: 'admin', password: 'demo' }),
+      body: new URLSearchParams({
+        grant_type: 'urn:eucaim:params:grant-type:demo-password',
+        client_id: 'eucaim-web',
+        username: 'admin',
+        password: 'demo',
+      }),
     });
     const body = (await web.json()) as { error?: string; error_description?: string; access_token?: string };
     expect(web.status, JSON.stringify(body)).toBe(400);

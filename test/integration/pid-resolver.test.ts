@@ -21,16 +21,25 @@ beforeAll(async () => {
 });
 afterAll(async () => hub?.stop());
 
-const resolve = (id: string, accept?: string) => fetch(`${hub.url}/pid/${id}`, { redirect: 'manual', headers: accept === undefined ? {} : { accept } });
+const resolve = (id: string, accept?: string) =>
+  fetch(`${hub.url}/pid/${id}`, { redirect: 'manual', headers: accept === undefined ? {} : { accept } });
 
 describe('GET /pid/{uuid}', () => {
   it.each([
-    { who: 'a browser', accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', target: (id: string) => `/catalogue/datasets/${id}` },
+    {
+      who: 'a browser',
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      target: (id: string) => `/catalogue/datasets/${id}`,
+    },
     { who: 'a client that does not care (*/*)', accept: '*/*', target: (id: string) => `/catalogue/datasets/${id}` },
     { who: 'a client without Accept', accept: undefined, target: (id: string) => `/catalogue/datasets/${id}` },
     { who: 'a Turtle client', accept: 'text/turtle', target: (id: string) => `/fdp/dataset/${id}` },
     { who: 'a JSON-LD client', accept: 'application/ld+json', target: (id: string) => `/fdp/dataset/${id}` },
-    { who: 'an N-Triples client preferring it over HTML', accept: 'text/html;q=0.5, application/n-triples', target: (id: string) => `/fdp/dataset/${id}` },
+    {
+      who: 'an N-Triples client preferring it over HTML',
+      accept: 'text/html;q=0.5, application/n-triples',
+      target: (id: string) => `/fdp/dataset/${id}`,
+    },
     { who: 'a JSON client', accept: 'application/json', target: (id: string) => `/api/v1/catalogue/datasets/${id}` },
   ])('sends $who 303 to the right place, cacheable and varying by Accept', async ({ accept, target }) => {
     const res = await resolve(published.id, accept);

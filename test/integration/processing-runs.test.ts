@@ -7,7 +7,12 @@ import { nodeClient } from '../support/node-client.ts';
 import { leaseVerified } from '../support/sim-node.ts';
 import { DIGEST, type Federation, type Sim, processingFederation } from './processing-support.ts';
 
-const outcome = (runId: string, nodeId: string, state: RunOutcome['state'], code?: NonNullable<RunOutcome['reason']>['code']): RunOutcome => ({
+const outcome = (
+  runId: string,
+  nodeId: string,
+  state: RunOutcome['state'],
+  code?: NonNullable<RunOutcome['reason']>['code'],
+): RunOutcome => ({
   runId,
   nodeId,
   state,
@@ -28,8 +33,16 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     // A third node, registered and allowed the tool but never heard from: offline.
     c = await nodeClient(f.hub.url, 'node-c');
     const admin = await f.hub.client('admin');
-    expect((await admin.api.v1.nodes.$post({ json: { id: 'node-c', name: 'Node C', publicJwk: c.publicJwk, admins: [] } })).status).toBe(201);
-    expect((await admin.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param: { nodeId: 'node-c', toolId: f.tool.id, version: f.tool.version } })).status).toBe(200);
+    expect((await admin.api.v1.nodes.$post({ json: { id: 'node-c', name: 'Node C', publicJwk: c.publicJwk, admins: [] } })).status).toBe(
+      201,
+    );
+    expect(
+      (
+        await admin.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({
+          param: { nodeId: 'node-c', toolId: f.tool.id, version: f.tool.version },
+        })
+      ).status,
+    ).toBe(200);
   });
   afterAll(async () => f?.stop());
   beforeEach(async () => {
@@ -43,8 +56,10 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
   };
   const tool = { id: 'count-series', version: '1.0' };
   const lease = async (n: Sim) => (await leaseVerified(f.hub.url, n, { nowMs: f.clock.ms() })).map((l) => l.job);
-  const status = (n: Sim, runId: string, body: unknown) => n.call('POST', `/api/v1/bridge/runs/${runId}/status`, body, { nowMs: f.clock.ms() });
-  const view = async (runId: string, user = 'researcher') => (await (await f.hub.client(user)).api.v1.runs[':id'].$get({ param: { id: runId } })).json();
+  const status = (n: Sim, runId: string, body: unknown) =>
+    n.call('POST', `/api/v1/bridge/runs/${runId}/status`, body, { nowMs: f.clock.ms() });
+  const view = async (runId: string, user = 'researcher') =>
+    (await (await f.hub.client(user)).api.v1.runs[':id'].$get({ param: { id: runId } })).json();
 
   describe('refuses a run that cannot be allowed, and stores nothing', () => {
     it.each([
@@ -97,7 +112,12 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
 
     it('400 when the chosen nodes are not the nodes of the inputs', async () => {
       const g = await f.grant('researcher');
-      const res = await post('researcher', { tool, parameters: { threshold: 3 }, inputs: [`node-a:${g.dataset}`], nodes: ['node-a', 'node-b'] });
+      const res = await post('researcher', {
+        tool,
+        parameters: { threshold: 3 },
+        inputs: [`node-a:${g.dataset}`],
+        nodes: ['node-a', 'node-b'],
+      });
       expect(res.status).toBe(400);
     });
   });
@@ -105,21 +125,50 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
   it('sends each node one signed job with only its inputs and grants, and follows their reports', async () => {
     const ga = await f.grant('researcher');
     const gb = await f.grant('researcher', { access: 'IN_SITU_PROCESSING' });
-    const created = await post('researcher', { tool, parameters: { threshold: 3, label: 'lung' }, inputs: [`node-a:${ga.dataset}/P1`, `node-b:${gb.dataset}`], nodes: ['node-b', 'node-a'] });
+    const created = await post('researcher', {
+      tool,
+      parameters: { threshold: 3, label: 'lung' },
+      inputs: [`node-a:${ga.dataset}/P1`, `node-b:${gb.dataset}`],
+      nodes: ['node-b', 'node-a'],
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const runId = created.body.id;
-    expect(created.body).toMatchObject({ state: 'pending', nodes: [{ nodeId: 'node-a', state: 'dispatched' }, { nodeId: 'node-b', state: 'dispatched' }] });
+    expect(created.body).toMatchObject({
+      state: 'pending',
+      nodes: [
+        { nodeId: 'node-a', state: 'dispatched' },
+        { nodeId: 'node-b', state: 'dispatched' },
+      ],
+    });
 
     const grantKeys = (await (await fetch(`${f.hub.url}/api/v1/negotiation/keys`)).json()) as never;
-    for (const [n, g, input] of [[f.a, ga, `node-a:${ga.dataset}/P1`], [f.b, gb, `node-b:${gb.dataset}`]] as const) {
+    for (const [n, g, input] of [
+      [f.a, ga, `node-a:${ga.dataset}/P1`],
+      [f.b, gb, `node-b:${gb.dataset}`],
+    ] as const) {
       const jobs = await lease(n);
       expect(jobs).toHaveLength(1);
       expect(jobs[0]?.body.kind).toBe('processing.run');
       const payload = jobs[0]?.body.payload as RunJobPayload;
-      expect(payload).toMatchObject({ runId, user: 'researcher', tool: { ...tool, digest: DIGEST }, parameters: { threshold: 3, label: 'lung' }, inputs: [input] });
+      expect(payload).toMatchObject({
+        runId,
+        user: 'researcher',
+        tool: { ...tool, digest: DIGEST },
+        parameters: { threshold: 3, label: 'lung' },
+        inputs: [input],
+      });
       expect(payload.grants).toEqual([g.jws]);
       // The node can check the statement offline, for this user and dataset.
-      expect((await verifyGrant(payload.grants[0] as string, grantKeys, { user: 'researcher', dataset: g.dataset, issuer: f.hub.url, nowMs: f.clock.ms() })).jti).toBe(g.grantId);
+      expect(
+        (
+          await verifyGrant(payload.grants[0] as string, grantKeys, {
+            user: 'researcher',
+            dataset: g.dataset,
+            issuer: f.hub.url,
+            nowMs: f.clock.ms(),
+          })
+        ).jti,
+      ).toBe(g.grantId);
     }
 
     expect((await status(f.a, runId, { state: 'running', startedAt: f.clock.ms() })).status).toBe(204);
@@ -131,7 +180,13 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     expect((await view(runId)).state).toBe('running');
     expect((await status(f.b, runId, { state: 'ended', outcome: outcome(runId, 'node-b', 'failed', 'exit_nonzero') })).status).toBe(204);
     const done = await view(runId);
-    expect(done).toMatchObject({ state: 'partial', nodes: [{ state: 'completed', reason: null }, { state: 'failed', reason: { code: 'exit_nonzero' } }] });
+    expect(done).toMatchObject({
+      state: 'partial',
+      nodes: [
+        { state: 'completed', reason: null },
+        { state: 'failed', reason: { code: 'exit_nonzero' } },
+      ],
+    });
 
     // Same outcome again: harmless. Another outcome after the end: conflict. Foreign outcomes: refused.
     expect((await status(f.a, runId, { state: 'ended', outcome: outcome(runId, 'node-a', 'completed') })).status).toBe(204);
@@ -150,7 +205,10 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
       ['node-b', [gb.dataset], { name: tool.id, version: tool.version }],
     ]);
     const materialised = (await f.traces('researcher', 'MATERIALISE_DATASET')).filter((t) => t.payload.runId === runId);
-    expect(materialised.map((t) => [t.payload.nodeId, t.datasetIds])).toEqual([['node-a', [ga.dataset]], ['node-b', [gb.dataset]]]);
+    expect(materialised.map((t) => [t.payload.nodeId, t.datasetIds])).toEqual([
+      ['node-a', [ga.dataset]],
+      ['node-b', [gb.dataset]],
+    ]);
   });
 
   it("lists the caller's live processing grants as the workspace's datasets", async () => {
@@ -194,7 +252,11 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
   it('cancels: a signed processing.cancel job to every node not yet ended', async () => {
     const ga = await f.grant('researcher');
     const gb = await f.grant('researcher');
-    const created = await post('researcher', { tool, parameters: { threshold: 2 }, inputs: [`node-a:${ga.dataset}`, `node-b:${gb.dataset}`] });
+    const created = await post('researcher', {
+      tool,
+      parameters: { threshold: 2 },
+      inputs: [`node-a:${ga.dataset}`, `node-b:${gb.dataset}`],
+    });
     const runId = created.body.id;
     await lease(f.a);
     await lease(f.b);
@@ -220,7 +282,8 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     const res = await f.a.call('GET', '/api/v1/bridge/jobs?wait=0&max=10', undefined, { nowMs: f.clock.ms() });
     const leased = (res.body as { jobs: { receipt: string; jws: string }[] }).jobs;
     expect(leased).toHaveLength(2);
-    const taken = (n: Sim, jobId: string, receipt: string) => n.call('POST', `/api/v1/bridge/jobs/${jobId}/taken`, { receipt }, { nowMs: f.clock.ms() });
+    const taken = (n: Sim, jobId: string, receipt: string) =>
+      n.call('POST', `/api/v1/bridge/jobs/${jobId}/taken`, { receipt }, { nowMs: f.clock.ms() });
     const { keys, issuer } = await f.keys();
     for (const j of leased) {
       const job = await verifyJob(j.jws, { hubKeys: keys, issuer, nodeId: 'node-a', seen: () => false, nowMs: f.clock.ms() });
@@ -232,7 +295,9 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     f.clock.advance(120_000);
     const back: { jws: string }[] = [];
     for (let round = 0; round < 20; round++) {
-      const page = ((await f.a.call('GET', '/api/v1/bridge/jobs?wait=0&max=10', undefined, { nowMs: f.clock.ms() })).body as { jobs: { jws: string }[] }).jobs;
+      const page = (
+        (await f.a.call('GET', '/api/v1/bridge/jobs?wait=0&max=10', undefined, { nowMs: f.clock.ms() })).body as { jobs: { jws: string }[] }
+      ).jobs;
       if (page.length === 0) break;
       back.push(...page);
     }
@@ -246,7 +311,9 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     const runId = created.body.id;
     f.clock.advance(16 * 60_000);
     expect(await view(runId)).toMatchObject({ state: 'failed', nodes: [{ state: 'timed_out' }] });
-    expect((await status(f.a, runId, { state: 'ended', outcome: outcome(runId, 'node-a', 'not_allowed', 'grant_invalid') })).status).toBe(204);
+    expect((await status(f.a, runId, { state: 'ended', outcome: outcome(runId, 'node-a', 'not_allowed', 'grant_invalid') })).status).toBe(
+      204,
+    );
     expect(await view(runId)).toMatchObject({ nodes: [{ state: 'not_allowed', reason: { code: 'grant_invalid' } }] });
   });
 
@@ -265,7 +332,12 @@ describe(`federated runs through the hub (${databaseKind()})`, () => {
     }
     expect(await view(runId)).toMatchObject({ state: 'pending', nodes: [{ state: 'queued' }] });
     // Its `running` report may still be in the node's outbox when it asks to upload.
-    const upload = await f.a.call('POST', `/api/v1/bridge/runs/${runId}/uploads`, { files: [{ kind: 'log', path: 'count-series_node-a.log', bytes: 3, sha256: 'a'.repeat(64) }] }, { nowMs: f.clock.ms() });
+    const upload = await f.a.call(
+      'POST',
+      `/api/v1/bridge/runs/${runId}/uploads`,
+      { files: [{ kind: 'log', path: 'count-series_node-a.log', bytes: 3, sha256: 'a'.repeat(64) }] },
+      { nowMs: f.clock.ms() },
+    );
     expect(upload.status, JSON.stringify(upload.body)).toBe(200);
     expect((await status(f.a, runId, { state: 'running', startedAt: f.clock.ms() })).status).toBe(204);
     // A late `queued` report never moves a part back.

@@ -35,10 +35,14 @@ describe(`result uploads straight to S3 with pre-signed URLs (${databaseKind()})
     s3 = await startS3Server(dir);
     // The hub's S3 client takes the default credential chain, as a Lambda role would give it.
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_EC2_METADATA_DISABLED: 'true' });
-    f = await processingFederation({ env: { OBJECT_STORE: 's3', S3_BUCKET: s3.bucket, AWS_ENDPOINT_URL: s3.endpoint, AWS_REGION: 'us-east-1' } });
+    f = await processingFederation({
+      env: { OBJECT_STORE: 's3', S3_BUCKET: s3.bucket, AWS_ENDPOINT_URL: s3.endpoint, AWS_REGION: 'us-east-1' },
+    });
     await f.sendHealth(f.a);
     const g = await f.grant('researcher');
-    const res = await (await f.hub.client('researcher')).api.v1.runs.$post({ json: { tool: { id: 'count-series', version: '1.0' }, parameters: { threshold: 1 }, inputs: [`node-a:${g.dataset}`] } });
+    const res = await (await f.hub.client('researcher')).api.v1.runs.$post({
+      json: { tool: { id: 'count-series', version: '1.0' }, parameters: { threshold: 1 }, inputs: [`node-a:${g.dataset}`] },
+    });
     runId = (await res.json()).id;
   });
   afterAll(async () => {
@@ -49,7 +53,12 @@ describe(`result uploads straight to S3 with pre-signed URLs (${databaseKind()})
   });
 
   const grantFor = async (file: string, body: Uint8Array) => {
-    const res = await f.a.call('POST', `/api/v1/bridge/runs/${runId}/uploads`, { files: [{ kind: 'output', path: file, bytes: body.byteLength, sha256: sha(body) }] }, { nowMs: f.clock.ms() });
+    const res = await f.a.call(
+      'POST',
+      `/api/v1/bridge/runs/${runId}/uploads`,
+      { files: [{ kind: 'output', path: file, bytes: body.byteLength, sha256: sha(body) }] },
+      { nowMs: f.clock.ms() },
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return (res.body as UploadGrant).uploads[0] as UploadGrant['uploads'][number];
   };
@@ -58,7 +67,10 @@ describe(`result uploads straight to S3 with pre-signed URLs (${databaseKind()})
     const body = new TextEncoder().encode('{"series":7}');
     const target = await grantFor('result.json', body);
     expect(target.url.startsWith(`${s3.endpoint}/${s3.bucket}/runs/${runId}/node-a/output/result.json?`)).toBe(true);
-    expect(target.headers).toEqual({ 'content-length': String(body.byteLength), 'x-amz-checksum-sha256': Buffer.from(sha(body), 'hex').toString('base64') });
+    expect(target.headers).toEqual({
+      'content-length': String(body.byteLength),
+      'x-amz-checksum-sha256': Buffer.from(sha(body), 'hex').toString('base64'),
+    });
     expect(await put(target.url, target.headers, body)).toBe(200);
     const stored = await f.hub.services.objectStore.get(`runs/${runId}/node-a/output/result.json`);
     expect(new Uint8Array(await new Response(stored?.body).arrayBuffer())).toEqual(body);

@@ -40,7 +40,10 @@ export function healthReport(ready: { toolId: string; digest: string; ready: boo
     memory: { totalBytes: 16 * 2 ** 30, availableBytes: 9 * 2 ** 30 },
     gpus: { count: 1, source: 'nvidia-smi', devices: [{ model: 'NVIDIA A100', memoryBytes: 40 * 2 ** 30 }] },
     engine: { reachable: true, name: 'Podman Engine', version: '4.3.1', apiVersion: '1.41' },
-    paths: { data: { exists: true, readOnly: true, freeBytes: 10 ** 12, totalBytes: 2 * 10 ** 12 }, sandbox: { exists: true, writable: true, freeBytes: 10 ** 11 } },
+    paths: {
+      data: { exists: true, readOnly: true, freeBytes: 10 ** 12, totalBytes: 2 * 10 ** 12 },
+      sandbox: { exists: true, writable: true, freeBytes: 10 ** 11 },
+    },
     tools: ready.map((t) => ({ ...t, present: t.ready })),
     tls: { checked: true, https: true, daysLeft: 42, validTo: 'Jan  7 00:00:00 2027 GMT', authorized: true },
   };
@@ -66,12 +69,16 @@ export async function processingFederation(opts: { env?: Record<string, string>;
   expect((await admin.api.v1.tools.$post({ json: tool })).status).toBe(201);
   const holder = await hub.client('dataholder');
   for (const n of sims) {
-    const res = await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param: { nodeId: n.nodeId, toolId: tool.id, version: tool.version } });
+    const res = await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({
+      param: { nodeId: n.nodeId, toolId: tool.id, version: tool.version },
+    });
     expect(res.status).toBe(200);
   }
 
   const sendHealth = async (n: Sim, ready = true) => {
-    const res = await n.call('POST', '/api/v1/bridge/health', healthReport([{ toolId: tool.id, digest: DIGEST, ready }], clock.ms()), { nowMs: clock.ms() });
+    const res = await n.call('POST', '/api/v1/bridge/health', healthReport([{ toolId: tool.id, digest: DIGEST, ready }], clock.ms()), {
+      nowMs: clock.ms(),
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(204);
   };
 
@@ -80,14 +87,19 @@ export async function processingFederation(opts: { env?: Record<string, string>;
     const dataset = o.dataset ?? randomUUID();
     const now = clock.now();
     const negotiationId = newId('neg', now.getTime());
-    await hub.services.db.insert(negotiations).values({ id: negotiationId, author: user, state: 'CONCLUDED', formId: 'test', formVersion: 1, answers: {} });
+    await hub.services.db
+      .insert(negotiations)
+      .values({ id: negotiationId, author: user, state: 'CONCLUDED', formId: 'test', formVersion: 1, answers: {} });
     const grantId = newId('grt', now.getTime());
     const days = o.days ?? 30;
     const exp = Math.floor(now.getTime() / 1000) + days * 86400;
     const access = o.access ?? 'REMOTE_PROCESSING';
     // An expired grant was issued long ago: a statement cannot expire before it was signed.
     const signedAt = days < 0 ? now.getTime() + (days - 10) * 86400_000 : now.getTime();
-    const jws = await hub.services.grantSigner.sign({ sub: user, jti: grantId, exp, dataset, access, conditions: 'test', negotiation: negotiationId }, signedAt);
+    const jws = await hub.services.grantSigner.sign(
+      { sub: user, jti: grantId, exp, dataset, access, conditions: 'test', negotiation: negotiationId },
+      signedAt,
+    );
     await hub.services.db.insert(accessGrants).values({
       id: grantId,
       negotiationId,
@@ -104,7 +116,9 @@ export async function processingFederation(opts: { env?: Record<string, string>;
 
   /** The caller's own traces of one action, as the tracer serves them to a user. */
   const traces = async (user: string, action: string) => {
-    const res = await fetch(`${hub.url}/tracer/api/v1/traces?userId=${user}&userAction=${action}&limit=1000`, { headers: { authorization: `Bearer ${await hub.token(user)}` } });
+    const res = await fetch(`${hub.url}/tracer/api/v1/traces?userId=${user}&userAction=${action}&limit=1000`, {
+      headers: { authorization: `Bearer ${await hub.token(user)}` },
+    });
     expect(res.status).toBe(200);
     return ((await res.json()) as { traces: { userId: string; datasetIds: string[]; payload: Record<string, unknown> }[] }).traces;
   };

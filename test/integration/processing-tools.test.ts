@@ -13,7 +13,15 @@ describe(`tool registry, node approvals and the network monitor (${databaseKind(
     ['an image named by tag, not digest', { image: { digest: 'registry.example/tool:latest' } }],
     ['an output glob leaving the output folder', { outputs: { allow: ['../x'], maxFileBytes: 10, maxTotalBytes: 10 } }],
     ['a parameter name that is no environment variable', { parameters: [{ name: 'Bad-Name', type: 'string' }] }],
-    ['repeated parameter names', { parameters: [{ name: 'a', type: 'boolean' }, { name: 'a', type: 'string' }] }],
+    [
+      'repeated parameter names',
+      {
+        parameters: [
+          { name: 'a', type: 'boolean' },
+          { name: 'a', type: 'string' },
+        ],
+      },
+    ],
     ['a docs link that is not http(s)', { docsUrl: 'javascript:alert(1)' }],
     ['an unknown field', { evaluate: 'rm -rf /' }],
   ])('registration refuses %s', (_name, change) => {
@@ -51,13 +59,19 @@ describe(`tool registry, node approvals and the network monitor (${databaseKind(
     }
     const holder = await f.hub.client('dataholder');
     expect((await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param })).status).toBe(200);
-    expect((await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param: { ...param, version: '9' } })).status).toBe(404);
-    expect((await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param: { ...param, nodeId: 'node-z' } })).status).toBe(404);
+    expect((await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param: { ...param, version: '9' } })).status).toBe(
+      404,
+    );
+    expect((await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param: { ...param, nodeId: 'node-z' } })).status).toBe(
+      404,
+    );
     let list = await (await holder.api.v1.tools.$get()).json();
     expect(list.tools.find((t) => t.id === 'segmenter')?.nodes).toEqual(['node-a']);
     expect(list.myNodes).toEqual(['node-a', 'node-b']);
 
-    expect((await (await f.hub.client('researcher')).api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$delete({ param })).status).toBe(403);
+    expect((await (await f.hub.client('researcher')).api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$delete({ param })).status).toBe(
+      403,
+    );
     expect((await (await f.hub.client('admin')).api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$delete({ param })).status).toBe(200);
     list = await (await holder.api.v1.tools.$get()).json();
     expect(list.tools.find((t) => t.id === 'segmenter')?.nodes).toEqual([]);
@@ -84,7 +98,11 @@ describe(`tool registry, node approvals and the network monitor (${databaseKind(
 
   it('refuses a health report that is unsigned, malformed or has unknown fields', async () => {
     const report = healthReport([], f.clock.ms());
-    const anon = await fetch(`${f.hub.url}/api/v1/bridge/health`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+    const anon = await fetch(`${f.hub.url}/api/v1/bridge/health`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
     expect(anon.status).toBe(401);
     expect((await f.a.call('POST', '/api/v1/bridge/health', { ...report, secret: 'x' }, { nowMs: f.clock.ms() })).status).toBe(400);
     expect((await f.a.call('POST', '/api/v1/bridge/health', { ...report, cpu: { count: -1 } }, { nowMs: f.clock.ms() })).status).toBe(400);

@@ -21,14 +21,26 @@ describe(`result uploads and downloads (${databaseKind()})`, () => {
     await f.sendHealth(f.b);
     const g = await f.grant('researcher');
     dataset = g.dataset;
-    const res = await (await f.hub.client('researcher')).api.v1.runs.$post({ json: { tool: { id: 'count-series', version: '1.0' }, parameters: { threshold: 1 }, inputs: [`node-a:${dataset}`] } });
+    const res = await (await f.hub.client('researcher')).api.v1.runs.$post({
+      json: { tool: { id: 'count-series', version: '1.0' }, parameters: { threshold: 1 }, inputs: [`node-a:${dataset}`] },
+    });
     expect(res.status).toBe(201);
     runId = (await res.json()).id;
-    expect((await f.a.call('POST', `/api/v1/bridge/runs/${runId}/status`, { state: 'running', startedAt: f.clock.ms() }, { nowMs: f.clock.ms() })).status).toBe(204);
+    expect(
+      (
+        await f.a.call(
+          'POST',
+          `/api/v1/bridge/runs/${runId}/status`,
+          { state: 'running', startedAt: f.clock.ms() },
+          { nowMs: f.clock.ms() },
+        )
+      ).status,
+    ).toBe(204);
   });
   afterAll(async () => f?.stop());
 
-  const ask = async (files: unknown[], n = f.a, run = runId) => n.call('POST', `/api/v1/bridge/runs/${run}/uploads`, { files }, { nowMs: f.clock.ms() });
+  const ask = async (files: unknown[], n = f.a, run = runId) =>
+    n.call('POST', `/api/v1/bridge/runs/${run}/uploads`, { files }, { nowMs: f.clock.ms() });
   const grantFor = async (kind: 'log' | 'output', path: string, body: Uint8Array) => {
     const res = await ask([{ kind, path, bytes: body.byteLength, sha256: sha(body) }]);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -42,7 +54,12 @@ describe(`result uploads and downloads (${databaseKind()})`, () => {
 
   it('grants a URL bound to size and hash, and keeps exactly the granted bytes', async () => {
     const target = await grantFor('output', 'result.json', result);
-    expect(target).toMatchObject({ kind: 'output', path: 'result.json', method: 'PUT', headers: { 'content-length': String(result.byteLength) } });
+    expect(target).toMatchObject({
+      kind: 'output',
+      path: 'result.json',
+      method: 'PUT',
+      headers: { 'content-length': String(result.byteLength) },
+    });
     expect(target.url.startsWith(`${f.hub.url}/api/v1/bridge/uploads/`)).toBe(true);
     expect((await put(target.url, result)).status).toBe(204);
     expect(await stored(`runs/${runId}/node-a/output/result.json`)).toEqual(result);
@@ -131,13 +148,19 @@ describe(`result uploads and downloads (${databaseKind()})`, () => {
       finishedAt: f.clock.ms(),
       inputFiles: 1,
       logs: { stdoutBytes: log.byteLength, stderrBytes: 0, keptBytes: log.byteLength, truncated: false },
-      outputs: { accepted: [{ path: 'result.json', bytes: result.byteLength, sha256: sha(result) }], rejected: [{ path: 'core', reason: 'not_allowed' }] },
+      outputs: {
+        accepted: [{ path: 'result.json', bytes: result.byteLength, sha256: sha(result) }],
+        rejected: [{ path: 'core', reason: 'not_allowed' }],
+      },
     };
-    expect((await f.a.call('POST', `/api/v1/bridge/runs/${runId}/status`, { state: 'ended', outcome }, { nowMs: f.clock.ms() })).status).toBe(204);
+    expect(
+      (await f.a.call('POST', `/api/v1/bridge/runs/${runId}/status`, { state: 'ended', outcome }, { nowMs: f.clock.ms() })).status,
+    ).toBe(204);
     // Once ended, no more uploads.
     expect((await ask([{ kind: 'output', path: 'after.json', bytes: 1, sha256: sha('x') }])).status).toBe(409);
 
-    const get = async (user: string, path: string) => fetch(`${f.hub.url}/api/v1/runs/${runId}/nodes/node-a/${path}`, { headers: { authorization: `Bearer ${await f.hub.token(user)}` } });
+    const get = async (user: string, path: string) =>
+      fetch(`${f.hub.url}/api/v1/runs/${runId}/nodes/node-a/${path}`, { headers: { authorization: `Bearer ${await f.hub.token(user)}` } });
     const res = await get('researcher', 'outputs/result.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="result.json"');
@@ -145,7 +168,9 @@ describe(`result uploads and downloads (${databaseKind()})`, () => {
     const logRes = await get('researcher', 'log');
     expect(logRes.status).toBe(200);
     expect(await logRes.text()).toBe(new TextDecoder().decode(log));
-    expect((await get('researcher', 'log?download=1')).headers.get('content-disposition')).toBe('attachment; filename="count-series_node-a.log"');
+    expect((await get('researcher', 'log?download=1')).headers.get('content-disposition')).toBe(
+      'attachment; filename="count-series_node-a.log"',
+    );
 
     expect((await get('representative', 'outputs/result.json')).status).toBe(404);
     expect((await get('representative', 'log')).status).toBe(404);

@@ -13,7 +13,12 @@ describe(`the embedded job queue (${databaseKind()})`, () => {
   let rowOf: (jobId: string) => Promise<{ receipt: string | null; deliveries: number; hidden: boolean } | undefined>;
   let offset = 0;
   const clock = { now: () => new Date(Date.now() + offset) };
-  const job = (nodeId: string, jobId: string) => ({ nodeId, jobId, jws: `jws-${jobId}`, notAfter: new Date(clock.now().getTime() + 60_000) });
+  const job = (nodeId: string, jobId: string) => ({
+    nodeId,
+    jobId,
+    jws: `jws-${jobId}`,
+    notAfter: new Date(clock.now().getTime() + 60_000),
+  });
 
   beforeAll(async () => {
     const db = await freshDatabase();
@@ -36,7 +41,7 @@ describe(`the embedded job queue (${databaseKind()})`, () => {
   });
   afterAll(async () => drop());
 
-  it("hands each node only its own jobs, hides leased ones and hands them out again after the visibility timeout", async () => {
+  it('hands each node only its own jobs, hides leased ones and hands them out again after the visibility timeout', async () => {
     await queue.enqueue(job('node-a', 'job_a1'));
     await queue.enqueue(job('node-b', 'job_b1'));
     const first = await queue.lease('node-a', { max: 5, visibilityMs: 30_000, waitMs: 0 });
@@ -103,7 +108,7 @@ describe(`the embedded job queue (${databaseKind()})`, () => {
     expect(await queue.ack('node-h', got[0]!.receipt)).toBe(true);
   });
 
-  it('hands each job of a fan-out to exactly one of several waiting polls, up to each poll\'s max', async () => {
+  it("hands each job of a fan-out to exactly one of several waiting polls, up to each poll's max", async () => {
     const polls = [1, 2, 3].map(() => queue.lease('node-i', { max: 1, visibilityMs: 30_000, waitMs: 1_500 }));
     await new Promise((r) => setTimeout(r, 50));
     expect(await queue.enqueueMany([job('node-i', 'job_i1'), job('node-i', 'job_i2')])).toEqual({ failed: [] });
@@ -113,7 +118,7 @@ describe(`the embedded job queue (${databaseKind()})`, () => {
     expect(await queue.lease('node-i', { max: 5, visibilityMs: 30_000, waitMs: 0 })).toEqual([]);
   });
 
-  it('makes a handed job visible again after the visibility timeout when the poll\'s connection died before delivery', async () => {
+  it("makes a handed job visible again after the visibility timeout when the poll's connection died before delivery", async () => {
     const controller = new AbortController();
     const waiting = queue.lease('node-j', { max: 5, visibilityMs: 30_000, waitMs: 5_000, signal: controller.signal });
     await new Promise((r) => setTimeout(r, 50));
@@ -138,7 +143,9 @@ describe(`the embedded job queue (${databaseKind()})`, () => {
     const waiting = queue.lease('node-k', { max: 5, visibilityMs: 30_000, waitMs: 600 });
     await new Promise((r) => setTimeout(r, 50));
     await queue.enqueue(job('node-k', 'job_k1')); // a retried dispatch: the row exists and stays leased to the first poll
-    expect(await queue.enqueueMany([{ ...job('node-k', 'job_k2'), jws: 'nul\u0000byte' }])).toMatchObject({ failed: [{ jobId: 'job_k2' }] });
+    expect(await queue.enqueueMany([{ ...job('node-k', 'job_k2'), jws: 'nul\u0000byte' }])).toMatchObject({
+      failed: [{ jobId: 'job_k2' }],
+    });
     expect(await waiting).toEqual([]);
     expect(await rowOf('job_k1')).toEqual({ receipt: first[0]!.receipt, deliveries: 1, hidden: true });
   });

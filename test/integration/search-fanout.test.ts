@@ -41,7 +41,10 @@ describe(`every node ends in a status (${databaseKind()})`, () => {
   };
 
   it('stores the capability manifest of a heartbeat and lists it per node', async () => {
-    const manifest = { catalogueVersion: 1, filters: [{ key: 'RID10311', values: ['RID10312', 'RID10321'] }, { key: 'SNOMEDCT423493009' }] };
+    const manifest = {
+      catalogueVersion: 1,
+      filters: [{ key: 'RID10311', values: ['RID10312', 'RID10321'] }, { key: 'SNOMEDCT423493009' }],
+    };
     await heartbeat(nodes.a, { capabilities: manifest });
     await heartbeat(nodes.a); // a heartbeat without a manifest keeps the stored one
     const list = await (await (await hub.client('researcher')).api.v1.nodes.$get()).json();
@@ -82,7 +85,9 @@ describe(`every node ends in a status (${databaseKind()})`, () => {
     };
 
     const ja = await firstJob(nodes.a);
-    expect(await postResult(nodes.a, ja.job.jobId, { status: 'answered', receipt: ja.receipt, result: countsOf('node-a', 12, 30) })).toEqual({ recorded: true });
+    expect(
+      await postResult(nodes.a, ja.job.jobId, { status: 'answered', receipt: ja.receipt, result: countsOf('node-a', 12, 30) }),
+    ).toEqual({ recorded: true });
     // The stream delivers node-a's answer before anyone else has answered.
     await until(() => statusOf('node-a') === 'answered');
     expect(statusOf('node-b')).toBe('pending');
@@ -91,7 +96,11 @@ describe(`every node ends in a status (${databaseKind()})`, () => {
     await postResult(nodes.b, jb.job.jobId, { status: 'unsupported', receipt: jb.receipt, unsupported_keys: ['SNOMEDCT263495000'] });
     await until(() => statusOf('node-b') === 'unsupported');
     const jc = await firstJob(nodes.c);
-    await postResult(nodes.c, jc.job.jobId, { status: 'error', receipt: jc.receipt, error: { code: 'index_unavailable', message: 'index is rebuilding' } });
+    await postResult(nodes.c, jc.job.jobId, {
+      status: 'error',
+      receipt: jc.receipt,
+      error: { code: 'index_unavailable', message: 'index is rebuilding' },
+    });
     await until(() => statusOf('node-c') === 'error');
     await firstJob(nodes.d); // node-d takes its job and goes silent
 
@@ -134,7 +143,9 @@ describe(`every node ends in a status (${databaseKind()})`, () => {
     expect(report.nodes.map((n) => [n.nodeId, n.status])).toEqual(last?.nodes.map((n) => [n.nodeId, n.status]));
     const a = report.nodes[0];
     expect(a?.datasets).toEqual([{ id: 'node-a-ds', name: 'Dataset of node-a', subjects_count: 12, studies_count: 30 }]);
-    expect(a?.obfuscationNote).toBe('Obfuscated counts: Laplace noise (epsilon 0.28, sensitivity 1); rounded to steps of 10; counts 1-9 reported as 10, zeros kept.');
+    expect(a?.obfuscationNote).toBe(
+      'Obfuscated counts: Laplace noise (epsilon 0.28, sensitivity 1); rounded to steps of 10; counts 1-9 reported as 10, zeros kept.',
+    );
     expect(report.nodes[1]?.unsupportedKeys).toEqual(['SNOMEDCT263495000']);
     expect(report.total).toEqual({ subjects_count: 12, studies_count: 30 });
   });

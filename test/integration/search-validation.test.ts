@@ -4,7 +4,10 @@ import { type TestHub, startTestHub } from '../support/hub.ts';
 
 type Leaf = { key: string; type: string; value: unknown };
 /** The Lens shape: an outer OR of one AND, each criterion in its own OR. */
-const lens = (...leaves: Leaf[]) => ({ operand: 'OR', children: [{ operand: 'AND', children: leaves.map((l) => ({ operand: 'OR', children: [l] })) }] });
+const lens = (...leaves: Leaf[]) => ({
+  operand: 'OR',
+  children: [{ operand: 'AND', children: leaves.map((l) => ({ operand: 'OR', children: [l] })) }],
+});
 const at = (i: number) => `ast.children[0].children[${i}].children[0]`;
 
 describe(`search input checked against the filter catalogue (${databaseKind()})`, () => {
@@ -24,7 +27,17 @@ describe(`search input checked against the filter catalogue (${databaseKind()})`
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(200);
     const keys = body.filters.map((f) => f.key);
-    expect(keys).toEqual(expect.arrayContaining(['SNOMEDCT263495000', 'SNOMEDCT423493009', 'SNOMEDCT439401001', 'SNOMEDCT432213005', 'RID10311', 'SNOMEDCT123037004', 'C25392']));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'SNOMEDCT263495000',
+        'SNOMEDCT423493009',
+        'SNOMEDCT439401001',
+        'SNOMEDCT432213005',
+        'RID10311',
+        'SNOMEDCT123037004',
+        'C25392',
+      ]),
+    );
     expect(body.filters.find((f) => f.key === 'RID10311')?.values?.map((v) => v.label)).toEqual(['MR', 'PET', 'SPECT', 'CT']);
   });
 
@@ -35,12 +48,28 @@ describe(`search input checked against the filter catalogue (${databaseKind()})`
 
   describe.each([
     { name: 'a string for age', ast: lens({ key: 'SNOMEDCT423493009', type: 'LOWER_THAN', value: 'forty' }), path: `${at(0)}.value` },
-    { name: 'an age out of range', ast: lens({ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 40, max: 400 } }), path: `${at(0)}.value.max` },
-    { name: 'a string bound in an age range', ast: lens({ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 'old' } }), path: `${at(0)}.value.min` },
-    { name: 'an unknown modality code', ast: lens({ key: 'RID10312', type: 'EQUALS', value: 'x' }, { key: 'RID10311', type: 'EQUALS', value: 'RID99999' }), path: `${at(1)}.value` },
+    {
+      name: 'an age out of range',
+      ast: lens({ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 40, max: 400 } }),
+      path: `${at(0)}.value.max`,
+    },
+    {
+      name: 'a string bound in an age range',
+      ast: lens({ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 'old' } }),
+      path: `${at(0)}.value.min`,
+    },
+    {
+      name: 'an unknown modality code',
+      ast: lens({ key: 'RID10312', type: 'EQUALS', value: 'x' }, { key: 'RID10311', type: 'EQUALS', value: 'RID99999' }),
+      path: `${at(1)}.value`,
+    },
     { name: 'an operator the key does not take', ast: lens({ key: 'RID10311', type: 'CONTAINS', value: 'MR' }), path: `${at(0)}.type` },
     { name: 'a number for gender', ast: lens({ key: 'SNOMEDCT263495000', type: 'EQUALS', value: 1 }), path: `${at(0)}.value` },
-    { name: 'an unknown code inside IN', ast: lens({ key: 'C25392', type: 'IN', value: ['birnlex_3065', 'acme'] }), path: `${at(0)}.value[1]` },
+    {
+      name: 'an unknown code inside IN',
+      ast: lens({ key: 'C25392', type: 'IN', value: ['birnlex_3065', 'acme'] }),
+      path: `${at(0)}.value[1]`,
+    },
   ])('$name', ({ ast, path }) => {
     it(`is a 400 naming ${path}`, async () => {
       const { status, body } = await post({ ast });
@@ -75,7 +104,9 @@ describe(`search input checked against the filter catalogue (${databaseKind()})`
   });
 
   it.each([1, 60])('accepts deadlineSeconds %i and sets the deadline from it', async (deadlineSeconds) => {
-    const res = await (await hub.client('researcher')).api.v1.search.$post({ json: { ast: { operand: 'OR', children: [] }, deadlineSeconds } });
+    const res = await (await hub.client('researcher')).api.v1.search.$post({
+      json: { ast: { operand: 'OR', children: [] }, deadlineSeconds },
+    });
     const view = await res.json();
     expect(res.status, JSON.stringify(view)).toBe(202);
     expect(Date.parse(view.deadlineAt) - Date.parse(view.createdAt)).toBe(deadlineSeconds * 1000);

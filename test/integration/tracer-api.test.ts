@@ -45,7 +45,10 @@ describe(`tracer API (${databaseKind()})`, () => {
       ['GET /tracer/api/v1/audit', 'GET /tracer/api/v1/traces', 'GET /tracer/api/v1/traces/:id', 'POST /tracer/api/v1/traces'].sort(),
     );
     for (const r of guarded) {
-      const res = await fetch(hub.url + r.path.replace(/:(\w+)/g, crypto.randomUUID()), { method: r.method, body: r.method === 'GET' ? undefined : '{}' });
+      const res = await fetch(hub.url + r.path.replace(/:(\w+)/g, crypto.randomUUID()), {
+        method: r.method,
+        body: r.method === 'GET' ? undefined : '{}',
+      });
       expect(res.status, `${r.method} ${r.path}`).toBe(401);
     }
   });
@@ -62,11 +65,35 @@ describe(`tracer API (${databaseKind()})`, () => {
     const body = createDataset(crypto.randomUUID());
     const text = JSON.stringify(body);
     const stranger = await generateNodeKeyPair();
-    const forged = await signNodeRequest({ nodeId: 'node-a', privateJwk: stranger.privateJwk, audience: hub.url, method: 'POST', path: `${T}/traces`, body: text });
+    const forged = await signNodeRequest({
+      nodeId: 'node-a',
+      privateJwk: stranger.privateJwk,
+      audience: hub.url,
+      method: 'POST',
+      path: `${T}/traces`,
+      body: text,
+    });
     const replay = (await node.call('POST', `${T}/traces`, createDataset(crypto.randomUUID()))).token;
-    const otherBody = await signNodeRequest({ nodeId: 'node-a', privateJwk: node.privateJwk, audience: hub.url, method: 'POST', path: `${T}/traces`, body: '{}' });
-    for (const authorization of [undefined, `Bearer ${forged}`, `Bearer ${replay}`, `Bearer ${otherBody}`, `Bearer ${await hub.token('admin')}`]) {
-      const res = await fetch(`${hub.url}${T}/traces`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: text });
+    const otherBody = await signNodeRequest({
+      nodeId: 'node-a',
+      privateJwk: node.privateJwk,
+      audience: hub.url,
+      method: 'POST',
+      path: `${T}/traces`,
+      body: '{}',
+    });
+    for (const authorization of [
+      undefined,
+      `Bearer ${forged}`,
+      `Bearer ${replay}`,
+      `Bearer ${otherBody}`,
+      `Bearer ${await hub.token('admin')}`,
+    ]) {
+      const res = await fetch(`${hub.url}${T}/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: text,
+      });
       expect(res.status, authorization?.slice(0, 30)).toBe(401);
     }
     expect(await size()).toBe(before + 1); // the one accepted call that produced the replayed token
@@ -75,7 +102,11 @@ describe(`tracer API (${databaseKind()})`, () => {
   it.each([
     ['an unknown action', { userId: 'u', userAction: 'DELETE_DATASET', datasetIds: ['x'] }, 'userAction'],
     ['a creation without hashes', { userId: 'u', userAction: 'CREATE_DATASET', datasetIds: ['x'] }, 'datasetHashes'],
-    ['a hash that is not SHA3-256 hex', { ...createDataset('x'), datasetHashes: { algorithm: 'sha3-256', index: 'zz', contents: 'b'.repeat(64) } }, 'datasetHashes.index'],
+    [
+      'a hash that is not SHA3-256 hex',
+      { ...createDataset('x'), datasetHashes: { algorithm: 'sha3-256', index: 'zz', contents: 'b'.repeat(64) } },
+      'datasetHashes.index',
+    ],
     ['an unexpected field', { ...createDataset('x'), seq: 0 }, '(root)'],
     ['no datasets', { userId: 'u', userAction: 'ACCESS_GRANTED', datasetIds: [] }, 'datasetIds'],
   ])('refuses %s with 400 and writes nothing', async (_name, body, path) => {
@@ -83,7 +114,10 @@ describe(`tracer API (${databaseKind()})`, () => {
     const res = await node.call('POST', `${T}/traces`, body);
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     const details = ((res.body?.error ?? { details: [] }) as { details: { path: string }[] }).details.map((d) => d.path);
-    expect(details.some((d) => d.startsWith(path)), JSON.stringify(details)).toBe(true);
+    expect(
+      details.some((d) => d.startsWith(path)),
+      JSON.stringify(details),
+    ).toBe(true);
     expect(await size()).toBe(before);
   });
 
@@ -95,7 +129,10 @@ describe(`tracer API (${databaseKind()})`, () => {
     expect(body.traces.every((t) => t.datasetIds.includes(dsA))).toBe(true);
     const seqs = body.traces.map((t) => t.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    const both = await getJson<List>(`${hub.url}${T}/traces?datasetId=${dsA}&datasetId=${dsB}&userAction=USE_DATASETS&skip=1&limit=2`, await hub.token('admin'));
+    const both = await getJson<List>(
+      `${hub.url}${T}/traces?datasetId=${dsA}&datasetId=${dsB}&userAction=USE_DATASETS&skip=1&limit=2`,
+      await hub.token('admin'),
+    );
     expect(both.body.traces.map((t) => [t.userId, t.datasetIds.length])).toEqual([
       ['researcher', 1],
       ['dataholder', 2],
@@ -132,10 +169,10 @@ describe(`tracer API (${databaseKind()})`, () => {
     const id = body.traces[0]!.id;
     const other = await getJson(`${hub.url}${T}/traces/${id}`, await hub.token('representative'));
     expect(other.status).toBe(404);
-    const res = await getJson<{ entry: TraceEntry; inclusion: { leafIndex: number; treeSize: number; leafHash: string; proof: string[]; checkpoint: Checkpoint } }>(
-      `${hub.url}${T}/traces/${id}`,
-      await hub.token('admin'),
-    );
+    const res = await getJson<{
+      entry: TraceEntry;
+      inclusion: { leafIndex: number; treeSize: number; leafHash: string; proof: string[]; checkpoint: Checkpoint };
+    }>(`${hub.url}${T}/traces/${id}`, await hub.token('admin'));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const { inclusion } = res.body;
     const root = fromHex(inclusion.checkpoint.rootHash);
@@ -175,7 +212,9 @@ describe(`tracer API (${databaseKind()})`, () => {
       const explain = async (q: Parameters<typeof traceListQuery>[1]) => {
         const query = traceListQuery(fresh.handle.db, q, { all: true }).toSQL();
         const plan = rowsOf<{ 'QUERY PLAN': unknown }>(
-          await fresh.handle.db.execute(sql.raw(`explain (format json) ${query.sql.replace(/\$(\d+)/g, (_m, n) => literal(query.params[Number(n) - 1]))}`)),
+          await fresh.handle.db.execute(
+            sql.raw(`explain (format json) ${query.sql.replace(/\$(\d+)/g, (_m, n) => literal(query.params[Number(n) - 1]))}`),
+          ),
         );
         return JSON.stringify(plan);
       };

@@ -13,7 +13,17 @@ const count = async (hub: TestHub) =>
 
 /** An entry as an appender would hash it onto (seq, prevHash). */
 function entryAt(seq: number, prevHash: string): TraceEntry {
-  const content = { seq, id: crypto.randomUUID(), timestamp: new Date().toISOString(), submitter: 'hub', userId: 'u', userAction: 'USE_DATASETS' as const, datasetIds: ['d'], payload: {}, prevHash };
+  const content = {
+    seq,
+    id: crypto.randomUUID(),
+    timestamp: new Date().toISOString(),
+    submitter: 'hub',
+    userId: 'u',
+    userAction: 'USE_DATASETS' as const,
+    datasetIds: ['d'],
+    payload: {},
+    prevHash,
+  };
   return { ...content, hash: entryHash(content) };
 }
 
@@ -58,9 +68,13 @@ describe(`tracer appends in one statement (${databaseKind()})`, () => {
   ])('a batch with %s', (_name, make) => {
     it('is refused by the database, and nothing is written', async () => {
       const before = (await count(hub)) ?? 0;
-      const [head] = rowsOf<{ hash: string }>(await hub.services.db.execute(sql`select hash from tracer_entries order by seq desc limit 1`));
+      const [head] = rowsOf<{ hash: string }>(
+        await hub.services.db.execute(sql`select hash from tracer_entries order by seq desc limit 1`),
+      );
       const batch = make(before, head?.hash ?? GENESIS_HASH);
-      await expect(hub.services.db.execute(appendIfHeadIs({ size: before, hash: head?.hash ?? GENESIS_HASH }, batch, []))).rejects.toThrow();
+      await expect(
+        hub.services.db.execute(appendIfHeadIs({ size: before, hash: head?.hash ?? GENESIS_HASH }, batch, [])),
+      ).rejects.toThrow();
       expect(await count(hub)).toBe(before);
     });
   });

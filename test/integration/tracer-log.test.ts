@@ -44,7 +44,12 @@ describe(`tracer log under concurrency (${databaseKind()})`, () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE on the log, even from the owner', async () => {
     await recordTrace(hub.services, useDatasets(['d1'], 'u1'));
-    for (const stmt of ['update tracer_entries set user_id = $$x$$', 'delete from tracer_entries', 'truncate tracer_entries', 'delete from tracer_nodes']) {
+    for (const stmt of [
+      'update tracer_entries set user_id = $$x$$',
+      'delete from tracer_entries',
+      'truncate tracer_entries',
+      'delete from tracer_nodes',
+    ]) {
       await expect(hub.services.db.execute(sql.raw(stmt)), stmt).rejects.toThrow();
     }
     const [row] = rowsOf<{ n: number }>(await hub.services.db.execute(sql`select count(*)::int as n from tracer_entries`));

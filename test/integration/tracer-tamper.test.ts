@@ -43,7 +43,8 @@ describe(`tracer tamper evidence (${databaseKind()})`, () => {
   const audit = async () => (await getJson<LogReport>(`${hub.url}${T}/audit`, admin)).body;
   const verify = () => verifyRemoteLog({ url: hub.url, token: admin, publicKey: key });
   // Pages of 4 on two worker threads: chain links and Merkle roots must also hold across page boundaries.
-  const verifyThreaded = () => verifyRemoteLog({ url: hub.url, token: admin, publicKey: key, pageSize: 4, entryVerifier: threadedEntryVerifier(2) });
+  const verifyThreaded = () =>
+    verifyRemoteLog({ url: hub.url, token: admin, publicKey: key, pageSize: 4, entryVerifier: threadedEntryVerifier(2) });
 
   it('verifies while untouched', async () => {
     expect((await verify()).consistent).toBe(true);
@@ -79,22 +80,60 @@ describe(`tracer tamper evidence (${databaseKind()})`, () => {
   };
 
   describe.each([
-    ['a row edited', () => [`update tracer_entries set user_id = 'mallory' where seq = 5`], () => [`update tracer_entries set user_id = '${rows[5]!.user_id}' where seq = 5`], 5],
-    ['a dataset id edited', () => [`update tracer_entries set dataset_ids = ARRAY['ds-9'] where seq = 6`], () => [`update tracer_entries set dataset_ids = ARRAY['${(rows[6]!.dataset_ids as string[]).join("','")}'] where seq = 6`], 6],
-    ['an action edited', () => [`update tracer_entries set user_action = 'DOWNLOAD_RESULT' where seq = 8`], () => [`update tracer_entries set user_action = '${rows[8]!.user_action}' where seq = 8`], 8],
+    [
+      'a row edited',
+      () => [`update tracer_entries set user_id = 'mallory' where seq = 5`],
+      () => [`update tracer_entries set user_id = '${rows[5]!.user_id}' where seq = 5`],
+      5,
+    ],
+    [
+      'a dataset id edited',
+      () => [`update tracer_entries set dataset_ids = ARRAY['ds-9'] where seq = 6`],
+      () => [`update tracer_entries set dataset_ids = ARRAY['${(rows[6]!.dataset_ids as string[]).join("','")}'] where seq = 6`],
+      6,
+    ],
+    [
+      'an action edited',
+      () => [`update tracer_entries set user_action = 'DOWNLOAD_RESULT' where seq = 8`],
+      () => [`update tracer_entries set user_action = '${rows[8]!.user_action}' where seq = 8`],
+      8,
+    ],
     ['a row deleted', () => ['delete from tracer_entries where seq = 5'], () => [insertRow(rows[5]!)], 5],
     [
       'two rows swapped',
-      () => ['update tracer_entries set seq = -1 where seq = 5', 'update tracer_entries set seq = 5 where seq = 6', 'update tracer_entries set seq = 6 where seq = -1'],
-      () => ['update tracer_entries set seq = -1 where seq = 5', 'update tracer_entries set seq = 5 where seq = 6', 'update tracer_entries set seq = 6 where seq = -1'],
+      () => [
+        'update tracer_entries set seq = -1 where seq = 5',
+        'update tracer_entries set seq = 5 where seq = 6',
+        'update tracer_entries set seq = 6 where seq = -1',
+      ],
+      () => [
+        'update tracer_entries set seq = -1 where seq = 5',
+        'update tracer_entries set seq = 5 where seq = 6',
+        'update tracer_entries set seq = 6 where seq = -1',
+      ],
       5,
     ],
-    ['a forged row inserted', () => [...shift(5, 1), insertRow(forgedAt5())], () => ['delete from tracer_entries where seq = 5', ...shift(6, -1)], 5],
+    [
+      'a forged row inserted',
+      () => [...shift(5, 1), insertRow(forgedAt5())],
+      () => ['delete from tracer_entries where seq = 5', ...shift(6, -1)],
+      5,
+    ],
     [
       'a row edited and re-hashed',
       () => {
         const r = rows[7]!;
-        const content = { seq: 7, id: r.id, timestamp: r.timestamp, submitter: r.submitter, userId: 'mallory', userAction: r.user_action, datasetIds: r.dataset_ids, payload: r.payload, prevHash: r.prev_hash };
+        const content = {
+          seq: 7,
+          id: r.id,
+          timestamp: r.timestamp,
+          submitter: r.submitter,
+          userId: 'mallory',
+          userAction: r.user_action,
+          datasetIds: r.dataset_ids,
+          payload: r.payload,
+          prevHash: r.prev_hash,
+        };
         return [`update tracer_entries set user_id = 'mallory', hash = '${entryHash(content as never)}' where seq = 7`];
       },
       () => [`update tracer_entries set user_id = '${rows[7]!.user_id}', hash = '${rows[7]!.hash}' where seq = 7`],
@@ -121,7 +160,10 @@ describe(`tracer tamper evidence (${databaseKind()})`, () => {
   it('refuses to serve an edited trace as sound: 409 on the entry, consistent:false on the list', async () => {
     await asSuperuser(hub, [`update tracer_entries set user_id = 'mallory' where seq = 3`]);
     try {
-      const one = await getJson<{ error: { code: string; details: { code: string; firstBadSeq: number } } }>(`${hub.url}${T}/traces/${rows[3]!.id}`, admin);
+      const one = await getJson<{ error: { code: string; details: { code: string; firstBadSeq: number } } }>(
+        `${hub.url}${T}/traces/${rows[3]!.id}`,
+        admin,
+      );
       expect(one.status).toBe(409);
       expect(one.body.error.details).toMatchObject({ code: 'log_inconsistent', firstBadSeq: 3 });
       const list = await getJson<{ consistent: boolean; firstBadSeq: number }>(`${hub.url}${T}/traces?userId=mallory`, admin);

@@ -32,7 +32,12 @@ export async function startLambdaHub(opts: { clock?: Clock } = {}) {
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
   });
-  const { services } = await createNodeServices(config, { database: database.handle, migrate: false, clock: opts.clock, logger: silentLogger });
+  const { services } = await createNodeServices(config, {
+    database: database.handle,
+    migrate: false,
+    clock: opts.clock,
+    logger: silentLogger,
+  });
   return {
     services,
     db: database.handle.db,

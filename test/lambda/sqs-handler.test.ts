@@ -20,8 +20,12 @@ describe('the SQS consumer of hub tasks', () => {
   async function pendingSearch(deadlineAt: Date) {
     const searchId = newId('srch', NOW.getTime());
     const planned = nodeIds.map((nodeId) => ({ nodeId, jobId: newId('job', NOW.getTime()) }));
-    await hub.db.insert(searches).values({ id: searchId, owner: 'lambda-researcher', query: { operand: 'OR', children: [] }, deadlineAt, createdAt: minutes(-5) });
-    await hub.db.insert(jobs).values(planned.map((p) => ({ id: p.jobId, nodeId: p.nodeId, kind: 'search.count', expiresAt: deadlineAt, createdAt: minutes(-5) })));
+    await hub.db
+      .insert(searches)
+      .values({ id: searchId, owner: 'lambda-researcher', query: { operand: 'OR', children: [] }, deadlineAt, createdAt: minutes(-5) });
+    await hub.db
+      .insert(jobs)
+      .values(planned.map((p) => ({ id: p.jobId, nodeId: p.nodeId, kind: 'search.count', expiresAt: deadlineAt, createdAt: minutes(-5) })));
     await hub.db.insert(searchNodes).values(planned.map((p) => ({ searchId, nodeId: p.nodeId, jobId: p.jobId })));
     return searchId;
   }
@@ -40,7 +44,9 @@ describe('the SQS consumer of hub tasks', () => {
 
   beforeAll(async () => {
     hub = await startLambdaHub({ clock: { now: () => NOW } });
-    await hub.db.insert(nodes).values(nodeIds.map((id) => ({ id, name: id, publicJwk: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: 'B'.repeat(43) } })));
+    await hub.db
+      .insert(nodes)
+      .values(nodeIds.map((id) => ({ id, name: id, publicJwk: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: 'B'.repeat(43) } })));
     handler = createSqsHandler(async () => hub.services);
   });
   afterAll(async () => {
@@ -53,7 +59,10 @@ describe('the SQS consumer of hub tasks', () => {
     const res = await handler({ Records: event.Records.slice(0, 1) });
     expect(res.batchItemFailures).toEqual([]);
     expect(await statuses(searchId)).toEqual(['timed_out', 'timed_out']);
-    const failedJobs = await hub.db.select({ status: jobs.status }).from(jobs).where(eq(jobs.nodeId, nodeIds[0] as string));
+    const failedJobs = await hub.db
+      .select({ status: jobs.status })
+      .from(jobs)
+      .where(eq(jobs.nodeId, nodeIds[0] as string));
     expect(failedJobs.map((j) => j.status)).toContain('failed');
   });
 

@@ -9,8 +9,12 @@ import { loadFixture, startLambdaHub } from './lambda-hub.ts';
 import { installLambdaStreamingRuntime, responseReader } from './lambda-streaming-runtime.ts';
 
 type Hub = Awaited<ReturnType<typeof startLambdaHub>>;
-const ast = { operand: 'OR', children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }] };
-const events = (body: string) => [...body.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as { status: string; nodes: { nodeId: string; status: string }[] });
+const ast = {
+  operand: 'OR',
+  children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }],
+};
+const events = (body: string) =>
+  [...body.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as { status: string; nodes: { nodeId: string; status: string }[] });
 
 describe('the hub API behind a Lambda function URL with response streaming', () => {
   let hub: Hub;
@@ -20,7 +24,12 @@ describe('the hub API behind a Lambda function URL with response streaming', () 
   beforeAll(async () => {
     installLambdaStreamingRuntime();
     hub = await startLambdaHub();
-    await hub.db.insert(nodes).values({ id: nodeId, name: 'Streaming test node', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }, lastSeenAt: new Date() });
+    await hub.db.insert(nodes).values({
+      id: nodeId,
+      name: 'Streaming test node',
+      publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) },
+      lastSeenAt: new Date(),
+    });
     handler = createStreamingHandler(async () => hub.services);
   });
   afterAll(async () => hub?.stop());

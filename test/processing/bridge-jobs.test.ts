@@ -18,7 +18,9 @@ afterAll(async () => {
   await rig?.close();
 });
 
-const containersOf = async (runId: string) => (await new Docker({ socketPath: rig.pm.socketPath }).listContainers({ all: true, filters: { label: [`eu.eucaim.run=${runId}`] } })).length;
+const containersOf = async (runId: string) =>
+  (await new Docker({ socketPath: rig.pm.socketPath }).listContainers({ all: true, filters: { label: [`eu.eucaim.run=${runId}`] } }))
+    .length;
 
 describe('a bridge with processing, given signed run jobs by the hub', () => {
   it('runs the tool, reports running then the outcome, and uploads the log and the allowed outputs', async () => {
@@ -47,7 +49,11 @@ describe('a bridge with processing, given signed run jobs by the hub', () => {
     for (const accepted of outcome.outputs.accepted) {
       const got = uploads.find((u) => u.path === accepted.path);
       expect(got?.sha256).toBe(accepted.sha256);
-      expect(createHash('sha256').update(got?.bytes ?? '').digest('hex')).toBe(accepted.sha256);
+      expect(
+        createHash('sha256')
+          .update(got?.bytes ?? '')
+          .digest('hex'),
+      ).toBe(accepted.sha256);
     }
     expect(uploads.find((u) => u.kind === 'log')?.bytes.toString()).toContain(`counted ${outcome.inputFiles} files`);
   });
@@ -71,14 +77,28 @@ describe('a bridge with processing, given signed run jobs by the hub', () => {
     const before = creates.mock.calls.length;
     const forged = await rig.payload('count');
     const other = await generateNodeKeyPair();
-    rig.hub.enqueue(rig.node.nodeId, await rig.hub.signJob({ jobId: 'job-forged', nodeId: rig.node.nodeId, body: { kind: 'processing.run', payload: forged }, privateJwk: other.privateJwk }));
+    rig.hub.enqueue(
+      rig.node.nodeId,
+      await rig.hub.signJob({
+        jobId: 'job-forged',
+        nodeId: rig.node.nodeId,
+        body: { kind: 'processing.run', payload: forged },
+        privateJwk: other.privateJwk,
+      }),
+    );
     const misaddressed = await rig.payload('count');
-    rig.hub.enqueue(rig.node.nodeId, await rig.hub.signJob({ jobId: 'job-elsewhere', nodeId: 'node-elsewhere', body: { kind: 'processing.run', payload: misaddressed } }));
+    rig.hub.enqueue(
+      rig.node.nodeId,
+      await rig.hub.signJob({ jobId: 'job-elsewhere', nodeId: 'node-elsewhere', body: { kind: 'processing.run', payload: misaddressed } }),
+    );
     const done = await rig.payload('count');
     const { jobId, jws } = await rig.send({ kind: 'processing.run', payload: done });
     await rig.ended(done.runId);
     rig.hub.enqueue(rig.node.nodeId, jws);
-    await rig.hub.waitFor(() => ['job-forged', 'job-elsewhere', jobId].every((id) => rig.hub.reports.some((r) => r.body.jobId === id)), 30_000);
+    await rig.hub.waitFor(
+      () => ['job-forged', 'job-elsewhere', jobId].every((id) => rig.hub.reports.some((r) => r.body.jobId === id)),
+      30_000,
+    );
     const reasons = Object.fromEntries(rig.hub.reports.map((r) => [r.body.jobId, r.body.reason]));
     expect([reasons['job-forged'], reasons['job-elsewhere'], reasons[jobId]]).toEqual(['bad_signature', 'wrong_node', 'replayed']);
     expect(rig.statuses(forged.runId)).toEqual([]);
@@ -160,7 +180,14 @@ describe('a bridge with processing, given signed run jobs by the hub', () => {
 
 describe('a bridge with processing off', () => {
   it('answers a run job not_allowed (processing_disabled) and still reports its health', async () => {
-    const plainBridge = await rig.start({ NODE_ID: rig.plain.nodeId, HUB_URL: rig.env.HUB_URL as string, HUB_JOB_KEYS: rig.env.HUB_JOB_KEYS as string, KEY_FILE: rig.plain.keyFile, DATA_DIR: rig.plain.dataDir, STATE_DIR: rig.plain.stateDir });
+    const plainBridge = await rig.start({
+      NODE_ID: rig.plain.nodeId,
+      HUB_URL: rig.env.HUB_URL as string,
+      HUB_JOB_KEYS: rig.env.HUB_JOB_KEYS as string,
+      KEY_FILE: rig.plain.keyFile,
+      DATA_DIR: rig.plain.dataDir,
+      STATE_DIR: rig.plain.stateDir,
+    });
     expect(plainBridge.processing.enabled).toBe(false);
     const payload = await rig.payload('count', {}, rig.plain);
     await rig.send({ kind: 'processing.run', payload }, rig.plain);

@@ -18,7 +18,10 @@ afterAll(async () => {
 describe('a bridge process killed mid-run', () => {
   it('closes the run at its next start and reports it failed (bridge_restarted) to the hub', async () => {
     let stderr = '';
-    child = spawn(process.execPath, ['--import', 'tsx', 'bridge/cli.ts', 'start'], { env: { PATH: process.env.PATH, ...rig.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', 'bridge/cli.ts', 'start'], {
+      env: { PATH: process.env.PATH, ...rig.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
@@ -26,7 +29,8 @@ describe('a bridge process killed mid-run', () => {
     const payload = await rig.payload('forever');
     await rig.send({ kind: 'processing.run', payload });
     const docker = new Docker({ socketPath: rig.pm.socketPath });
-    const containers = async () => (await docker.listContainers({ all: true, filters: { label: [`eu.eucaim.run=${payload.runId}`] } })).length;
+    const containers = async () =>
+      (await docker.listContainers({ all: true, filters: { label: [`eu.eucaim.run=${payload.runId}`] } })).length;
     try {
       await rig.hub.waitFor(() => rig.statuses(payload.runId).some((s) => s.state === 'running'), 60_000);
       expect(await containers(), stderr).toBe(1);
@@ -55,7 +59,10 @@ describe('a bridge process killed mid-run', () => {
     rig.hub.processing.failStatuses(1_000_000);
     const payload = await rig.payload('count');
     await rig.send({ kind: 'processing.run', payload });
-    await rig.hub.waitFor(() => first.processing.outbox.pending().some((e) => e.runId === payload.runId && e.report.state === 'ended'), 60_000);
+    await rig.hub.waitFor(
+      () => first.processing.outbox.pending().some((e) => e.runId === payload.runId && e.report.state === 'ended'),
+      60_000,
+    );
     await first.stop();
     expect(rig.statuses(payload.runId)).toEqual([]);
     rig.hub.processing.failStatuses(0);
@@ -69,7 +76,10 @@ describe('a bridge process killed mid-run', () => {
 
   it('on SIGTERM stops the tool, reports it ended (bridge_stopped) and exits 0; the next start reports nothing again', async () => {
     let stderr = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'bridge/cli.ts', 'start'], { env: { PATH: process.env.PATH, ...rig.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'bridge/cli.ts', 'start'], {
+      env: { PATH: process.env.PATH, ...rig.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child = proc;
     proc.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();

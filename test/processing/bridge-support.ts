@@ -83,7 +83,14 @@ export async function makeBridgeRig(): Promise<BridgeRig> {
     env,
     start: async (e = env, opts = {}) => {
       const logs = memoryLogger();
-      const bridge = await startBridge(loadBridgeConfig(e), { logger: logs, minPollIntervalMs: 50, longPollSeconds: 1, healthIntervalMs: 300, backoff: { baseMs: 20, maxMs: 200 }, ...opts });
+      const bridge = await startBridge(loadBridgeConfig(e), {
+        logger: logs,
+        minPollIntervalMs: 50,
+        longPollSeconds: 1,
+        healthIntervalMs: 300,
+        backoff: { baseMs: 20, maxMs: 200 },
+        ...opts,
+      });
       running.push(bridge);
       return Object.assign(bridge, { logs });
     },
@@ -95,14 +102,30 @@ export async function makeBridgeRig(): Promise<BridgeRig> {
     payload: async (tool, overrides = {}, target = node) => {
       const dataset = target.plan.datasets[0]?.id as string;
       const grant = await signGrant({
-        claims: { sub: USER, jti: newId('grt'), exp: Math.floor(Date.now() / 1000) + 3600, dataset, access: 'REMOTE_PROCESSING', conditions: 'test', negotiation: newId('neg') },
+        claims: {
+          sub: USER,
+          jti: newId('grt'),
+          exp: Math.floor(Date.now() / 1000) + 3600,
+          dataset,
+          access: 'REMOTE_PROCESSING',
+          conditions: 'test',
+          negotiation: newId('neg'),
+        },
         issuer: hub.issuer,
         privateJwk: grantKey,
         kid: 'grant-1',
         nowMs: Date.now() - 60_000,
       });
       const a = approvals[tool];
-      return { runId: newId('run'), user: USER, tool: { id: a.id, version: a.version, digest: a.image.digest }, parameters: { threshold: 3 }, inputs: [`${target.nodeId}:${dataset}`], grants: [grant], ...overrides };
+      return {
+        runId: newId('run'),
+        user: USER,
+        tool: { id: a.id, version: a.version, digest: a.image.digest },
+        parameters: { threshold: 3 },
+        inputs: [`${target.nodeId}:${dataset}`],
+        grants: [grant],
+        ...overrides,
+      };
     },
     send: async (body, target = node) => {
       const jobId = newId('job');

@@ -35,7 +35,13 @@ beforeAll(async () => {
   pm = await startPodman();
   node = await makeNodeFixture();
   const admin = await hub.client('admin');
-  expect((await admin.api.v1.nodes.$post({ json: { id: node.nodeId, name: 'Processing node', publicJwk: node.publicJwk, admins: ['dataholder'] } })).status).toBe(201);
+  expect(
+    (
+      await admin.api.v1.nodes.$post({
+        json: { id: node.nodeId, name: 'Processing node', publicJwk: node.publicJwk, admins: ['dataholder'] },
+      })
+    ).status,
+  ).toBe(201);
   tool = toolApprovalSchema.parse({
     id: 'count',
     version: '1',
@@ -53,7 +59,13 @@ beforeAll(async () => {
   const registered = await admin.api.v1.tools.$post({ json: tool });
   expect(registered.status, await registered.clone().text()).toBe(201);
   const holder = await hub.client('dataholder');
-  expect((await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({ param: { nodeId: node.nodeId, toolId: tool.id, version: tool.version } })).status).toBe(200);
+  expect(
+    (
+      await holder.api.v1.nodes[':nodeId'].tools[':toolId'][':version'].$put({
+        param: { nodeId: node.nodeId, toolId: tool.id, version: tool.version },
+      })
+    ).status,
+  ).toBe(200);
   const toolsFile = join(node.root, 'tools.json');
   await writeFile(toolsFile, JSON.stringify([tool]));
   const jobKeys = (await (await fetch(`${hub.url}/api/v1/bridge/job-keys`)).json()) as { keys: unknown[] };
@@ -68,7 +80,14 @@ beforeAll(async () => {
     TOOLS_FILE: toolsFile,
     CONTAINER_SOCKET: pm.socketPath,
   };
-  bridge = await startBridge(loadBridgeConfig(env), { logger: memoryLogger(), minPollIntervalMs: 50, longPollSeconds: 1, healthIntervalMs: 500, heartbeatIntervalMs: 1000, backoff: { baseMs: 50, maxMs: 500 } });
+  bridge = await startBridge(loadBridgeConfig(env), {
+    logger: memoryLogger(),
+    minPollIntervalMs: 50,
+    longPollSeconds: 1,
+    healthIntervalMs: 500,
+    heartbeatIntervalMs: 1000,
+    backoff: { baseMs: 50, maxMs: 500 },
+  });
 });
 afterAll(async () => {
   await bridge?.stop();
@@ -81,11 +100,25 @@ afterAll(async () => {
 async function grantResearcher(dataset: string) {
   const now = Date.now();
   const negotiationId = newId('neg', now);
-  await hub.services.db.insert(negotiations).values({ id: negotiationId, author: 'researcher', state: 'CONCLUDED', formId: 'test', formVersion: 1, answers: {} });
+  await hub.services.db
+    .insert(negotiations)
+    .values({ id: negotiationId, author: 'researcher', state: 'CONCLUDED', formId: 'test', formVersion: 1, answers: {} });
   const grantId = newId('grt', now);
   const exp = Math.floor(now / 1000) + 86400;
-  const jws = await hub.services.grantSigner.sign({ sub: 'researcher', jti: grantId, exp, dataset, access: 'REMOTE_PROCESSING', conditions: 'test', negotiation: negotiationId }, now);
-  await hub.services.db.insert(accessGrants).values({ id: grantId, negotiationId, datasetId: dataset, userSub: 'researcher', access: 'REMOTE_PROCESSING', conditions: 'test', expiresAt: new Date(exp * 1000), jws });
+  const jws = await hub.services.grantSigner.sign(
+    { sub: 'researcher', jti: grantId, exp, dataset, access: 'REMOTE_PROCESSING', conditions: 'test', negotiation: negotiationId },
+    now,
+  );
+  await hub.services.db.insert(accessGrants).values({
+    id: grantId,
+    negotiationId,
+    datasetId: dataset,
+    userSub: 'researcher',
+    access: 'REMOTE_PROCESSING',
+    conditions: 'test',
+    expiresAt: new Date(exp * 1000),
+    jws,
+  });
 }
 
 describe('a federated run through the real hub and a real bridge', () => {
@@ -94,29 +127,45 @@ describe('a federated run through the real hub and a real bridge', () => {
     await grantResearcher(dataset);
     const researcher = await hub.client('researcher');
     // The hub takes a run only once the node's health report says the tool's image is ready.
-    await waitFor(async () => {
-      const res = await researcher.api.v1.runs.$post({ json: { tool: { id: tool.id, version: tool.version }, parameters: { threshold: 2 }, inputs: [`${node.nodeId}:${dataset}`] } });
-      if (res.status === 201) {
-        runId = ((await res.json()) as { id: string }).id;
-        return true;
-      }
-      expect(res.status, await res.text()).toBe(409);
-      return false;
-    }, 30_000, 'the hub accepts the run');
-    const view = async () => (await (await researcher.api.v1.runs[':id'].$get({ param: { id: runId } })).json()) as { state: string; nodes: { nodeId: string; state: string }[] };
+    await waitFor(
+      async () => {
+        const res = await researcher.api.v1.runs.$post({
+          json: { tool: { id: tool.id, version: tool.version }, parameters: { threshold: 2 }, inputs: [`${node.nodeId}:${dataset}`] },
+        });
+        if (res.status === 201) {
+          runId = ((await res.json()) as { id: string }).id;
+          return true;
+        }
+        expect(res.status, await res.text()).toBe(409);
+        return false;
+      },
+      30_000,
+      'the hub accepts the run',
+    );
+    const view = async () =>
+      (await (await researcher.api.v1.runs[':id'].$get({ param: { id: runId } })).json()) as {
+        state: string;
+        nodes: { nodeId: string; state: string }[];
+      };
     await waitFor(async () => (await view()).state === 'completed', 90_000, 'the run completes');
     expect((await view()).nodes.map((n) => [n.nodeId, n.state])).toEqual([[node.nodeId, 'completed']]);
 
-    const log = await fetch(`${hub.url}/api/v1/runs/${runId}/nodes/${node.nodeId}/log`, { headers: { authorization: `Bearer ${await hub.token('researcher')}` } });
+    const log = await fetch(`${hub.url}/api/v1/runs/${runId}/nodes/${node.nodeId}/log`, {
+      headers: { authorization: `Bearer ${await hub.token('researcher')}` },
+    });
     expect(log.status).toBe(200);
     expect(await log.text()).toMatch(/counted \d+ files/);
-    const output = await fetch(`${hub.url}/api/v1/runs/${runId}/nodes/${node.nodeId}/outputs/result.json`, { headers: { authorization: `Bearer ${await hub.token('researcher')}` } });
+    const output = await fetch(`${hub.url}/api/v1/runs/${runId}/nodes/${node.nodeId}/outputs/result.json`, {
+      headers: { authorization: `Bearer ${await hub.token('researcher')}` },
+    });
     expect(output.status).toBe(200);
     const result = (await output.json()) as { files: number; threshold: string };
     expect(result.threshold).toBe('2');
     expect(result.files).toBeGreaterThan(0);
     // Nobody else reads it.
-    const outsider = await fetch(`${hub.url}/api/v1/runs/${runId}/nodes/${node.nodeId}/outputs/result.json`, { headers: { authorization: `Bearer ${await hub.token('outsider')}` } });
+    const outsider = await fetch(`${hub.url}/api/v1/runs/${runId}/nodes/${node.nodeId}/outputs/result.json`, {
+      headers: { authorization: `Bearer ${await hub.token('outsider')}` },
+    });
     expect([403, 404]).toContain(outsider.status);
   });
 });

@@ -77,7 +77,11 @@ export async function makeProcessingFixture(tools: ToolName[]): Promise<Processi
     db,
     datasets,
     indexedFiles: (id) =>
-      (db.prepare('SELECT count(*) AS n FROM files f JOIN q_datasets d ON d.folder = f.dataset WHERE d.id = ? AND f.reason IS NULL').get(id) as { n: number }).n,
+      (
+        db
+          .prepare('SELECT count(*) AS n FROM files f JOIN q_datasets d ON d.folder = f.dataset WHERE d.id = ? AND f.reason IS NULL')
+          .get(id) as { n: number }
+      ).n,
     image: (t) => images.get(t) ?? '',
     approval: (t, overrides = {}) =>
       toolApprovalSchema.parse({
@@ -140,7 +144,11 @@ export async function makeProcessingFixture(tools: ToolName[]): Promise<Processi
       }),
     readUpload: (runId, kind, path) => readFile(join(root, 'uploads', runId, nodeId, kind, path), 'utf8'),
     listUploads: async (runId, kind) =>
-      ((await readdir(join(root, 'uploads', runId, nodeId, kind), { recursive: true, withFileTypes: true }).catch(() => [])) as import('node:fs').Dirent[])
+      (
+        (await readdir(join(root, 'uploads', runId, nodeId, kind), { recursive: true, withFileTypes: true }).catch(
+          () => [],
+        )) as import('node:fs').Dirent[]
+      )
         .filter((e) => e.isFile())
         .map((e) => join(e.parentPath, e.name).slice(join(root, 'uploads', runId, nodeId, kind).length + 1))
         .sort(),
@@ -152,4 +160,3 @@ export async function makeProcessingFixture(tools: ToolName[]): Promise<Processi
   };
   return fixture;
 }
-

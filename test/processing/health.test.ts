@@ -38,7 +38,11 @@ function deps(overrides: Partial<HealthDeps> = {}): HealthDeps {
     dataDir: fx.dataDir,
     sandboxDir: fx.sandboxDir,
     engine: fx.engine,
-    approvals: () => [fx.approval('count'), { ...moved, id: 'stale-tag', image: { reference: 'localhost/eucaim/count:1', digest: moved.image.digest } }, fx.approval('count', { id: 'missing', image: { digest: `sha256:${'cd'.repeat(32)}` } })],
+    approvals: () => [
+      fx.approval('count'),
+      { ...moved, id: 'stale-tag', image: { reference: 'localhost/eucaim/count:1', digest: moved.image.digest } },
+      fx.approval('count', { id: 'missing', image: { digest: `sha256:${'cd'.repeat(32)}` } }),
+    ],
     nvidiaSmi: join(fx.root, 'no-nvidia-smi-here'),
     ...overrides,
   };
@@ -89,7 +93,11 @@ describe('the node health report', () => {
     await writeFile(smi, '#!/bin/sh\necho "NVIDIA A100-SXM4-40GB, 40960"\necho "NVIDIA A100-SXM4-40GB, 40960"\n');
     await chmod(smi, 0o755);
     const gpus = (await collectNodeHealth(deps({ nvidiaSmi: smi, approvals: () => [] }))).gpus;
-    expect(gpus).toEqual({ count: 2, source: 'nvidia-smi', devices: [0, 1].map(() => ({ model: 'NVIDIA A100-SXM4-40GB', memoryBytes: 40960 * 1024 * 1024 })) });
+    expect(gpus).toEqual({
+      count: 2,
+      source: 'nvidia-smi',
+      devices: [0, 1].map(() => ({ model: 'NVIDIA A100-SXM4-40GB', memoryBytes: 40960 * 1024 * 1024 })),
+    });
   });
 
   it('says when a path is missing or the hub is down', async () => {
@@ -103,7 +111,29 @@ describe("the hub's TLS certificate", () => {
   it('reports the days left, and whether the chain is trusted', async () => {
     const key = join(fx.root, 'hub.key');
     const cert = join(fx.root, 'hub.crt');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=hub.test', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '30',
+        '-subj',
+        '/CN=hub.test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const server = createHttpsServer({ key: await readFile(key), cert: await readFile(cert) }, (_req, res) => res.end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {

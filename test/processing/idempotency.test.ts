@@ -47,10 +47,23 @@ describe('a bridge restarted mid-run', () => {
   it('reports the run failed with the reason, removes its container and wipes its sandbox', async () => {
     const approval = fx.approval('forever', { timeoutSeconds: 600 });
     const payload = await fx.payload(approval);
-    const args = { socketPath: fx.pm.socketPath, nodeId: fx.nodeId, db: join(fx.root, 'index.sqlite'), dataDir: fx.dataDir, stateDir: fx.stateDir, sandboxDir: fx.sandboxDir, uploadDir: fx.uploadDir, approval, payload };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/processing/restart-child.ts', JSON.stringify(args)], { stdio: 'inherit' });
+    const args = {
+      socketPath: fx.pm.socketPath,
+      nodeId: fx.nodeId,
+      db: join(fx.root, 'index.sqlite'),
+      dataDir: fx.dataDir,
+      stateDir: fx.stateDir,
+      sandboxDir: fx.sandboxDir,
+      uploadDir: fx.uploadDir,
+      approval,
+      payload,
+    };
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/processing/restart-child.ts', JSON.stringify(args)], {
+      stdio: 'inherit',
+    });
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    const running = async () => (await fx.engine.docker.listContainers({ filters: { label: [`${RUN_LABEL}=${payload.runId}`] } })).length > 0;
+    const running = async () =>
+      (await fx.engine.docker.listContainers({ filters: { label: [`${RUN_LABEL}=${payload.runId}`] } })).length > 0;
     try {
       // Wait (bounded) until the tool really runs, then kill the bridge the hard way.
       for (let i = 0; i < 600 && !(await running()) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));

@@ -15,7 +15,10 @@ afterAll(async () => {
 
 const MiB = 1024 * 1024;
 
-async function run(tool: ToolName, overrides: Parameters<ProcessingFixture['approval']>[1] = {}): Promise<{ outcome: RunOutcome; runId: string }> {
+async function run(
+  tool: ToolName,
+  overrides: Parameters<ProcessingFixture['approval']>[1] = {},
+): Promise<{ outcome: RunOutcome; runId: string }> {
   const approval = fx.approval(tool, { outputs: { allow: ['*.json', '*.txt'], maxFileBytes: 100_000, maxTotalBytes: MiB }, ...overrides });
   const executor = await fx.executor([approval]);
   const payload = await fx.payload(approval);
@@ -24,7 +27,10 @@ async function run(tool: ToolName, overrides: Parameters<ProcessingFixture['appr
 
 async function hashTree(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  const entries = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  const entries = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
   for (const path of entries) hash.update(path).update(await readFile(path));
   return hash.digest('hex');
 }
@@ -63,7 +69,9 @@ describe('what a tool cannot do', () => {
 
   it('cannot write outside its output folder: not the root, not its inputs, not its parameters', async () => {
     // Data files a sloppy copy left world-writable: only the read-only input mount protects them.
-    const files = (await readdir(fx.dataDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    const files = (await readdir(fx.dataDir, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
     await Promise.all(files.map((f) => chmod(f, 0o666)));
     const before = await hashTree(fx.dataDir);
     const { outcome, runId } = await run('writer').finally(() => Promise.all(files.map((f) => chmod(f, 0o644))));
@@ -91,7 +99,11 @@ describe('limits that end a run', () => {
     const cancel = new AbortController();
     const done = executor.execute(payload, cancel.signal);
     // Cancel once the container really runs (bounded wait), as a cancellation from the hub would.
-    for (let i = 0; i < 600 && (await fx.engine.docker.listContainers({ filters: { label: [`eu.eucaim.run=${payload.runId}`] } })).length === 0; i++)
+    for (
+      let i = 0;
+      i < 600 && (await fx.engine.docker.listContainers({ filters: { label: [`eu.eucaim.run=${payload.runId}`] } })).length === 0;
+      i++
+    )
       await new Promise((r) => setTimeout(r, 100));
     cancel.abort();
     const outcome = await done;

@@ -8,7 +8,9 @@ let outcome: RunOutcome;
 let runId: string;
 beforeAll(async () => {
   fx = await makeProcessingFixture(['outputs', 'count']);
-  const approval = fx.approval('outputs', { outputs: { allow: ['*.json', 'metrics/*.txt'], maxFileBytes: 100_000, maxTotalBytes: 1024 * 1024 } });
+  const approval = fx.approval('outputs', {
+    outputs: { allow: ['*.json', 'metrics/*.txt'], maxFileBytes: 100_000, maxTotalBytes: 1024 * 1024 },
+  });
   const executor = await fx.executor([approval]);
   const payload = await fx.payload(approval);
   runId = payload.runId;
@@ -25,7 +27,11 @@ describe('outputs leaving the node', () => {
     expect(await fx.listUploads(runId, 'output')).toEqual(['metrics/auc.txt', 'result.json']);
     const uploaded = await fx.readUpload(runId, 'output', 'result.json');
     expect(uploaded).toBe('{"ok":true}\n');
-    expect(outcome.outputs.accepted[1]).toEqual({ path: 'result.json', bytes: 12, sha256: createHash('sha256').update(uploaded).digest('hex') });
+    expect(outcome.outputs.accepted[1]).toEqual({
+      path: 'result.json',
+      bytes: 12,
+      sha256: createHash('sha256').update(uploaded).digest('hex'),
+    });
   });
 
   it.each([

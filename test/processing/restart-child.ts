@@ -10,7 +10,17 @@ import { runJobPayloadSchema } from '../../shared/processing/run.ts';
 import { toolApprovalSchema } from '../../shared/processing/tool.ts';
 
 const input = z
-  .object({ socketPath: z.string(), nodeId: z.string(), db: z.string(), dataDir: z.string(), stateDir: z.string(), sandboxDir: z.string(), uploadDir: z.string(), approval: toolApprovalSchema, payload: runJobPayloadSchema })
+  .object({
+    socketPath: z.string(),
+    nodeId: z.string(),
+    db: z.string(),
+    dataDir: z.string(),
+    stateDir: z.string(),
+    sandboxDir: z.string(),
+    uploadDir: z.string(),
+    approval: toolApprovalSchema,
+    payload: runJobPayloadSchema,
+  })
   .parse(JSON.parse(process.argv[2] ?? '{}'));
 const executor = new RunExecutor({
   nodeId: input.nodeId,

@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 const states = (runId: string) => rig.statuses(runId).map((s) => s.state);
-const endOf = (runId: string) => (rig.statuses(runId).find((s) => s.state === 'ended') as Extract<RunStatusReport, { state: 'ended' }> | undefined)?.outcome;
+const endOf = (runId: string) =>
+  (rig.statuses(runId).find((s) => s.state === 'ended') as Extract<RunStatusReport, { state: 'ended' }> | undefined)?.outcome;
 const running = (runId: string) => rig.hub.waitFor(() => states(runId).includes('running'), 60_000);
 const queued = (runId: string) => rig.hub.waitFor(() => states(runId).includes('queued'), 30_000);
 
@@ -97,7 +98,10 @@ describe('an orderly stop of a bridge with a tool running and a run queued', () 
     await bridge.stop();
     // Told before the stop returned: no restart needed for the hub to know.
     const stopped = endOf(tool.runId);
-    expect([stopped?.state, stopped?.reason]).toEqual(['failed', { code: 'bridge_stopped', message: 'the bridge was stopped while the tool was running' }]);
+    expect([stopped?.state, stopped?.reason]).toEqual([
+      'failed',
+      { code: 'bridge_stopped', message: 'the bridge was stopped while the tool was running' },
+    ]);
     expect(rig.containerNames(tool.runId)).toEqual([]);
     expect(await readdir(rig.env.SANDBOX_PATH as string)).toEqual([]);
     expect(states(waiting.runId)).toEqual(['queued']);

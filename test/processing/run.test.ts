@@ -46,7 +46,11 @@ describe('a run of an approved tool on granted data', () => {
   });
 
   it('materialises in the eucaimdir layout, and a subject URI selects only that subject', async () => {
-    const row = fx.db.prepare("SELECT patient_id AS p, count(*) AS n FROM files WHERE dataset = 'collection-1' AND reason IS NULL GROUP BY patient_id LIMIT 1").get() as { p: string; n: number };
+    const row = fx.db
+      .prepare(
+        "SELECT patient_id AS p, count(*) AS n FROM files WHERE dataset = 'collection-1' AND reason IS NULL GROUP BY patient_id LIMIT 1",
+      )
+      .get() as { p: string; n: number };
     const { executor } = await counted();
     const payload = await fx.payload(fx.approval('count'), { inputs: [`${fx.nodeId}:${fx.datasets[0]}/${row.p}`] });
     const outcome = await executor.execute(payload);

@@ -37,7 +37,11 @@ describe('two bridges on one container engine', () => {
     const approval = fx.approval('forever');
     const runId = (await fx.payload(approval)).runId;
     const docker = fx.engine.docker;
-    const labelled = (nodeId: string) => ({ Image: approval.image.digest, Labels: { [RUN_LABEL]: runId, [NODE_LABEL]: nodeId }, HostConfig: { NetworkMode: 'none' } });
+    const labelled = (nodeId: string) => ({
+      Image: approval.image.digest,
+      Labels: { [RUN_LABEL]: runId, [NODE_LABEL]: nodeId },
+      HostConfig: { NetworkMode: 'none' },
+    });
     const peer = await docker.createContainer({ name: `peer-${runId}`, ...labelled(PEER) });
     await docker.createContainer({ name: `own-${runId}`, ...labelled(fx.nodeId) });
     try {
@@ -45,7 +49,10 @@ describe('two bridges on one container engine', () => {
       const left = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
       expect(left.map((c) => c.Id)).toEqual([peer.id]);
     } finally {
-      await docker.getContainer(peer.id).remove({ force: true }).catch(() => {});
+      await docker
+        .getContainer(peer.id)
+        .remove({ force: true })
+        .catch(() => {});
     }
   });
 });

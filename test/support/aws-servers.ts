@@ -73,7 +73,12 @@ process.on('disconnect', () => server.close().finally(() => process.exit(0)));
 
 export async function startS3Server(dir: string, bucket = 'eucaim-test'): Promise<S3Server> {
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', S3RVER_CHILD], {
-    env: { PATH: process.env.PATH, S3RVER_MODULE: createRequire(import.meta.url).resolve('s3rver'), S3RVER_DIR: dir, S3RVER_BUCKET: bucket },
+    env: {
+      PATH: process.env.PATH,
+      S3RVER_MODULE: createRequire(import.meta.url).resolve('s3rver'),
+      S3RVER_DIR: dir,
+      S3RVER_BUCKET: bucket,
+    },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

@@ -12,7 +12,16 @@ import { type TestHub, startTestHub } from './hub.ts';
 
 // The same override the project's test runner (scripts/test.ts) honours.
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** What the browser needs of a hub: where the app is served and where the login page lives. */
 export interface ReachableHub {
@@ -53,7 +62,8 @@ export async function signIn(page: Page, hub: ReachableHub, username: string): P
 }
 
 export async function startBrowserSession<T = TestHub>(opts: SessionOptions<T>) {
-  if (!existsSync(CHROMIUM)) throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: run \`apt-get install -y chromium\` or set CHROMIUM_PATH`);
   const dir = await mkdtemp(path.join(tmpdir(), opts.name));
   let started: (T & { stop(): Promise<void> }) | undefined;
   let context: BrowserContext | undefined;
@@ -69,7 +79,12 @@ export async function startBrowserSession<T = TestHub>(opts: SessionOptions<T>) 
     const start = opts.start ?? ((root: string) => startTestHub({ ...opts.hub, webRoot: root }) as Promise<T>);
     started = (await start(webRoot)) as T & { stop(): Promise<void> };
     // A fresh profile: no cookies or storage from any earlier run can log anyone in.
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true, acceptDownloads: opts.acceptDownloads });
+    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_FLAGS,
+      headless: true,
+      acceptDownloads: opts.acceptDownloads,
+    });
   } catch (err) {
     await stop();
     throw err;

@@ -66,8 +66,12 @@ export async function startFdpSource(opts: { series: DatasetSeries; network: Net
       return turtle(res, g, pad());
     }
     if (url.pathname === '/fdp/catalog/main') {
-      if (state.mode === 'redirect-loop') return void res.writeHead(302, { location: url.searchParams.has('again') ? '/fdp/catalog/main' : '/fdp/catalog/main?again=1' }).end();
-      if (state.mode === 'redirect-off-origin') return void res.writeHead(302, { location: opts.elsewhere ?? 'http://example.invalid/' }).end();
+      if (state.mode === 'redirect-loop')
+        return void res
+          .writeHead(302, { location: url.searchParams.has('again') ? '/fdp/catalog/main' : '/fdp/catalog/main?again=1' })
+          .end();
+      if (state.mode === 'redirect-off-origin')
+        return void res.writeHead(302, { location: opts.elsewhere ?? 'http://example.invalid/' }).end();
       if (state.mode === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>a login page</html>');
       const all = [...datasets.keys()].sort();
       const page = Number(url.searchParams.get('page') ?? 0);
@@ -76,7 +80,10 @@ export async function startFdpSource(opts: { series: DatasetSeries; network: Net
       const c = namedNode(`${catalog}#datasets`);
       g.type(s, dcat('Catalog')).add(s, dct('title'), en('Node catalog'));
       g.type(c, ldp('DirectContainer')).add(c, ldp('membershipResource'), s).add(c, ldp('hasMemberRelation'), dcat('dataset'));
-      const members = state.mode === 'many-links' ? Array.from({ length: 100 }, (_, i) => `${origin}/fdp/filler/${i}`) : all.slice(page, page + 1).map((id) => iris.dataset(id));
+      const members =
+        state.mode === 'many-links'
+          ? Array.from({ length: 100 }, (_, i) => `${origin}/fdp/filler/${i}`)
+          : all.slice(page, page + 1).map((id) => iris.dataset(id));
       for (const m of members) g.add(c, ldp('contains'), namedNode(m));
       // One dataset per page, so every harvest also walks the paging.
       if (state.mode !== 'many-links' && page + 1 < all.length) res.setHeader('link', `<${catalog}?page=${page + 1}&size=1>; rel="next"`);
@@ -88,7 +95,10 @@ export async function startFdpSource(opts: { series: DatasetSeries; network: Net
     if (!d) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     state.onDataset?.();
     if (state.mode === 'hang') return; // never answers; close() destroys the socket
-    if (state.mode === 'invalid') return void res.writeHead(200, { 'content-type': 'text/turtle' }).end('@prefix dct: <http://purl.org/dc/terms/> .\n<a> dct:title "unterminated .\n');
+    if (state.mode === 'invalid')
+      return void res
+        .writeHead(200, { 'content-type': 'text/turtle' })
+        .end('@prefix dct: <http://purl.org/dc/terms/> .\n<a> dct:title "unterminated .\n');
     if (state.mode === 'huge') {
       res.writeHead(200, { 'content-type': 'text/turtle' });
       const chunk = `# ${'y'.repeat(64 * 1024)}\n`;

@@ -62,7 +62,8 @@ function testHub(t: {
   let hub = t.hub;
   const tokens = new Map<string, string>();
   const token = async (username: string) => {
-    if (!tokens.has(username)) tokens.set(username, await fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dir, 'oidc'), username }));
+    if (!tokens.has(username))
+      tokens.set(username, await fetchDemoToken({ issuer: oidc.issuer, dataDir: path.join(dir, 'oidc'), username }));
     return tokens.get(username) as string;
   };
   return {

@@ -10,7 +10,15 @@ export async function nodeClient(hubUrl: string, nodeId: string, keys?: { public
     const text = body === undefined ? undefined : JSON.stringify(body);
     const token =
       opts.token ??
-      (await signNodeRequest({ nodeId, privateJwk: pair.privateJwk, audience: hubUrl, method, path: pathAndQuery, body: text, nowMs: opts.nowMs }));
+      (await signNodeRequest({
+        nodeId,
+        privateJwk: pair.privateJwk,
+        audience: hubUrl,
+        method,
+        path: pathAndQuery,
+        body: text,
+        nowMs: opts.nowMs,
+      }));
     const res = await fetch(hubUrl + pathAndQuery, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) },

@@ -29,7 +29,10 @@ export async function leaseVerified(hubUrl: string, n: SimNode, opts: { wait?: n
   const leased = (res.body as { jobs: { receipt: string; jws: string }[] }).jobs;
   const { keys, issuer } = (await (await fetch(`${hubUrl}/api/v1/bridge/job-keys`)).json()) as { keys: never[]; issuer: string };
   return Promise.all(
-    leased.map(async (j) => ({ receipt: j.receipt, job: await verifyJob(j.jws, { hubKeys: keys, issuer, nodeId: n.nodeId, seen: () => false, nowMs: opts.nowMs }) })),
+    leased.map(async (j) => ({
+      receipt: j.receipt,
+      job: await verifyJob(j.jws, { hubKeys: keys, issuer, nodeId: n.nodeId, seen: () => false, nowMs: opts.nowMs }),
+    })),
   );
 }
 

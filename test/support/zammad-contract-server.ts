@@ -6,13 +6,47 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { z } from 'zod';
 import { HELPDESK_GROUPS } from '../../functions/ports/helpdesk.ts';
 
-interface User { id: number; email: string; firstname: string; lastname: string; roles: string[] }
-interface Ticket { id: number; number: string; title: string; group: string; customer_id: number; state: string; created_at: string; updated_at: string }
-interface Article { id: number; ticket_id: number; body: string; sender: 'Customer' | 'Agent'; internal: boolean; on_behalf_of?: string }
+interface User {
+  id: number;
+  email: string;
+  firstname: string;
+  lastname: string;
+  roles: string[];
+}
+interface Ticket {
+  id: number;
+  number: string;
+  title: string;
+  group: string;
+  customer_id: number;
+  state: string;
+  created_at: string;
+  updated_at: string;
+}
+interface Article {
+  id: number;
+  ticket_id: number;
+  body: string;
+  sender: 'Customer' | 'Agent';
+  internal: boolean;
+  on_behalf_of?: string;
+}
 
-const articleIn = z.object({ subject: z.string().min(1).optional(), body: z.string().min(1), type: z.literal('note'), internal: z.literal(false), content_type: z.literal('text/plain') }).strict();
-const userIn = z.object({ firstname: z.string().min(1), lastname: z.string(), email: z.email(), roles: z.tuple([z.literal('Customer')]) }).strict();
-const ticketIn = z.object({ title: z.string().min(1).max(250), group: z.enum(HELPDESK_GROUPS), customer_id: z.number().int(), article: articleIn }).strict();
+const articleIn = z
+  .object({
+    subject: z.string().min(1).optional(),
+    body: z.string().min(1),
+    type: z.literal('note'),
+    internal: z.literal(false),
+    content_type: z.literal('text/plain'),
+  })
+  .strict();
+const userIn = z
+  .object({ firstname: z.string().min(1), lastname: z.string(), email: z.email(), roles: z.tuple([z.literal('Customer')]) })
+  .strict();
+const ticketIn = z
+  .object({ title: z.string().min(1).max(250), group: z.enum(HELPDESK_GROUPS), customer_id: z.number().int(), article: articleIn })
+  .strict();
 const articleForTicket = articleIn.omit({ subject: true }).extend({ ticket_id: z.number().int() }).strict();
 
 export type ZammadMode = 'ok' | 'down' | 'hang';
@@ -50,13 +84,19 @@ export async function startZammadContractServer(opts: { token: string }) {
     requests.push({ method: req.method ?? '', path: url.pathname });
     if (mode === 'down') return send(res, 503, { error: 'maintenance' });
     if (mode === 'hang') return void hanging.add(res);
-    if (req.headers.authorization !== `Token token=${opts.token}`) return refuse(res, 401, `bad authorization on ${req.method} ${url.pathname}`);
-    if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json')) return refuse(res, 415, `no JSON content type on ${url.pathname}`);
+    if (req.headers.authorization !== `Token token=${opts.token}`)
+      return refuse(res, 401, `bad authorization on ${req.method} ${url.pathname}`);
+    if (req.method === 'POST' && !req.headers['content-type']?.startsWith('application/json'))
+      return refuse(res, 415, `no JSON content type on ${url.pathname}`);
 
     if (req.method === 'GET' && url.pathname === '/api/v1/users/search') {
       const m = /^email:"([^"]+)"$/.exec(url.searchParams.get('query') ?? '');
       if (!m) return refuse(res, 422, `user search query ${url.searchParams.get('query')}`);
-      return send(res, 200, users.filter((u) => u.email === m[1]?.toLowerCase()));
+      return send(
+        res,
+        200,
+        users.filter((u) => u.email === m[1]?.toLowerCase()),
+      );
     }
     if (req.method === 'POST' && url.pathname === '/api/v1/users') {
       const b = userIn.safeParse(await readJson(req));
@@ -71,7 +111,16 @@ export async function startZammadContractServer(opts: { token: string }) {
       if (!b.success) return refuse(res, 422, `ticket body: ${b.error.message}`);
       if (!users.some((u) => u.id === b.data.customer_id)) return refuse(res, 422, `unknown customer ${b.data.customer_id}`);
       const id = tickets.length + 100;
-      const t: Ticket = { id, number: String(31000 + id), title: b.data.title, group: b.data.group, customer_id: b.data.customer_id, state: 'new', created_at: now(), updated_at: now() };
+      const t: Ticket = {
+        id,
+        number: String(31000 + id),
+        title: b.data.title,
+        group: b.data.group,
+        customer_id: b.data.customer_id,
+        state: 'new',
+        created_at: now(),
+        updated_at: now(),
+      };
       tickets.push(t);
       articles.push({ id: articles.length + 500, ticket_id: id, body: b.data.article.body, sender: 'Customer', internal: false });
       return send(res, 201, { ...t, article_ids: [articles.length + 499] });
@@ -84,7 +133,14 @@ export async function startZammadContractServer(opts: { token: string }) {
       const customer = users.find((u) => u.id === t.customer_id);
       const onBehalf = req.headers['x-on-behalf-of'];
       if (onBehalf !== customer?.email) return refuse(res, 422, `article on behalf of ${onBehalf}, not the ticket's customer`);
-      const a: Article = { id: articles.length + 500, ticket_id: t.id, body: b.data.body, sender: 'Customer', internal: false, on_behalf_of: onBehalf };
+      const a: Article = {
+        id: articles.length + 500,
+        ticket_id: t.id,
+        body: b.data.body,
+        sender: 'Customer',
+        internal: false,
+        on_behalf_of: onBehalf,
+      };
       articles.push(a);
       t.updated_at = now();
       return send(res, 201, a);
@@ -92,7 +148,11 @@ export async function startZammadContractServer(opts: { token: string }) {
     if (req.method === 'GET' && url.pathname === '/api/v1/tickets/search') {
       const m = /^customer_id:(\d+)$/.exec(url.searchParams.get('query') ?? '');
       if (!m || url.searchParams.get('expand') !== 'true') return refuse(res, 422, `ticket search ${url.search}`);
-      return send(res, 200, tickets.filter((t) => t.customer_id === Number(m[1])));
+      return send(
+        res,
+        200,
+        tickets.filter((t) => t.customer_id === Number(m[1])),
+      );
     }
     return refuse(res, 404, `no such endpoint ${req.method} ${url.pathname}`);
   });
@@ -123,8 +183,24 @@ export async function startZammadContractServer(opts: { token: string }) {
       const a: Article = { id: articles.length + 500, ticket_id: ticketId, body, sender: 'Agent', internal: opts.internal ?? false };
       articles.push(a);
       return {
-        ticket: { id: t.id, number: t.number, title: t.title, state: t.state, group: t.group, customer_id: t.customer_id, updated_at: t.updated_at },
-        article: { id: a.id, ticket_id: t.id, body: `<p>${body}</p>`, content_type: 'text/html', sender: 'Agent', internal: a.internal, type: 'email' },
+        ticket: {
+          id: t.id,
+          number: t.number,
+          title: t.title,
+          state: t.state,
+          group: t.group,
+          customer_id: t.customer_id,
+          updated_at: t.updated_at,
+        },
+        article: {
+          id: a.id,
+          ticket_id: t.id,
+          body: `<p>${body}</p>`,
+          content_type: 'text/html',
+          sender: 'Agent',
+          internal: a.internal,
+          type: 'email',
+        },
       };
     },
     async close() {

@@ -65,10 +65,21 @@ export default async function setup(project: TestProject) {
   const now = new Date();
   const seededNodeId = `node-${crypto.randomUUID().slice(0, 8)}`;
   const overdueSearchId = newId('srch');
-  await db.insert(nodes).values({ id: seededNodeId, name: 'Workers test node', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'C'.repeat(43) }, lastSeenAt: now });
-  await db.insert(searches).values({ id: overdueSearchId, owner: 'workers-researcher', query: { operand: 'OR', children: [] }, deadlineAt: new Date(now.getTime() - 60_000) });
+  await db
+    .insert(nodes)
+    .values({ id: seededNodeId, name: 'Workers test node', publicJwk: { kty: 'OKP', crv: 'Ed25519', x: 'C'.repeat(43) }, lastSeenAt: now });
+  await db.insert(searches).values({
+    id: overdueSearchId,
+    owner: 'workers-researcher',
+    query: { operand: 'OR', children: [] },
+    deadlineAt: new Date(now.getTime() - 60_000),
+  });
   await db.insert(searchNodes).values({ searchId: overdueSearchId, nodeId: seededNodeId, jobId: newId('job') });
-  await db.insert(hubTasks).values({ id: newId('evt'), task: JSON.stringify({ type: 'search.deadline', searchId: overdueSearchId }), runAt: new Date(now.getTime() - 1000) });
+  await db.insert(hubTasks).values({
+    id: newId('evt'),
+    task: JSON.stringify({ type: 'search.deadline', searchId: overdueSearchId }),
+    runAt: new Date(now.getTime() - 1000),
+  });
 
   const url = new URL(database.url as string);
   // Hyperdrive wants a password in the string; trust auth on loopback ignores it.

@@ -15,9 +15,25 @@ beforeAll(async () => {
   const database = openPostgres(env.HYPERDRIVE.connectionString, { max: 1 });
   try {
     const store = createCatalogueStore(database.db);
-    const series = { id: `${sourceId}-series`, title: 'Workers biobank', description: 'Seeded for the PID test', publisher: { name: 'Workers hospital' }, networkId: `${sourceId}-net` };
-    for (const [id, title] of [[published, 'Resolvable in workerd'], [withdrawn, 'Withdrawn in workerd']] as const) {
-      expect(await store.upsertHarvested(sourceId, { id, metadata: fullMetadata({ title, seriesId: series.id }), modified: '2026-01-01T00:00:00Z', series })).toBe('created');
+    const series = {
+      id: `${sourceId}-series`,
+      title: 'Workers biobank',
+      description: 'Seeded for the PID test',
+      publisher: { name: 'Workers hospital' },
+      networkId: `${sourceId}-net`,
+    };
+    for (const [id, title] of [
+      [published, 'Resolvable in workerd'],
+      [withdrawn, 'Withdrawn in workerd'],
+    ] as const) {
+      expect(
+        await store.upsertHarvested(sourceId, {
+          id,
+          metadata: fullMetadata({ title, seriesId: series.id }),
+          modified: '2026-01-01T00:00:00Z',
+          series,
+        }),
+      ).toBe('created');
     }
     expect(await store.withdrawMissing(sourceId, [published], 'gone from the source')).toEqual([withdrawn]);
   } finally {

@@ -6,14 +6,28 @@ import { sseParser } from '../../web/src/sse.ts';
 
 // PUBLIC_URL from wrangler.toml's [vars]: node tokens name it as their audience.
 const HUB = 'https://hub.eucaim.example';
-const ast = { operand: 'OR', children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }] };
+const ast = {
+  operand: 'OR',
+  children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }],
+};
 type View = { status: string; nodes: { nodeId: string; status: string }[] };
 
 /** A bridge call inside workerd: signed with the node's real key, bound to method, path and body. */
 async function asNode(method: string, path: string, body?: unknown) {
   const text = body === undefined ? undefined : JSON.stringify(body);
-  const token = await signNodeRequest({ nodeId: inject('streamNodeId'), privateJwk: JSON.parse(inject('streamNodePrivateJwk')), audience: HUB, method, path, body: text });
-  const res = await exports.default.fetch(`${HUB}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) }, body: text });
+  const token = await signNodeRequest({
+    nodeId: inject('streamNodeId'),
+    privateJwk: JSON.parse(inject('streamNodePrivateJwk')),
+    audience: HUB,
+    method,
+    path,
+    body: text,
+  });
+  const res = await exports.default.fetch(`${HUB}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json' } : {}) },
+    body: text,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -22,7 +36,11 @@ describe('search events inside workerd', () => {
     const nodeId = inject('streamNodeId');
     expect((await asNode('POST', '/api/v1/bridge/heartbeat', { version: 'workers-test', datasets: [] })).status).toBe(200);
     const member = { authorization: `Bearer ${inject('memberToken')}` };
-    const posted = await exports.default.fetch(`${HUB}/api/v1/search`, { method: 'POST', headers: { ...member, 'content-type': 'application/json' }, body: JSON.stringify({ ast, deadlineSeconds: 20 }) });
+    const posted = await exports.default.fetch(`${HUB}/api/v1/search`, {
+      method: 'POST',
+      headers: { ...member, 'content-type': 'application/json' },
+      body: JSON.stringify({ ast, deadlineSeconds: 20 }),
+    });
     const created = (await posted.json()) as { id: string };
     expect(posted.status, JSON.stringify(created)).toBe(202);
 
@@ -37,7 +55,8 @@ describe('search events inside workerd', () => {
       for (;;) {
         const { value, done: ended } = await reader.read();
         if (ended) throw new Error(`the stream ended before the expected view; saw ${JSON.stringify(views)}`);
-        for (const e of parser.push(decoder.decode(value, { stream: true }))) if (e.event === 'view') views.push(JSON.parse(e.data) as View);
+        for (const e of parser.push(decoder.decode(value, { stream: true })))
+          if (e.event === 'view') views.push(JSON.parse(e.data) as View);
         const hit = views.find(done);
         if (hit) return hit;
       }
@@ -51,7 +70,9 @@ describe('search events inside workerd', () => {
     expect(job, JSON.stringify(leased)).toBeDefined();
     const jobId = String(decodeJwt(job!.jws).jti);
     const result = { collections: [], total: { subjects_count: 10, studies_count: 10 }, unsupported_keys: [] };
-    expect((await asNode('POST', `/api/v1/bridge/jobs/${jobId}/result`, { status: 'answered', receipt: job!.receipt, result })).body).toEqual({ recorded: true });
+    expect(
+      (await asNode('POST', `/api/v1/bridge/jobs/${jobId}/result`, { status: 'answered', receipt: job!.receipt, result })).body,
+    ).toEqual({ recorded: true });
 
     const answered = await nextView((v) => v.nodes.some((n) => n.nodeId === nodeId && n.status === 'answered'));
     expect(answered.nodes.find((n) => n.nodeId === nodeId)?.status).toBe('answered');

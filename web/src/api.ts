@@ -38,7 +38,9 @@ type JsonBody<R> = R extends { json(): Promise<infer T> } ? T : never;
  */
 export async function okJson<R extends Response>(res: R): Promise<JsonBody<R>> {
   if (res.ok) return (await res.json()) as JsonBody<R>;
-  const body = (await res.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } } | null;
+  const body = (await res.json().catch(() => null)) as {
+    error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown };
+  } | null;
   const e = body?.error;
   const requestId = typeof e?.requestId === 'string' ? e.requestId : (res.headers.get('x-request-id') ?? undefined);
   throw new ApiError(

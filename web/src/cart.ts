@@ -23,7 +23,9 @@ export interface CartItem {
 export function readCart(): CartItem[] {
   try {
     const parsed = JSON.parse(localStorage.getItem(CART_KEY) ?? '[]') as unknown;
-    return Array.isArray(parsed) ? parsed.filter((i): i is CartItem => typeof i?.datasetId === 'string' && typeof i?.nodeId === 'string') : [];
+    return Array.isArray(parsed)
+      ? parsed.filter((i): i is CartItem => typeof i?.datasetId === 'string' && typeof i?.nodeId === 'string')
+      : [];
   } catch {
     // A corrupt entry must not break the page; it is replaced at the next add.
     return [];
@@ -79,7 +81,13 @@ export function accessRequestFor(items: readonly CartItem[]): { resources: { id:
   const ids = [...new Set(items.map((i) => i.datasetId))];
   const words = [
     ...new Set(
-      items.map((i) => (i.catalogueQuery ? `catalogue search ${decodeURIComponent(i.catalogueQuery.replaceAll('+', ' '))}` : i.searchId ? `federated search ${i.searchId}` : 'chosen in the catalogue')),
+      items.map((i) =>
+        i.catalogueQuery
+          ? `catalogue search ${decodeURIComponent(i.catalogueQuery.replaceAll('+', ' '))}`
+          : i.searchId
+            ? `federated search ${i.searchId}`
+            : 'chosen in the catalogue',
+      ),
     ),
   ];
   const query = items.find((i) => i.query)?.query;

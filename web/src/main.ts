@@ -54,7 +54,8 @@ function gate(access: PageAccess, me: Me | null): HTMLElement | null {
   if (!me) return welcomeView();
   if (access === 'user') return null;
   if (!me.member && me.enrol) return enrolView(me.enrol);
-  if (access === 'admin' && !me.roles.includes('platform_admin')) return h('p', { class: 'card', 'data-testid': 'forbidden' }, 'This page is for platform admins.');
+  if (access === 'admin' && !me.roles.includes('platform_admin'))
+    return h('p', { class: 'card', 'data-testid': 'forbidden' }, 'This page is for platform admins.');
   return null;
 }
 
@@ -62,14 +63,33 @@ let me: Me | null = null;
 
 /** Draws the header and the page at the current address. */
 async function render(auth: Auth): Promise<void> {
-  const logIn = () => auth.logIn(location.pathname + location.search).catch((err) => replace(main, errorBox(err, 'Could not reach the identity provider')));
-  if (me) renderHeader(account, { kind: 'user', me, client, onLogOut: () => void auth.logOut().then(() => start(auth)).catch(showFatal) });
+  const logIn = () =>
+    auth.logIn(location.pathname + location.search).catch((err) => replace(main, errorBox(err, 'Could not reach the identity provider')));
+  if (me)
+    renderHeader(account, {
+      kind: 'user',
+      me,
+      client,
+      onLogOut: () =>
+        void auth
+          .logOut()
+          .then(() => start(auth))
+          .catch(showFatal),
+    });
   else renderHeader(account, { kind: 'anonymous', onLogIn: logIn });
   renderNav(siteNav, pages, me);
   const found = findPage(location.pathname);
   if (!found) {
     document.title = 'Not found · EUCAIM';
-    replace(main, h('section', { class: 'card', 'data-testid': 'not-found' }, h('h2', {}, 'Page not found'), h('p', {}, h('a', { href: '/' }, 'Back to the start'))));
+    replace(
+      main,
+      h(
+        'section',
+        { class: 'card', 'data-testid': 'not-found' },
+        h('h2', {}, 'Page not found'),
+        h('p', {}, h('a', { href: '/' }, 'Back to the start')),
+      ),
+    );
     return;
   }
   const { page, params } = found;

@@ -55,9 +55,9 @@ function searchCatalogue(client: HubClient): Promise<Catalogue> {
     .$get()
     .then((res) => okJson(res))
     .catch((err) => {
-    catalogueCache = undefined;
-    throw err;
-  });
+      catalogueCache = undefined;
+      throw err;
+    });
   return catalogueCache;
 }
 
@@ -71,24 +71,65 @@ async function searchPage(ctx: PageContext): Promise<Node> {
 
 export const pages: Page[] = [
   ...cataloguePages,
-  { path: '/search', title: 'Federated search', access: 'member', nav: { label: 'Search', order: 20, group: 'Find data' }, render: searchPage },
+  {
+    path: '/search',
+    title: 'Federated search',
+    access: 'member',
+    nav: { label: 'Search', order: 20, group: 'Find data' },
+    render: searchPage,
+  },
   {
     path: '/access-history',
     title: 'Access history',
     access: 'user',
-    render: (ctx) => (ctx.me && canReadHistory(ctx.me) ? accessHistoryView(ctx.client, ctx.me) : h('p', { 'data-testid': 'forbidden' }, 'Only dataset representatives and admins read access histories.')),
+    render: (ctx) =>
+      ctx.me && canReadHistory(ctx.me)
+        ? accessHistoryView(ctx.client, ctx.me)
+        : h('p', { 'data-testid': 'forbidden' }, 'Only dataset representatives and admins read access histories.'),
   },
-  { path: '/negotiation/lifecycle', title: 'How access requests move', access: 'public', nav: { label: 'Access process', order: 50, group: 'Access' }, render: (ctx) => negotiationLifecyclePage(ctx.client) },
+  {
+    path: '/negotiation/lifecycle',
+    title: 'How access requests move',
+    access: 'public',
+    nav: { label: 'Access process', order: 50, group: 'Access' },
+    render: (ctx) => negotiationLifecyclePage(ctx.client),
+  },
   { path: '/negotiation/form-preview', title: 'Application form', access: 'member', render: (ctx) => negotiationFormPage(ctx.client) },
-  { path: '/negotiations', title: 'My access requests', access: 'member', nav: { label: 'Requests', order: 40, group: 'Access' }, render: (ctx) => myNegotiationsPage(ctx.client) },
-  { path: '/my-datasets', title: 'My datasets', access: 'user', nav: { label: 'My datasets', order: 75, group: 'Access' }, render: (ctx) => myDatasetsPage(ctx.client) },
-  { path: '/negotiation/admin', title: 'Access requests: form and webhooks', access: 'admin', nav: { label: 'Request forms', order: 96, group: 'Admin' }, render: (ctx) => negotiationAdminPage(ctx.client, () => ctx.navigate(location.pathname)) },
-  { path: '/negotiation/requests/:id', title: 'Start an access request', access: 'member', render: (ctx) => negotiationRequestPage(ctx.client, ctx.params.id ?? '', ctx.navigate) },
+  {
+    path: '/negotiations',
+    title: 'My access requests',
+    access: 'member',
+    nav: { label: 'Requests', order: 40, group: 'Access' },
+    render: (ctx) => myNegotiationsPage(ctx.client),
+  },
+  {
+    path: '/my-datasets',
+    title: 'My datasets',
+    access: 'user',
+    nav: { label: 'My datasets', order: 75, group: 'Access' },
+    render: (ctx) => myDatasetsPage(ctx.client),
+  },
+  {
+    path: '/negotiation/admin',
+    title: 'Access requests: form and webhooks',
+    access: 'admin',
+    nav: { label: 'Request forms', order: 96, group: 'Admin' },
+    render: (ctx) => negotiationAdminPage(ctx.client, () => ctx.navigate(location.pathname)),
+  },
+  {
+    path: '/negotiation/requests/:id',
+    title: 'Start an access request',
+    access: 'member',
+    render: (ctx) => negotiationRequestPage(ctx.client, ctx.params.id ?? '', ctx.navigate),
+  },
   {
     path: '/negotiations/:id',
     title: 'Access request',
     access: 'user',
-    render: (ctx) => (ctx.me ? negotiationPage(ctx.client, ctx.me, ctx.params.id ?? '', () => ctx.navigate(location.pathname)) : h('p', {}, 'Log in to see this request.')),
+    render: (ctx) =>
+      ctx.me
+        ? negotiationPage(ctx.client, ctx.me, ctx.params.id ?? '', () => ctx.navigate(location.pathname))
+        : h('p', {}, 'Log in to see this request.'),
   },
   ...helpdeskPages,
   ...processingPages,

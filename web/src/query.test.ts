@@ -5,7 +5,14 @@ import { type Criterion, lensQuery } from './query.ts';
 
 const cases: [string, Criterion[], unknown][] = [
   ['no criteria as the empty Lens query', [], { operand: 'OR', children: [] }],
-  ['empty values and ranges as no criterion', [{ key: 'RID10311', kind: 'values', values: [] }, { key: 'SNOMEDCT423493009', kind: 'range' }], { operand: 'OR', children: [] }],
+  [
+    'empty values and ranges as no criterion',
+    [
+      { key: 'RID10311', kind: 'values', values: [] },
+      { key: 'SNOMEDCT423493009', kind: 'range' },
+    ],
+    { operand: 'OR', children: [] },
+  ],
   [
     'each criterion in its own OR, values of one filter as alternatives',
     [
@@ -18,7 +25,13 @@ const cases: [string, Criterion[], unknown][] = [
         {
           operand: 'AND',
           children: [
-            { operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }, { key: 'RID10311', type: 'EQUALS', value: 'RID10321' }] },
+            {
+              operand: 'OR',
+              children: [
+                { key: 'RID10311', type: 'EQUALS', value: 'RID10312' },
+                { key: 'RID10311', type: 'EQUALS', value: 'RID10321' },
+              ],
+            },
             { operand: 'OR', children: [{ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 40 } }] },
           ],
         },

@@ -3,9 +3,7 @@
 import type { QueryBranch, QueryLeaf } from '../../shared/query.ts';
 
 /** One filter as the form collected it: value codes (or texts) for coded keys, a range for numbers. */
-export type Criterion =
-  | { key: string; kind: 'values'; values: string[] }
-  | { key: string; kind: 'range'; min?: number; max?: number };
+export type Criterion = { key: string; kind: 'values'; values: string[] } | { key: string; kind: 'range'; min?: number; max?: number };
 
 function leavesOf(c: Criterion): QueryLeaf[] {
   if (c.kind === 'values') return c.values.map((value) => ({ key: c.key, type: 'EQUALS' as const, value }));

@@ -24,7 +24,10 @@ function fakeHub(answers: (() => Response)[]) {
   const client = { api: { v1: { search: { ':id': { $get: get } } } } } as unknown as HubClient;
   return { client, calls: () => calls };
 }
-const json = (body: unknown, status = 200) => () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json =
+  (body: unknown, status = 200) =>
+  () =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 describe('following a search', () => {
   it('polls until the hub calls the search completed and reports every view', async () => {
@@ -42,7 +45,12 @@ describe('following a search', () => {
   it('gives up once the deadline and the grace period have passed', async () => {
     const hub = fakeHub([json(view('running', 20))]);
     const started = Date.now();
-    const outcome = await followSearch(hub.client, view('running', 20), { signal: new AbortController().signal, onUpdate: () => {}, intervalMs: 5, graceMs: 30 });
+    const outcome = await followSearch(hub.client, view('running', 20), {
+      signal: new AbortController().signal,
+      onUpdate: () => {},
+      intervalMs: 5,
+      graceMs: 30,
+    });
     expect(outcome).toBe('gave_up');
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
     expect(hub.calls()).toBeGreaterThan(1);
@@ -59,7 +67,11 @@ describe('following a search', () => {
 
   it('turns a hub error body into an error naming its code and request id', async () => {
     const hub = fakeHub([json({ error: { code: 'not_found', message: 'no such search', requestId: 'req-12345678' } }, 404)]);
-    const failed = followSearch(hub.client, view('running', 10_000), { signal: new AbortController().signal, onUpdate: () => {}, intervalMs: 1 });
+    const failed = followSearch(hub.client, view('running', 10_000), {
+      signal: new AbortController().signal,
+      onUpdate: () => {},
+      intervalMs: 1,
+    });
     await expect(failed).rejects.toMatchObject({ status: 404, code: 'not_found', message: 'no such search', requestId: 'req-12345678' });
   });
 });

@@ -21,7 +21,8 @@ function summary(t: Trace): string {
 }
 
 function tracesTable(list: TraceList): HTMLElement {
-  if (list.traces.length === 0) return h('p', { class: 'muted', 'data-testid': 'history-empty' }, 'No recorded operations on this dataset.');
+  if (list.traces.length === 0)
+    return h('p', { class: 'muted', 'data-testid': 'history-empty' }, 'No recorded operations on this dataset.');
   return h(
     'table',
     { 'data-testid': 'history-table' },
@@ -30,7 +31,16 @@ function tracesTable(list: TraceList): HTMLElement {
       'tbody',
       {},
       ...list.traces.map((t) =>
-        h('tr', {}, h('td', {}, t.seq), h('td', {}, new Date(t.timestamp).toLocaleString()), h('td', {}, t.userAction), h('td', {}, t.userId), h('td', {}, summary(t)), h('td', {}, t.submitter)),
+        h(
+          'tr',
+          {},
+          h('td', {}, t.seq),
+          h('td', {}, new Date(t.timestamp).toLocaleString()),
+          h('td', {}, t.userAction),
+          h('td', {}, t.userId),
+          h('td', {}, summary(t)),
+          h('td', {}, t.submitter),
+        ),
       ),
     ),
   );
@@ -43,7 +53,13 @@ function tracesTable(list: TraceList): HTMLElement {
  */
 export function accessHistoryView(client: HubClient, me: Me): HTMLElement {
   const out = h('div', { 'aria-live': 'polite' });
-  const input = h('input', { id: 'history-dataset', list: 'history-datasets', required: true, placeholder: 'dataset id', 'data-testid': 'history-dataset' });
+  const input = h('input', {
+    id: 'history-dataset',
+    list: 'history-datasets',
+    required: true,
+    placeholder: 'dataset id',
+    'data-testid': 'history-dataset',
+  });
   const options = h('datalist', { id: 'history-datasets' }, ...me.representedDatasets.map((d) => h('option', { value: d })));
   if (me.representedDatasets[0]) input.value = me.representedDatasets[0];
   const show = async () => {
@@ -52,7 +68,13 @@ export function accessHistoryView(client: HubClient, me: Me): HTMLElement {
       const list = await okJson(await client.tracer.api.v1.traces.$get({ query: { datasetId: input.value.trim(), limit: '1000' } }));
       replace(
         out,
-        list.consistent ? null : h('p', { class: 'error', role: 'alert', 'data-testid': 'history-inconsistent' }, 'The hub reports that the trace log does not verify: treat this history as unreliable.'),
+        list.consistent
+          ? null
+          : h(
+              'p',
+              { class: 'error', role: 'alert', 'data-testid': 'history-inconsistent' },
+              'The hub reports that the trace log does not verify: treat this history as unreliable.',
+            ),
         tracesTable(list),
       );
     } catch (err) {

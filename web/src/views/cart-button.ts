@@ -4,7 +4,11 @@ import { h } from '../dom.ts';
 
 export function cartToggle(item: CartItem): HTMLButtonElement {
   const added = inCart(item.datasetId, item.nodeId);
-  const button = h('button', { type: 'button', class: 'small', 'data-testid': 'add-to-cart', disabled: added }, added ? 'In request' : 'Add to request');
+  const button = h(
+    'button',
+    { type: 'button', class: 'small', 'data-testid': 'add-to-cart', disabled: added },
+    added ? 'In request' : 'Add to request',
+  );
   button.addEventListener('click', () => {
     addToCart(item);
     button.disabled = true;

@@ -10,12 +10,22 @@ import { errorBox } from './error-box.ts';
 
 function origin(item: CartItem): Node | string {
   if (item.searchId) return `federated search ${item.searchId}`;
-  if (item.catalogueQuery) return h('a', { href: `/catalogue?${item.catalogueQuery}` }, `catalogue search ${decodeURIComponent(item.catalogueQuery.replaceAll('+', ' '))}`);
+  if (item.catalogueQuery)
+    return h(
+      'a',
+      { href: `/catalogue?${item.catalogueQuery}` },
+      `catalogue search ${decodeURIComponent(item.catalogueQuery.replaceAll('+', ' '))}`,
+    );
   return item.from === 'catalogue' ? 'the catalogue' : '—';
 }
 
 function table(items: CartItem[]): HTMLElement {
-  if (!items.length) return h('p', { class: 'muted', 'data-testid': 'cart-empty' }, 'Nothing yet: add datasets from the catalogue or from a federated search.');
+  if (!items.length)
+    return h(
+      'p',
+      { class: 'muted', 'data-testid': 'cart-empty' },
+      'Nothing yet: add datasets from the catalogue or from a federated search.',
+    );
   return h(
     'table',
     { 'data-testid': 'cart-items' },
@@ -30,7 +40,15 @@ function table(items: CartItem[]): HTMLElement {
           h('td', {}, h('a', { href: `/catalogue/datasets/${encodeURIComponent(i.datasetId)}` }, i.name)),
           h('td', {}, i.nodeId || '—'),
           h('td', { 'data-testid': 'cart-origin' }, origin(i)),
-          h('td', {}, h('button', { type: 'button', class: 'small', 'data-testid': 'cart-remove', onclick: () => removeFromCart(i.datasetId, i.nodeId) }, 'Remove')),
+          h(
+            'td',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'small', 'data-testid': 'cart-remove', onclick: () => removeFromCart(i.datasetId, i.nodeId) },
+              'Remove',
+            ),
+          ),
         ),
       ),
     ),
@@ -46,8 +64,17 @@ export interface CartContext {
 
 /** Why this visitor cannot send the cart, or null when they can. */
 function blocker(ctx: CartContext): HTMLElement | null {
-  if (!ctx.me) return h('p', { 'data-testid': 'request-needs-login' }, 'Log in to send the request. ', h('button', { type: 'button', onclick: () => ctx.logIn() }, 'Log in'));
-  if (!ctx.me.member && !ctx.me.roles.includes('platform_admin')) return ctx.me.enrol ? enrolView(ctx.me.enrol) : h('p', { 'data-testid': 'enrol' }, 'Access requests are for members of the EUCAIM group.');
+  if (!ctx.me)
+    return h(
+      'p',
+      { 'data-testid': 'request-needs-login' },
+      'Log in to send the request. ',
+      h('button', { type: 'button', onclick: () => ctx.logIn() }, 'Log in'),
+    );
+  if (!ctx.me.member && !ctx.me.roles.includes('platform_admin'))
+    return ctx.me.enrol
+      ? enrolView(ctx.me.enrol)
+      : h('p', { 'data-testid': 'enrol' }, 'Access requests are for members of the EUCAIM group.');
   return null;
 }
 
@@ -69,15 +96,40 @@ export function cartPage(ctx: CartContext): Node {
     const items = readCart();
     const blocked = items.length ? blocker(ctx) : null;
     const foreign = unrequestable(items);
-    const button = h('button', { type: 'button', class: 'primary', 'data-testid': 'request-access', disabled: !items.length || Boolean(blocked) || foreign.length > 0 }, 'Request access');
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'primary',
+        'data-testid': 'request-access',
+        disabled: !items.length || Boolean(blocked) || foreign.length > 0,
+      },
+      'Request access',
+    );
     button.addEventListener('click', () => void send(button, items));
     replace(
       body,
       table(items),
-      h('p', { class: 'actions' }, button, ' ', items.length ? h('button', { type: 'button', 'data-testid': 'cart-clear', onclick: () => clearCart() }, 'Empty the list') : null),
-      foreign.length ? h('p', { class: 'field-error', 'data-testid': 'cart-unrequestable' }, `Not in the catalogue, so it cannot be requested: ${foreign.map((i) => i.name).join(', ')}. Remove it to send the rest.`) : null,
+      h(
+        'p',
+        { class: 'actions' },
+        button,
+        ' ',
+        items.length ? h('button', { type: 'button', 'data-testid': 'cart-clear', onclick: () => clearCart() }, 'Empty the list') : null,
+      ),
+      foreign.length
+        ? h(
+            'p',
+            { class: 'field-error', 'data-testid': 'cart-unrequestable' },
+            `Not in the catalogue, so it cannot be requested: ${foreign.map((i) => i.name).join(', ')}. Remove it to send the rest.`,
+          )
+        : null,
       blocked,
-      h('p', { class: 'muted hint' }, 'Sending starts one access request for every dataset listed, with the searches they came from; you then fill in the application.'),
+      h(
+        'p',
+        { class: 'muted hint' },
+        'Sending starts one access request for every dataset listed, with the searches they came from; you then fill in the application.',
+      ),
     );
   };
   draw();

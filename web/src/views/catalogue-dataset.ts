@@ -45,7 +45,18 @@ function rows(m: DatasetMetadata): [string, Node | string][] {
     ['Custodian', m.custodian?.name],
     ['Landing page', m.landingPage ? link(m.landingPage) : undefined],
     ['Quality', m.qualityAnnotation],
-    ['Segmentation', m.segmentation ? [m.segmentation.labels?.join(', '), m.segmentation.method, m.segmentation.count === undefined ? undefined : `${m.segmentation.count} segmentations`].filter(Boolean).join(' · ') : undefined],
+    [
+      'Segmentation',
+      m.segmentation
+        ? [
+            m.segmentation.labels?.join(', '),
+            m.segmentation.method,
+            m.segmentation.count === undefined ? undefined : `${m.segmentation.count} segmentations`,
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : undefined,
+    ],
     ['Spatial resolution', m.spatialResolution],
     ['Temporal resolution', m.temporalResolution],
     ['Other identifiers', m.secondaryIdentifiers?.join(', ')],
@@ -62,7 +73,15 @@ function accessConditions(m: DatasetMetadata): HTMLElement {
       'ul',
       {},
       ...m.distributions.map((d) =>
-        h('li', {}, h('strong', {}, V.labelOf(V.ACCESS_CONDITIONS, d.accessCondition)), d.title ? ` — ${d.title}` : '', ' · request at ', link(d.accessUrl), d.license ? h('span', {}, ' · licence ', link(d.license)) : null),
+        h(
+          'li',
+          {},
+          h('strong', {}, V.labelOf(V.ACCESS_CONDITIONS, d.accessCondition)),
+          d.title ? ` — ${d.title}` : '',
+          ' · request at ',
+          link(d.accessUrl),
+          d.license ? h('span', {}, ' · licence ', link(d.license)) : null,
+        ),
       ),
     ),
   );
@@ -74,19 +93,30 @@ function editorActions(ctx: PageContext, d: DatasetView): HTMLElement | null {
     const reason = reasonInput.value.trim();
     try {
       const target = ctx.client.api.v1.catalogue.datasets[':id'];
-      await okJson(action === 'publish' ? await target.publish.$post({ param: { id: d.id } }) : await target.withdraw.$post({ param: { id: d.id }, json: { reason } }));
+      await okJson(
+        action === 'publish'
+          ? await target.publish.$post({ param: { id: d.id } })
+          : await target.withdraw.$post({ param: { id: d.id }, json: { reason } }),
+      );
       ctx.navigate(`/catalogue/datasets/${d.id}`);
     } catch (err) {
       bar.append(errorBox(err, `Could not ${action} the dataset`));
     }
   };
-  const reasonInput = h('input', { type: 'text', placeholder: 'Why it is withdrawn (required to withdraw)', 'aria-label': 'Reason for withdrawing', 'data-testid': 'withdraw-reason' });
+  const reasonInput = h('input', {
+    type: 'text',
+    placeholder: 'Why it is withdrawn (required to withdraw)',
+    'aria-label': 'Reason for withdrawing',
+    'data-testid': 'withdraw-reason',
+  });
   const bar = h(
     'p',
     { class: 'actions', 'data-testid': 'editor-actions' },
     h('a', { class: 'button', href: `/catalogue/datasets/${d.id}/edit`, 'data-testid': 'edit-dataset' }, 'Edit'),
     ' ',
-    d.state === 'draft' ? h('button', { type: 'button', class: 'primary', 'data-testid': 'publish-dataset', onclick: () => void act('publish') }, 'Publish') : null,
+    d.state === 'draft'
+      ? h('button', { type: 'button', class: 'primary', 'data-testid': 'publish-dataset', onclick: () => void act('publish') }, 'Publish')
+      : null,
     ' ',
     reasonInput,
     h('button', { type: 'button', 'data-testid': 'withdraw-dataset', onclick: () => void act('withdraw') }, 'Withdraw'),
@@ -99,7 +129,13 @@ export async function datasetPage(ctx: PageContext): Promise<Node> {
   try {
     d = await okJson(await ctx.client.api.v1.catalogue.datasets[':id'].$get({ param: { id: ctx.params.id ?? '' } }));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return h('section', { class: 'card', 'data-testid': 'dataset-not-found' }, h('h2', {}, 'No such dataset'), h('p', {}, 'It was never published, or it is a draft you may not see.'));
+    if (err instanceof ApiError && err.status === 404)
+      return h(
+        'section',
+        { class: 'card', 'data-testid': 'dataset-not-found' },
+        h('h2', {}, 'No such dataset'),
+        h('p', {}, 'It was never published, or it is a draft you may not see.'),
+      );
     throw err;
   }
   const crumbs = h(
@@ -111,7 +147,14 @@ export async function datasetPage(ctx: PageContext): Promise<Node> {
     h('span', { 'aria-current': 'page' }, d.title),
   );
   const m = d.metadata;
-  const state = d.state === 'published' ? null : h('p', { class: `state state-${d.state}`, 'data-testid': 'dataset-state' }, d.state === 'draft' ? 'Draft: only its editors see it.' : `Withdrawn on ${d.withdrawnAt?.slice(0, 10)}: ${d.withdrawnReason}`);
+  const state =
+    d.state === 'published'
+      ? null
+      : h(
+          'p',
+          { class: `state state-${d.state}`, 'data-testid': 'dataset-state' },
+          d.state === 'draft' ? 'Draft: only its editors see it.' : `Withdrawn on ${d.withdrawnAt?.slice(0, 10)}: ${d.withdrawnReason}`,
+        );
   return h(
     'article',
     { class: 'dataset', 'data-testid': 'dataset-page', 'data-state': d.state },
@@ -120,7 +163,13 @@ export async function datasetPage(ctx: PageContext): Promise<Node> {
     state,
     editorActions(ctx, d),
     m ? h('p', {}, cartToggle({ datasetId: d.id, name: d.title, nodeId: d.nodeId ?? '', from: 'catalogue' })) : null,
-    m ? h('dl', { class: 'card metadata', 'data-testid': 'dataset-metadata' }, ...rows(m).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null,
+    m
+      ? h(
+          'dl',
+          { class: 'card metadata', 'data-testid': 'dataset-metadata' },
+          ...rows(m).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+        )
+      : null,
     m ? accessConditions(m) : null,
     h('p', { class: 'muted hint' }, `Identifier ${d.id} · version ${d.version} · updated ${d.modifiedAt.slice(0, 10)}`),
   );

@@ -16,7 +16,11 @@ export const FILTER_LABELS: Record<BrowseFilter, string> = {
 };
 
 /** The panel; `onToggle` gets the filter, the value and whether it is now selected. */
-export function filterPanel(facets: NonNullable<BrowseResult['facets']>, selected: URLSearchParams, onToggle: (filter: BrowseFilter, value: string, on: boolean) => void): HTMLElement {
+export function filterPanel(
+  facets: NonNullable<BrowseResult['facets']>,
+  selected: URLSearchParams,
+  onToggle: (filter: BrowseFilter, value: string, on: boolean) => void,
+): HTMLElement {
   const groups = BROWSE_FILTERS.map((filter) => {
     const chosen = selected.getAll(filter);
     // A selected value the current matches no longer contain still shows, so it can be unticked.
@@ -28,9 +32,20 @@ export function filterPanel(facets: NonNullable<BrowseResult['facets']>, selecte
       { class: 'facet', 'data-testid': `facet-${filter}` },
       h('legend', {}, FILTER_LABELS[filter]),
       ...values.map((f) => {
-        const box = h('input', { type: 'checkbox', value: f.value, checked: chosen.includes(f.value), 'data-testid': `facet-${filter}-${f.value}` });
+        const box = h('input', {
+          type: 'checkbox',
+          value: f.value,
+          checked: chosen.includes(f.value),
+          'data-testid': `facet-${filter}-${f.value}`,
+        });
         box.addEventListener('change', () => onToggle(filter, f.value, box.checked));
-        return h('label', { class: 'facet-value' }, box, h('span', {}, f.label), h('span', { class: 'count', 'data-testid': 'facet-count' }, String(f.count)));
+        return h(
+          'label',
+          { class: 'facet-value' },
+          box,
+          h('span', {}, f.label),
+          h('span', { class: 'count', 'data-testid': 'facet-count' }, String(f.count)),
+        );
       }),
     );
   });

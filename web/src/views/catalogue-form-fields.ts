@@ -13,10 +13,25 @@ export interface Field {
   hint?: string;
 }
 
-const m = (path: string, label: string, kind: FieldKind, vocabulary?: V.Vocabulary, hint?: string): Field => ({ path: `metadata.${path}`, label, kind, vocabulary, hint });
+const m = (path: string, label: string, kind: FieldKind, vocabulary?: V.Vocabulary, hint?: string): Field => ({
+  path: `metadata.${path}`,
+  label,
+  kind,
+  vocabulary,
+  hint,
+});
 
 export const FIELD_GROUPS: { title: string; fields: Field[] }[] = [
-  { title: 'Description', fields: [m('title', 'Title', 'text'), m('description', 'Description', 'textarea'), m('keywords', 'Keywords', 'list', undefined, 'separated by commas'), m('version', 'Version', 'text'), m('provenance', 'Provenance', 'textarea')] },
+  {
+    title: 'Description',
+    fields: [
+      m('title', 'Title', 'text'),
+      m('description', 'Description', 'textarea'),
+      m('keywords', 'Keywords', 'list', undefined, 'separated by commas'),
+      m('version', 'Version', 'text'),
+      m('provenance', 'Provenance', 'textarea'),
+    ],
+  },
   {
     title: 'Content',
     fields: [
@@ -32,7 +47,17 @@ export const FIELD_GROUPS: { title: string; fields: Field[] }[] = [
       m('hasStructuredData', 'Has structured (clinical) data', 'bool'),
     ],
   },
-  { title: 'Classification', fields: [m('seriesId', 'Imaging biobank (series)', 'one'), m('tier', 'Tier', 'one', V.TIERS), m('type', 'Type', 'one', V.DATASET_TYPES), m('accessRights', 'Access rights', 'one', V.ACCESS_RIGHTS), m('applicableLegislation', 'Applicable legislation', 'many', V.LEGISLATION), m('hdab', 'Health data access body', 'text')] },
+  {
+    title: 'Classification',
+    fields: [
+      m('seriesId', 'Imaging biobank (series)', 'one'),
+      m('tier', 'Tier', 'one', V.TIERS),
+      m('type', 'Type', 'one', V.DATASET_TYPES),
+      m('accessRights', 'Access rights', 'one', V.ACCESS_RIGHTS),
+      m('applicableLegislation', 'Applicable legislation', 'many', V.LEGISLATION),
+      m('hdab', 'Health data access body', 'text'),
+    ],
+  },
   {
     title: 'Publisher, contact and access',
     fields: [
@@ -48,7 +73,11 @@ export const FIELD_GROUPS: { title: string; fields: Field[] }[] = [
   },
 ];
 
-const steps = (path: string) => path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+const steps = (path: string) =>
+  path
+    .split(/\.|\[(\d+)\]/)
+    .filter((s) => s !== undefined && s !== '')
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 
 export function getPath(obj: unknown, path: string): unknown {
   return steps(path).reduce<unknown>((o, k) => (o == null ? undefined : (o as Record<string | number, unknown>)[k]), obj);
@@ -68,30 +97,53 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
 }
 
 /** The input for a field, filled from `value`; `read()` gives what the body should hold (undefined when empty). */
-export function fieldInput(field: Field, value: unknown, options: V.Vocabulary = field.vocabulary ?? []): { el: HTMLElement; read(): unknown } {
+export function fieldInput(
+  field: Field,
+  value: unknown,
+  options: V.Vocabulary = field.vocabulary ?? [],
+): { el: HTMLElement; read(): unknown } {
   const id = `f-${field.path.replace(/\W+/g, '-')}`;
   if (field.kind === 'many') {
-    const boxes = options.map((t) => h('input', { type: 'checkbox', value: t.code, checked: Array.isArray(value) && value.includes(t.code) }));
-    const el = h('fieldset', { class: 'choices', id, 'data-field': field.path }, ...boxes.map((b, i) => h('label', { class: 'choice' }, b, options[i]?.label ?? '')));
+    const boxes = options.map((t) =>
+      h('input', { type: 'checkbox', value: t.code, checked: Array.isArray(value) && value.includes(t.code) }),
+    );
+    const el = h(
+      'fieldset',
+      { class: 'choices', id, 'data-field': field.path },
+      ...boxes.map((b, i) => h('label', { class: 'choice' }, b, options[i]?.label ?? '')),
+    );
     return { el, read: () => boxes.filter((b) => b.checked).map((b) => b.value) };
   }
   if (field.kind === 'one') {
-    const select = h('select', { id, 'data-field': field.path }, h('option', { value: '' }, '— choose —'), ...options.map((t) => h('option', { value: t.code, selected: t.code === value }, t.label)));
+    const select = h(
+      'select',
+      { id, 'data-field': field.path },
+      h('option', { value: '' }, '— choose —'),
+      ...options.map((t) => h('option', { value: t.code, selected: t.code === value }, t.label)),
+    );
     return { el: select, read: () => select.value || undefined };
   }
   if (field.kind === 'bool') {
     const box = h('input', { type: 'checkbox', id, 'data-field': field.path, checked: value === true });
     return { el: box, read: () => box.checked };
   }
-  const text = field.kind === 'list' && Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value);
-  const input = field.kind === 'textarea' ? h('textarea', { id, rows: '4', 'data-field': field.path }, text) : h('input', { id, type: field.kind === 'number' ? 'number' : 'text', value: text, 'data-field': field.path });
+  const text =
+    field.kind === 'list' && Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value);
+  const input =
+    field.kind === 'textarea'
+      ? h('textarea', { id, rows: '4', 'data-field': field.path }, text)
+      : h('input', { id, type: field.kind === 'number' ? 'number' : 'text', value: text, 'data-field': field.path });
   return {
     el: input,
     read: () => {
       const v = (input as HTMLInputElement).value.trim();
       if (v === '') return undefined;
       if (field.kind === 'number') return Number(v);
-      if (field.kind === 'list') return v.split(',').map((s) => s.trim()).filter(Boolean);
+      if (field.kind === 'list')
+        return v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
       return v;
     },
   };

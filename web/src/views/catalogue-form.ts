@@ -13,25 +13,44 @@ import { errorBox } from './error-box.ts';
 
 type Fault = { path: string; message: string };
 /** A fault belongs to a field when it names the field, a part of it, or the object the field is part of. */
-const belongs = (f: Fault, p: string) => f.path === p || f.path.startsWith(`${p}[`) || f.path.startsWith(`${p}.`) || p.startsWith(`${f.path}.`);
-const faultsOf = (issues: readonly z.core.$ZodIssue[], prefix = ''): Fault[] => issues.map((i) => ({ path: prefix + formatPath(i.path), message: i.message }));
+const belongs = (f: Fault, p: string) =>
+  f.path === p || f.path.startsWith(`${p}[`) || f.path.startsWith(`${p}.`) || p.startsWith(`${f.path}.`);
+const faultsOf = (issues: readonly z.core.$ZodIssue[], prefix = ''): Fault[] =>
+  issues.map((i) => ({ path: prefix + formatPath(i.path), message: i.message }));
 
 export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
   const editing = ctx.params.id;
   if (!editing && !ctx.me?.roles.includes('platform_admin') && !ctx.me?.administeredNodes.length) {
-    return h('p', { class: 'card', 'data-testid': 'forbidden' }, 'Datasets are registered by the admins of the node that holds them, and by platform admins.');
+    return h(
+      'p',
+      { class: 'card', 'data-testid': 'forbidden' },
+      'Datasets are registered by the admins of the node that holds them, and by platform admins.',
+    );
   }
   const { series } = await okJson(await ctx.client.api.v1.catalogue.series.$get());
   const seriesOptions = series.map((s) => ({ code: s.id, label: s.title, iri: '' }));
-  let body: Record<string, unknown> = { metadata: { healthCategory: ['IMAGING'], applicableLegislation: ['EHDS'], distributions: [{ mediaType: DEFAULT_MEDIA_TYPE }] } };
+  let body: Record<string, unknown> = {
+    metadata: { healthCategory: ['IMAGING'], applicableLegislation: ['EHDS'], distributions: [{ mediaType: DEFAULT_MEDIA_TYPE }] },
+  };
   if (editing) {
     const d = await okJson(await ctx.client.api.v1.catalogue.datasets[':id'].$get({ param: { id: editing } }));
-    if (!d.canEdit || !d.metadata) return h('p', { class: 'card', 'data-testid': 'forbidden' }, 'Only the dataset owner, its node admins and platform admins edit it.');
+    if (!d.canEdit || !d.metadata)
+      return h('p', { class: 'card', 'data-testid': 'forbidden' }, 'Only the dataset owner, its node admins and platform admins edit it.');
     body = { metadata: structuredClone(d.metadata), representatives: d.representatives ?? [] };
   }
-  const platformFields: Field[] = [{ path: 'representatives', label: 'Representatives (user ids)', kind: 'list', hint: 'they answer access requests for it' }];
+  const platformFields: Field[] = [
+    { path: 'representatives', label: 'Representatives (user ids)', kind: 'list', hint: 'they answer access requests for it' },
+  ];
   if (!editing) {
-    platformFields.unshift({ path: 'id', label: 'Identifier (UUID)', kind: 'text', hint: 'leave empty to mint one; give the id your node already answers searches with' }, { path: 'nodeId', label: 'Node', kind: 'one' });
+    platformFields.unshift(
+      {
+        path: 'id',
+        label: 'Identifier (UUID)',
+        kind: 'text',
+        hint: 'leave empty to mint one; give the id your node already answers searches with',
+      },
+      { path: 'nodeId', label: 'Node', kind: 'one' },
+    );
   }
   const nodeOptions = (ctx.me?.administeredNodes ?? []).map((n) => ({ code: n, label: n, iri: '' }));
   const inputs: { field: Field; read(): unknown; error: HTMLElement }[] = [];
@@ -46,7 +65,14 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
     inputs.push({ field, read: input.read, error });
     input.el.addEventListener('input', () => touched.add(field.path));
     input.el.addEventListener('change', () => touched.add(field.path));
-    return h('div', { class: 'form-row' }, h('label', { for: input.el.id }, field.label), input.el, field.hint ? h('span', { class: 'muted hint' }, field.hint) : null, error);
+    return h(
+      'div',
+      { class: 'form-row' },
+      h('label', { for: input.el.id }, field.label),
+      input.el,
+      field.hint ? h('span', { class: 'muted hint' }, field.hint) : null,
+      error,
+    );
   };
 
   const collect = () => {
@@ -60,7 +86,18 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
       i.error.textContent = submitted || touched.has(i.field.path) ? mine.map((f) => f.message).join('; ') : '';
     }
     const elsewhere = faults.filter((f) => !inputs.some((i) => belongs(f, i.field.path)));
-    summary.replaceChildren(...(submitted && faults.length ? [h('p', { class: 'error' }, `${faults.length} problem${faults.length === 1 ? '' : 's'} to fix before saving.`, ...elsewhere.map((f) => h('span', {}, ` ${f.path}: ${f.message}.`)))] : []));
+    summary.replaceChildren(
+      ...(submitted && faults.length
+        ? [
+            h(
+              'p',
+              { class: 'error' },
+              `${faults.length} problem${faults.length === 1 ? '' : 's'} to fix before saving.`,
+              ...elsewhere.map((f) => h('span', {}, ` ${f.path}: ${f.message}.`)),
+            ),
+          ]
+        : []),
+    );
   };
   const check = (): Fault[] => {
     const value = collect();
@@ -70,8 +107,18 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
     return faults;
   };
 
-  const form = h('form', { class: 'card register-form', novalidate: true, 'data-testid': 'register-form' }, summary, h('fieldset', { class: 'group' }, h('legend', {}, 'Platform'), ...platformFields.map(row)), ...FIELD_GROUPS.map((g) => h('fieldset', { class: 'group' }, h('legend', {}, g.title), ...g.fields.map(row))));
-  const save = h('button', { type: 'submit', class: 'primary', 'data-testid': 'save-dataset' }, editing ? 'Save changes' : 'Register as draft');
+  const form = h(
+    'form',
+    { class: 'card register-form', novalidate: true, 'data-testid': 'register-form' },
+    summary,
+    h('fieldset', { class: 'group' }, h('legend', {}, 'Platform'), ...platformFields.map(row)),
+    ...FIELD_GROUPS.map((g) => h('fieldset', { class: 'group' }, h('legend', {}, g.title), ...g.fields.map(row))),
+  );
+  const save = h(
+    'button',
+    { type: 'submit', class: 'primary', 'data-testid': 'save-dataset' },
+    editing ? 'Save changes' : 'Register as draft',
+  );
   form.append(h('p', { class: 'actions' }, save));
   form.addEventListener('input', () => check());
   form.addEventListener('change', () => check());
@@ -82,7 +129,10 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
     save.disabled = true;
     const value = collect() as z.infer<typeof registrationSchema>;
     const request = editing
-      ? ctx.client.api.v1.catalogue.datasets[':id'].$patch({ param: { id: editing }, json: { metadata: value.metadata, representatives: value.representatives } })
+      ? ctx.client.api.v1.catalogue.datasets[':id'].$patch({
+          param: { id: editing },
+          json: { metadata: value.metadata, representatives: value.representatives },
+        })
       : ctx.client.api.v1.catalogue.datasets.$post({ json: value });
     request
       .then((res) => okJson(res))
@@ -93,5 +143,15 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
         form.prepend(errorBox(err, 'The hub did not save the dataset'));
       });
   });
-  return h('div', {}, h('h2', {}, editing ? 'Edit dataset' : 'Register a dataset'), h('p', { class: 'muted' }, 'Fields follow the EUCAIM DCAT-AP profile; all shown are mandatory except the identifier, representatives, HDAB, publisher e-mail and licence. A new dataset is a draft until you publish it.'), form);
+  return h(
+    'div',
+    {},
+    h('h2', {}, editing ? 'Edit dataset' : 'Register a dataset'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Fields follow the EUCAIM DCAT-AP profile; all shown are mandatory except the identifier, representatives, HDAB, publisher e-mail and licence. A new dataset is a draft until you publish it.',
+    ),
+    form,
+  );
 }

@@ -11,7 +11,12 @@ function seriesList(series: NetworkView['series']): HTMLElement {
     'ul',
     { class: 'series-list' },
     ...series.map((s) =>
-      h('li', { 'data-testid': `series-${s.id}` }, h('a', { href: `/catalogue/series/${s.id}` }, s.title), ` — ${s.datasets} published dataset${s.datasets === 1 ? '' : 's'}`),
+      h(
+        'li',
+        { 'data-testid': `series-${s.id}` },
+        h('a', { href: `/catalogue/series/${s.id}` }, s.title),
+        ` — ${s.datasets} published dataset${s.datasets === 1 ? '' : 's'}`,
+      ),
     ),
   );
 }
@@ -22,7 +27,15 @@ export async function networksPage(ctx: PageContext): Promise<Node> {
     'div',
     { 'data-testid': 'networks' },
     h('h2', {}, 'Networks and imaging biobanks'),
-    ...networks.map((n) => h('section', { class: 'card' }, h('h3', {}, h('a', { href: `/catalogue/networks/${n.id}` }, n.title)), h('p', {}, n.description), seriesList(n.series))),
+    ...networks.map((n) =>
+      h(
+        'section',
+        { class: 'card' },
+        h('h3', {}, h('a', { href: `/catalogue/networks/${n.id}` }, n.title)),
+        h('p', {}, n.description),
+        seriesList(n.series),
+      ),
+    ),
   );
 }
 
@@ -31,7 +44,12 @@ export async function networkPage(ctx: PageContext): Promise<Node> {
   return h(
     'div',
     { 'data-testid': 'network-page' },
-    h('nav', { class: 'breadcrumb', 'aria-label': 'Hierarchy' }, h('a', { href: '/catalogue/networks' }, 'Networks'), h('span', { 'aria-current': 'page' }, n.title)),
+    h(
+      'nav',
+      { class: 'breadcrumb', 'aria-label': 'Hierarchy' },
+      h('a', { href: '/catalogue/networks' }, 'Networks'),
+      h('span', { 'aria-current': 'page' }, n.title),
+    ),
     h('h2', {}, n.title),
     h('p', {}, n.description),
     seriesList(n.series),
@@ -55,7 +73,15 @@ export async function seriesPage(ctx: PageContext): Promise<Node> {
     h('h2', {}, s.title),
     h('p', {}, s.description),
     h('p', { class: 'muted' }, `Published by ${s.publisher.name}. ${total} published dataset${total === 1 ? '' : 's'}.`),
-    h('ul', {}, ...items.map((d) => h('li', {}, h('a', { href: `/catalogue/datasets/${d.id}` }, d.title), ` — ${d.subjects} subjects, ${d.studies} studies`))),
-    total > items.length ? h('p', {}, h('a', { href: `/catalogue?series=${encodeURIComponent(id)}` }, `All ${total} in the catalogue`)) : null,
+    h(
+      'ul',
+      {},
+      ...items.map((d) =>
+        h('li', {}, h('a', { href: `/catalogue/datasets/${d.id}` }, d.title), ` — ${d.subjects} subjects, ${d.studies} studies`),
+      ),
+    ),
+    total > items.length
+      ? h('p', {}, h('a', { href: `/catalogue?series=${encodeURIComponent(id)}` }, `All ${total} in the catalogue`))
+      : null,
   );
 }

@@ -16,15 +16,39 @@ export interface Series {
  * A chart in a figure with a text table beside it: the canvas is for the eye, the table carries
  * the same numbers for screen readers and for anyone who wants the exact figures.
  */
-export function chartFigure(opts: { id: string; title: string; kind: 'bar' | 'doughnut'; labels: string[]; series: Series[]; horizontal?: boolean }): HTMLElement {
+export function chartFigure(opts: {
+  id: string;
+  title: string;
+  kind: 'bar' | 'doughnut';
+  labels: string[];
+  series: Series[];
+  horizontal?: boolean;
+}): HTMLElement {
   const canvas = h('canvas', { role: 'img', 'aria-label': opts.title, 'data-testid': `chart-${opts.id}` });
   const table = h(
     'table',
     { class: 'chart-data', 'data-testid': `chart-${opts.id}-data` },
     h('thead', {}, h('tr', {}, h('th', {}, ''), ...opts.series.map((s) => h('th', { class: 'num' }, s.label)))),
-    h('tbody', {}, ...opts.labels.map((label, i) => h('tr', {}, h('th', { scope: 'row' }, label), ...opts.series.map((s) => h('td', { class: 'num' }, (s.values[i] ?? 0).toLocaleString('en')))))),
+    h(
+      'tbody',
+      {},
+      ...opts.labels.map((label, i) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, label),
+          ...opts.series.map((s) => h('td', { class: 'num' }, (s.values[i] ?? 0).toLocaleString('en'))),
+        ),
+      ),
+    ),
   );
-  const figure = h('figure', { class: 'card chart', 'data-testid': `figure-${opts.id}` }, h('figcaption', {}, opts.title), h('div', { class: 'chart-box' }, canvas), h('details', {}, h('summary', {}, 'The figures'), table));
+  const figure = h(
+    'figure',
+    { class: 'card chart', 'data-testid': `figure-${opts.id}` },
+    h('figcaption', {}, opts.title),
+    h('div', { class: 'chart-box' }, canvas),
+    h('details', {}, h('summary', {}, 'The figures'), table),
+  );
   const chart = new Chart(canvas, {
     type: opts.kind,
     data: {

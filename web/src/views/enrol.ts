@@ -8,7 +8,11 @@ export function enrolView(enrol: NonNullable<Me['enrol']>): HTMLElement {
     { class: 'card', 'aria-labelledby': 'enrol-title', 'data-testid': 'enrol' },
     h('h2', { id: 'enrol-title' }, 'Membership needed'),
     h('p', { 'data-testid': 'enrol-instructions' }, enrol.instructions),
-    h('p', {}, h('a', { href: enrol.url, rel: 'noopener', 'data-testid': 'enrol-link', class: 'button primary' }, 'Request EUCAIM membership')),
+    h(
+      'p',
+      {},
+      h('a', { href: enrol.url, rel: 'noopener', 'data-testid': 'enrol-link', class: 'button primary' }, 'Request EUCAIM membership'),
+    ),
   );
 }
 

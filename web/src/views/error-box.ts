@@ -12,7 +12,9 @@ export function errorBox(err: unknown, context: string): HTMLElement {
     'div',
     { class: 'error', role: 'alert', 'data-testid': 'error' },
     h('p', {}, h('strong', {}, context + ': '), message, api ? ` (${api.code})` : ''),
-    api?.details.length ? h('ul', { 'data-testid': 'error-details' }, ...api.details.map((d) => h('li', {}, h('code', {}, d.path), ': ', d.message))) : null,
+    api?.details.length
+      ? h('ul', { 'data-testid': 'error-details' }, ...api.details.map((d) => h('li', {}, h('code', {}, d.path), ': ', d.message)))
+      : null,
     api?.requestId ? h('p', { class: 'muted' }, 'Request id: ', h('code', { 'data-testid': 'request-id' }, api.requestId)) : null,
   );
 }

@@ -36,11 +36,24 @@ function filterControl(f: CatalogueFilter): { element: HTMLElement; read(): Crit
   }
   if (f.valueType === 'number') {
     const bound = (part: 'min' | 'max', text: string) =>
-      h('input', { type: 'number', id: controlId(f.key, `-${part}`), min: f.min?.toString(), max: f.max?.toString(), step: 'any', placeholder: text, 'aria-label': `${f.label} ${text}` });
+      h('input', {
+        type: 'number',
+        id: controlId(f.key, `-${part}`),
+        min: f.min?.toString(),
+        max: f.max?.toString(),
+        step: 'any',
+        placeholder: text,
+        'aria-label': `${f.label} ${text}`,
+      });
     const min = bound('min', 'from');
     const max = bound('max', 'to');
     return {
-      element: h('div', { class: 'filter' }, h('span', { class: 'filter-label' }, `${f.label}${unit}`), h('span', { class: 'range' }, min, '–', max)),
+      element: h(
+        'div',
+        { class: 'filter' },
+        h('span', { class: 'filter-label' }, `${f.label}${unit}`),
+        h('span', { class: 'range' }, min, '–', max),
+      ),
       read: () => ({ key: f.key, kind: 'range', min: numberOrUndefined(min), max: numberOrUndefined(max) }),
     };
   }
@@ -61,8 +74,17 @@ export function filterControls(catalogue: Catalogue): FilterControls {
   const element = h(
     'div',
     { class: 'filters' },
-    h('p', { class: 'muted hint wide' }, 'Choose several values of one filter with Ctrl (⌘ on a Mac); a node must match every filter you set.'),
-    ...panels.map((p) => panel(p.title, controls.filter((c) => p.keys.includes(c.f.key)))),
+    h(
+      'p',
+      { class: 'muted hint wide' },
+      'Choose several values of one filter with Ctrl (⌘ on a Mac); a node must match every filter you set.',
+    ),
+    ...panels.map((p) =>
+      panel(
+        p.title,
+        controls.filter((c) => p.keys.includes(c.f.key)),
+      ),
+    ),
     extras.length ? h('details', { class: 'more' }, h('summary', {}, 'More clinical filters'), panel('Hyper-ontology', extras)) : null,
   );
   return { element, criteria: () => controls.flatMap((c) => c.read() ?? []) };

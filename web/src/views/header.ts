@@ -2,9 +2,7 @@ import { type HubClient, type Me, okJson } from '../api.ts';
 import { type CartItem, onCartChange, readCart } from '../cart.ts';
 import { h, replace } from '../dom.ts';
 
-export type HeaderState =
-  | { kind: 'anonymous'; onLogIn(): void }
-  | { kind: 'user'; me: Me; client: HubClient; onLogOut(): void };
+export type HeaderState = { kind: 'anonymous'; onLogIn(): void } | { kind: 'user'; me: Me; client: HubClient; onLogOut(): void };
 
 const roleLabels: Record<string, string> = {
   authenticated: 'signed in',
@@ -19,7 +17,11 @@ let stopCart: (() => void) | undefined;
 /** The access-request cart as a count; the negotiation pages will open it. */
 function cartBadge(): HTMLElement {
   const text = (items: CartItem[]) => `Request: ${items.length} dataset${items.length === 1 ? '' : 's'}`;
-  const badge = h('a', { href: '/cart', class: 'cart', 'data-testid': 'cart-count', 'data-count': String(readCart().length) }, text(readCart()));
+  const badge = h(
+    'a',
+    { href: '/cart', class: 'cart', 'data-testid': 'cart-count', 'data-count': String(readCart().length) },
+    text(readCart()),
+  );
   stopCart?.();
   stopCart = onCartChange((items) => {
     badge.textContent = text(items);
@@ -77,7 +79,11 @@ export function renderHeader(el: HTMLElement, state: HeaderState): void {
   if (state.kind === 'anonymous') {
     unread = undefined;
     // Anyone may collect datasets from the public catalogue; asking for them needs a login.
-    replace(el, cartBadge(), h('button', { type: 'button', class: 'primary', 'data-testid': 'log-in', onclick: () => state.onLogIn() }, 'Log in'));
+    replace(
+      el,
+      cartBadge(),
+      h('button', { type: 'button', class: 'primary', 'data-testid': 'log-in', onclick: () => state.onLogIn() }, 'Log in'),
+    );
     return;
   }
   const { me } = state;

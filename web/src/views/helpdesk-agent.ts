@@ -11,14 +11,23 @@ type DeskTicket = InferResponseType<HubClient['api']['v1']['helpdesk']['agent'][
 const STATES = ['new', 'open', 'pending', 'closed'] as const;
 
 export async function agentQueuePage(ctx: PageContext): Promise<HTMLElement> {
-  const section = h('section', { class: 'card', 'data-testid': 'agent-queue' }, h('h2', {}, 'Helpdesk: all tickets'), h('p', {}, h('a', { href: '/helpdesk/outbox' }, 'Outbox (mail the platform sent)')));
+  const section = h(
+    'section',
+    { class: 'card', 'data-testid': 'agent-queue' },
+    h('h2', {}, 'Helpdesk: all tickets'),
+    h('p', {}, h('a', { href: '/helpdesk/outbox' }, 'Outbox (mail the platform sent)')),
+  );
   try {
     const { tickets } = await okJson(await ctx.client.api.v1.helpdesk.agent.tickets.$get({ query: {} }));
     section.append(
       h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, ...['Ticket', 'Title', 'Group', 'Customer', 'State', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'thead',
+          {},
+          h('tr', {}, ...['Ticket', 'Title', 'Group', 'Customer', 'State', 'Updated'].map((c) => h('th', { scope: 'col' }, c))),
+        ),
         h(
           'tbody',
           {},
@@ -49,7 +58,12 @@ export async function agentTicketPage(ctx: PageContext): Promise<HTMLElement> {
   const load = async () => okJson(await ctx.client.api.v1.helpdesk.agent.tickets[':id'].$get({ param: { id } }));
   const draw = (t: DeskTicket) => {
     const out = h('div', { 'aria-live': 'polite' });
-    const reply = h('form', { class: 'negotiation-form', 'data-testid': 'agent-reply-form' }, formField('agent-reply', { name: 'body', label: 'Reply to the customer', type: 'textarea', required: true }), h('button', { type: 'submit', class: 'primary' }, 'Send reply'));
+    const reply = h(
+      'form',
+      { class: 'negotiation-form', 'data-testid': 'agent-reply-form' },
+      formField('agent-reply', { name: 'body', label: 'Reply to the customer', type: 'textarea', required: true }),
+      h('button', { type: 'submit', class: 'primary' }, 'Send reply'),
+    );
     onSubmit(
       reply,
       out,
@@ -60,7 +74,11 @@ export async function agentTicketPage(ctx: PageContext): Promise<HTMLElement> {
       },
       (err) => errorBox(err, 'The reply was not sent'),
     );
-    const state = h('select', { id: 'agent-state', 'data-testid': 'agent-state' }, ...STATES.map((s) => h('option', { value: s, selected: s === t.state }, s)));
+    const state = h(
+      'select',
+      { id: 'agent-state', 'data-testid': 'agent-state' },
+      ...STATES.map((s) => h('option', { value: s, selected: s === t.state }, s)),
+    );
     state.addEventListener('change', () => {
       void ctx.client.api.v1.helpdesk.agent.tickets[':id'].state
         .$post({ param: { id }, json: { state: state.value as (typeof STATES)[number] } })
@@ -73,7 +91,22 @@ export async function agentTicketPage(ctx: PageContext): Promise<HTMLElement> {
       section,
       h('h2', {}, `${t.number}: ${t.title}`),
       h('p', {}, `${t.group} · ${t.customer} · `, h('label', { for: 'agent-state' }, 'state '), state),
-      h('ol', { class: 'conversation', 'data-testid': 'agent-articles' }, ...t.articles.map((a) => h('li', { class: `article article-${a.sender}` }, h('p', { class: 'muted small' }, `${a.sender === 'agent' ? a.author ?? 'agent' : a.author ?? 'customer'} · ${new Date(a.createdAt).toLocaleString()}`), h('p', { class: 'article-body' }, a.body)))),
+      h(
+        'ol',
+        { class: 'conversation', 'data-testid': 'agent-articles' },
+        ...t.articles.map((a) =>
+          h(
+            'li',
+            { class: `article article-${a.sender}` },
+            h(
+              'p',
+              { class: 'muted small' },
+              `${a.sender === 'agent' ? (a.author ?? 'agent') : (a.author ?? 'customer')} · ${new Date(a.createdAt).toLocaleString()}`,
+            ),
+            h('p', { class: 'article-body' }, a.body),
+          ),
+        ),
+      ),
       reply,
       out,
       h('p', {}, h('a', { href: '/helpdesk/agent' }, 'Back to the queue')),

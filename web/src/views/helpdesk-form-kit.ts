@@ -14,7 +14,13 @@ export interface FieldSpec {
 
 export function formField(prefix: string, f: FieldSpec): HTMLElement {
   const id = `${prefix}-${f.name}`;
-  const common = { id, name: f.name, required: f.required ?? false, maxlength: f.maxLength ? String(f.maxLength) : undefined, 'data-testid': id };
+  const common = {
+    id,
+    name: f.name,
+    required: f.required ?? false,
+    maxlength: f.maxLength ? String(f.maxLength) : undefined,
+    'data-testid': id,
+  };
   const input = f.type === 'textarea' ? h('textarea', { ...common, rows: '6' }) : h('input', { ...common, type: f.type ?? 'text' });
   // As the default value, so resetting the form after a submission puts it back.
   if (f.value) input.setAttribute('value', f.value);
@@ -43,13 +49,22 @@ export function ticketOpened(r: { id: string; delivery: 'queued' | 'sent' }): HT
     { class: 'card', role: 'status', 'data-testid': 'ticket-opened', 'data-delivery': r.delivery },
     r.delivery === 'sent'
       ? h('p', {}, 'Your ticket is open. The support team answers there, and you will get a notification here.')
-      : h('p', { 'data-testid': 'ticket-queued' }, 'The helpdesk cannot be reached right now. Your request is saved and will be sent automatically; you can follow it already.'),
+      : h(
+          'p',
+          { 'data-testid': 'ticket-queued' },
+          'The helpdesk cannot be reached right now. Your request is saved and will be sent automatically; you can follow it already.',
+        ),
     h('p', {}, h('a', { href: `/helpdesk/tickets/${r.id}`, 'data-testid': 'open-ticket-link' }, 'Follow this ticket')),
   );
 }
 
 /** Runs a submit handler with the button disabled, showing its result or error in `out`. */
-export function onSubmit(form: HTMLFormElement, out: HTMLElement, run: (values: Record<string, string>) => Promise<Node>, onError: (err: unknown) => Node): void {
+export function onSubmit(
+  form: HTMLFormElement,
+  out: HTMLElement,
+  run: (values: Record<string, string>) => Promise<Node>,
+  onError: (err: unknown) => Node,
+): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const button = form.querySelector<HTMLButtonElement>('button[type=submit]');

@@ -9,7 +9,13 @@ import { formField, onSubmit } from './helpdesk-form-kit.ts';
 
 type Ticket = InferResponseType<HubClient['api']['v1']['helpdesk']['tickets'][':id']['$get'], 200>;
 
-const statusLabel: Record<string, string> = { queued: 'waiting to be sent', new: 'new', open: 'open', pending: 'pending', closed: 'closed' };
+const statusLabel: Record<string, string> = {
+  queued: 'waiting to be sent',
+  new: 'new',
+  open: 'open',
+  pending: 'pending',
+  closed: 'closed',
+};
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 export async function myTicketsPage(ctx: PageContext): Promise<HTMLElement> {
@@ -47,7 +53,14 @@ function conversation(t: Ticket): HTMLElement {
       h(
         'li',
         { class: `article article-${a.from}`, 'data-from': a.from },
-        h('p', { class: 'muted small' }, a.from === 'agent' ? 'Support team' : 'You', ' · ', when(a.createdAt), a.delivery === 'queued' ? ' · waiting to be sent' : ''),
+        h(
+          'p',
+          { class: 'muted small' },
+          a.from === 'agent' ? 'Support team' : 'You',
+          ' · ',
+          when(a.createdAt),
+          a.delivery === 'queued' ? ' · waiting to be sent' : '',
+        ),
         h('p', { class: 'article-body' }, a.body),
       ),
     ),
@@ -60,7 +73,12 @@ export async function ticketPage(ctx: PageContext): Promise<HTMLElement> {
   const draw = (t: Ticket) => {
     const out = h('div', { 'aria-live': 'polite' });
     const mine = ctx.me?.sub === t.owner;
-    const form = h('form', { class: 'negotiation-form', 'data-testid': 'reply-form' }, formField('reply', { name: 'body', label: 'Your reply', type: 'textarea', required: true }), h('button', { type: 'submit', class: 'primary' }, 'Send reply'));
+    const form = h(
+      'form',
+      { class: 'negotiation-form', 'data-testid': 'reply-form' },
+      formField('reply', { name: 'body', label: 'Your reply', type: 'textarea', required: true }),
+      h('button', { type: 'submit', class: 'primary' }, 'Send reply'),
+    );
     onSubmit(
       form,
       out,
@@ -74,8 +92,16 @@ export async function ticketPage(ctx: PageContext): Promise<HTMLElement> {
     replace(
       section,
       h('h2', {}, t.title),
-      h('p', {}, t.number ? `Ticket ${t.number} · ` : '', `${t.group} · status `, h('strong', { 'data-testid': 'ticket-status' }, statusLabel[t.status] ?? t.status)),
-      Object.keys(t.context).length ? h('dl', { class: 'small' }, ...Object.entries(t.context).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null,
+      h(
+        'p',
+        {},
+        t.number ? `Ticket ${t.number} · ` : '',
+        `${t.group} · status `,
+        h('strong', { 'data-testid': 'ticket-status' }, statusLabel[t.status] ?? t.status),
+      ),
+      Object.keys(t.context).length
+        ? h('dl', { class: 'small' }, ...Object.entries(t.context).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
+        : null,
       conversation(t),
       mine && t.status !== 'closed' ? form : null,
       out,

@@ -16,7 +16,12 @@ const INTERESTS = [
   ['dissemination', 'Dissemination and Communication'],
 ] as const;
 type Interest = (typeof INTERESTS)[number][0];
-const GENDERS = [['female', 'Female'], ['male', 'Male'], ['non_binary', 'Non-binary'], ['prefer_not_to_say', 'Prefer not to say']] as const;
+const GENDERS = [
+  ['female', 'Female'],
+  ['male', 'Male'],
+  ['non_binary', 'Non-binary'],
+  ['prefer_not_to_say', 'Prefer not to say'],
+] as const;
 
 const FIELDS: FieldSpec[] = [
   { name: 'contactPerson', label: 'Contact person for the work/project, full name', required: true, maxLength: 200 },
@@ -35,7 +40,12 @@ export function interestPage(ctx: PageContext): HTMLElement {
   const roleParam = ctx.query.get('role');
   const role = roleParam && roleParam in JOIN_ROLES ? (roleParam as JoinRole) : undefined;
   const out = h('div', { 'aria-live': 'polite' });
-  const gender = h('select', { id: 'eoi-gender', name: 'gender', required: true, 'data-testid': 'eoi-gender' }, h('option', { value: '' }, 'Choose…'), ...GENDERS.map(([v, l]) => h('option', { value: v }, l)));
+  const gender = h(
+    'select',
+    { id: 'eoi-gender', name: 'gender', required: true, 'data-testid': 'eoi-gender' },
+    h('option', { value: '' }, 'Choose…'),
+    ...GENDERS.map(([v, l]) => h('option', { value: v }, l)),
+  );
   const form = h(
     'form',
     { class: 'negotiation-form', 'data-testid': 'eoi-form' },
@@ -48,7 +58,13 @@ export function interestPage(ctx: PageContext): HTMLElement {
       h('legend', {}, 'Main interest (select one or more)'),
       ...INTERESTS.map(([v, l]) => h('label', { class: 'choice' }, h('input', { type: 'checkbox', name: 'interests', value: v }), ` ${l}`)),
     ),
-    formField('eoi', { name: 'capabilities', label: 'Capabilities and functionalities', type: 'textarea', required: true, maxLength: 5000 }),
+    formField('eoi', {
+      name: 'capabilities',
+      label: 'Capabilities and functionalities',
+      type: 'textarea',
+      required: true,
+      maxLength: 5000,
+    }),
     h('button', { type: 'submit', class: 'primary' }, 'Send expression of interest'),
   );
   onSubmit(
@@ -59,13 +75,29 @@ export function interestPage(ctx: PageContext): HTMLElement {
       const r = await okJson(
         await ctx.client.api.v1['expressions-of-interest'].$post({
           json: {
-            date: v.date ?? '', contactPerson: v.contactPerson ?? '', gender: (v.gender ?? '') as (typeof GENDERS)[number][0], email: v.email ?? '', telephone: v.telephone ?? '',
-            jobTitle: v.jobTitle ?? '', organisation: v.organisation ?? '', department: v.department ?? '', street: v.street ?? '', town: v.town ?? '', postCode: v.postCode ?? '',
-            country: v.country ?? '', interests, capabilities: v.capabilities ?? '', role,
+            date: v.date ?? '',
+            contactPerson: v.contactPerson ?? '',
+            gender: (v.gender ?? '') as (typeof GENDERS)[number][0],
+            email: v.email ?? '',
+            telephone: v.telephone ?? '',
+            jobTitle: v.jobTitle ?? '',
+            organisation: v.organisation ?? '',
+            department: v.department ?? '',
+            street: v.street ?? '',
+            town: v.town ?? '',
+            postCode: v.postCode ?? '',
+            country: v.country ?? '',
+            interests,
+            capabilities: v.capabilities ?? '',
+            role,
           },
         }),
       );
-      return h('p', { class: 'card', role: 'status', 'data-testid': 'eoi-received' }, `Thank you: we received your expression of interest (reference ${r.id}) and sent you an acknowledgement by e-mail.`);
+      return h(
+        'p',
+        { class: 'card', role: 'status', 'data-testid': 'eoi-received' },
+        `Thank you: we received your expression of interest (reference ${r.id}) and sent you an acknowledgement by e-mail.`,
+      );
     },
     (err) => errorBox(err, 'The form was not accepted'),
   );
@@ -73,7 +105,11 @@ export function interestPage(ctx: PageContext): HTMLElement {
     'section',
     { class: 'card', 'data-testid': 'eoi' },
     h('h2', {}, 'Expression of Interest from new Stakeholders'),
-    h('p', {}, 'This form asks for your contact details, and for more specific information on your capabilities, experience and how your organisation could join the EUCAIM project.'),
+    h(
+      'p',
+      {},
+      'This form asks for your contact details, and for more specific information on your capabilities, experience and how your organisation could join the EUCAIM project.',
+    ),
     role ? h('p', { class: 'muted' }, `You are applying to: ${JOIN_ROLES[role].title}.`) : null,
     form,
     out,

@@ -11,8 +11,8 @@ export const JOIN_ROLES = {
       'Browse the public catalogue without an account; log in with an LS-AAI identity and join the EUCAIM group to search across all nodes.',
       'Find datasets with the federated search, then request access to them for one research project at a time.',
       'Each access request is checked administratively, then evaluated technically and scientifically by the Access Committee.',
-      'Provide your contact details, the project\'s scientific relevance, and its ethical and legal basis (ethics approval, legal obligations, due diligence).',
-      'Use the data only within the approved project and the platform\'s environment, with your actions traced.',
+      "Provide your contact details, the project's scientific relevance, and its ethical and legal basis (ethics approval, legal obligations, due diligence).",
+      "Use the data only within the approved project and the platform's environment, with your actions traced.",
     ],
   },
   software_provider: {
@@ -20,7 +20,7 @@ export const JOIN_ROLES = {
     who: 'Researchers or innovators who want to contribute image processing tools to the EUCAIM marketplace of solutions.',
     rules: [
       'Deliver software as container images that run on the central and federated nodes under their orchestrators.',
-      'Follow EUCAIM\'s technical guidelines and terms of usage, including data handling and documentation.',
+      "Follow EUCAIM's technical guidelines and terms of usage, including data handling and documentation.",
       'Offer user support and commit to long-term maintenance for secure, stable operation.',
       'Provide at least user manuals, licence agreements, data usage policies, security information and support contacts.',
       'Record relevant user actions and provide logs for traceability; expose monitoring of status and performance.',
@@ -43,7 +43,7 @@ export const JOIN_ROLES = {
     title: 'Become a Stakeholder',
     who: 'Organisations, institutions or companies interested in collaborating with the EUCAIM consortium who are not yet an official partner.',
     rules: [
-      'Express your interest with your organisation\'s details, capabilities and main interests.',
+      "Express your interest with your organisation's details, capabilities and main interests.",
       'Members may take part in the observational project calls.',
       'The consortium reviews each expression of interest and contacts you through the helpdesk.',
     ],
@@ -57,7 +57,13 @@ export function joinOverviewPage(): HTMLElement {
     { class: 'card', 'data-testid': 'join' },
     h('h2', {}, 'Join EUCAIM'),
     h('p', {}, 'Four roles can take part in EUCAIM. Each page explains the role and its rules of participation.'),
-    h('ul', {}, ...Object.entries(JOIN_ROLES).map(([key, r]) => h('li', {}, h('a', { href: `/join/${key.replace('_', '-')}`, 'data-testid': `join-${key}` }, r.title), ': ', r.who))),
+    h(
+      'ul',
+      {},
+      ...Object.entries(JOIN_ROLES).map(([key, r]) =>
+        h('li', {}, h('a', { href: `/join/${key.replace('_', '-')}`, 'data-testid': `join-${key}` }, r.title), ': ', r.who),
+      ),
+    ),
   );
 }
 
@@ -78,7 +84,13 @@ export function joinRolePage(role: JoinRole) {
       h('h3', {}, 'Rules of participation'),
       h('ul', { 'data-testid': 'rules' }, ...r.rules.map((rule) => h('li', {}, rule))),
       h('p', {}, action),
-      role === 'user' ? null : h('p', { class: 'muted' }, 'The form is the Expression of Interest from new Stakeholders; the consortium replies by e-mail and through the helpdesk.'),
+      role === 'user'
+        ? null
+        : h(
+            'p',
+            { class: 'muted' },
+            'The form is the Expression of Interest from new Stakeholders; the consortium replies by e-mail and through the helpdesk.',
+          ),
     );
   };
 }

@@ -11,13 +11,21 @@ export async function myDatasetsPage(client: HubClient): Promise<HTMLElement> {
     'section',
     { class: 'card', 'data-testid': 'my-datasets' },
     h('h2', {}, 'My datasets'),
-    h('p', { class: 'muted' }, 'Datasets you were granted access to. Nodes check the signed statement before they process the data for you; a revoked or expired grant is refused.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Datasets you were granted access to. Nodes check the signed statement before they process the data for you; a revoked or expired grant is refused.',
+    ),
     grants.length
       ? h(
           'ul',
           { class: 'grants' },
           ...grants.map((g) => {
-            const statement = h('textarea', { readonly: true, rows: '3', id: `jws-${g.id}`, 'data-testid': 'grant-jws', class: 'jws' }, g.jws);
+            const statement = h(
+              'textarea',
+              { readonly: true, rows: '3', id: `jws-${g.id}`, 'data-testid': 'grant-jws', class: 'jws' },
+              g.jws,
+            );
             const copy = h('button', { type: 'button', class: 'small', 'data-testid': 'grant-copy' }, 'Copy');
             copy.addEventListener('click', () => {
               statement.select();
@@ -48,6 +56,10 @@ export async function myDatasetsPage(client: HubClient): Promise<HTMLElement> {
             );
           }),
         )
-      : h('p', { class: 'muted', 'data-testid': 'no-grants' }, 'No grants yet: they appear here when a representative makes a requested dataset available.'),
+      : h(
+          'p',
+          { class: 'muted', 'data-testid': 'no-grants' },
+          'No grants yet: they appear here when a representative makes a requested dataset available.',
+        ),
   );
 }

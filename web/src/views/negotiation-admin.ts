@@ -9,7 +9,11 @@ import { errorBox } from './error-box.ts';
 
 async function formEditor(client: HubClient): Promise<HTMLElement> {
   const current = await okJson(await client.api.v1.negotiation['form-definition'].$get());
-  const editor = h('textarea', { id: 'form-json', rows: '24', class: 'json-editor', spellcheck: 'false', 'data-testid': 'form-json' }, JSON.stringify(current, null, 2));
+  const editor = h(
+    'textarea',
+    { id: 'form-json', rows: '24', class: 'json-editor', spellcheck: 'false', 'data-testid': 'form-json' },
+    JSON.stringify(current, null, 2),
+  );
   const out = h('div', { role: 'status', 'data-testid': 'form-editor-status' });
   const parsed = (): Record<string, unknown> | undefined => {
     try {
@@ -26,7 +30,16 @@ async function formEditor(client: HubClient): Promise<HTMLElement> {
     const value = parsed();
     if (!value) return;
     const result = formDefinitionSchema.safeParse({ ...value, version: current.version + 1 });
-    replace(out, result.success ? h('p', {}, 'The definition is valid.') : h('ul', { class: 'field-error' }, ...issuesToDetails(result.error.issues).map((d) => h('li', {}, h('code', {}, d.path), ': ', d.message))));
+    replace(
+      out,
+      result.success
+        ? h('p', {}, 'The definition is valid.')
+        : h(
+            'ul',
+            { class: 'field-error' },
+            ...issuesToDetails(result.error.issues).map((d) => h('li', {}, h('code', {}, d.path), ': ', d.message)),
+          ),
+    );
   });
   const save = h('button', { type: 'button', class: 'primary', 'data-testid': 'form-save' }, 'Save as a new version');
   save.addEventListener('click', async () => {
@@ -34,7 +47,10 @@ async function formEditor(client: HubClient): Promise<HTMLElement> {
     if (!value) return;
     try {
       const saved = await okJson(await client.api.v1.negotiation['form-definition'].$put({ json: value }));
-      replace(out, h('p', { 'data-testid': 'form-saved' }, `Saved as version ${saved.version}. New requests use it; started ones keep theirs.`));
+      replace(
+        out,
+        h('p', { 'data-testid': 'form-saved' }, `Saved as version ${saved.version}. New requests use it; started ones keep theirs.`),
+      );
     } catch (err) {
       replace(out, errorBox(err, 'The hub refused the definition'));
     }
@@ -66,7 +82,11 @@ async function webhooks(client: HubClient, reload: () => void): Promise<HTMLElem
   replace(
     section,
     h('h2', {}, 'Webhooks'),
-    h('p', { class: 'muted' }, 'Every negotiation event is posted as JSON, signed with HMAC-SHA256 over id.timestamp.payload; a delivery counts only when the receiver answers with its signed acknowledgement.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Every negotiation event is posted as JSON, signed with HMAC-SHA256 over id.timestamp.payload; a delivery counts only when the receiver answers with its signed acknowledgement.',
+    ),
     h(
       'ul',
       {},
@@ -75,11 +95,33 @@ async function webhooks(client: HubClient, reload: () => void): Promise<HTMLElem
           'li',
           {},
           `${w.url} · ${w.active ? 'active' : 'stopped'} · ${w.pending} pending · ${w.failed} failed `,
-          w.active ? h('button', { type: 'button', class: 'small', onclick: () => client.api.v1.negotiation.webhooks[':id'].$delete({ param: { id: w.id } }).then(okJson).then(reload) }, 'Stop') : null,
+          w.active
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  onclick: () =>
+                    client.api.v1.negotiation.webhooks[':id']
+                      .$delete({ param: { id: w.id } })
+                      .then(okJson)
+                      .then(reload),
+                },
+                'Stop',
+              )
+            : null,
         ),
       ),
     ),
-    h('div', { class: 'post-form' }, h('label', { for: url.id }, 'URL'), url, h('label', { for: secret.id }, 'Shared secret (32+ characters)'), secret, add),
+    h(
+      'div',
+      { class: 'post-form' },
+      h('label', { for: url.id }, 'URL'),
+      url,
+      h('label', { for: secret.id }, 'Shared secret (32+ characters)'),
+      secret,
+      add,
+    ),
   );
   return section;
 }

@@ -25,7 +25,11 @@ function threads(ctx: Ctx): { value: string; label: string }[] {
 
 export async function postsSection(ctx: Ctx): Promise<HTMLElement> {
   const { posts } = await okJson(await ctx.client.api.v1.negotiations[':id'].posts.$get({ param: { id: ctx.id } }));
-  const thread = h('select', { id: 'post-thread', 'data-testid': 'post-thread' }, ...threads(ctx).map((t) => h('option', { value: t.value }, t.label)));
+  const thread = h(
+    'select',
+    { id: 'post-thread', 'data-testid': 'post-thread' },
+    ...threads(ctx).map((t) => h('option', { value: t.value }, t.label)),
+  );
   const text = h('textarea', { id: 'post-body', rows: '3', 'data-testid': 'post-body' });
   const send = h('button', { type: 'button', class: 'primary', 'data-testid': 'post-send' }, 'Send');
   const section = h('section', { class: 'card', 'data-testid': 'posts' });
@@ -48,7 +52,16 @@ export async function postsSection(ctx: Ctx): Promise<HTMLElement> {
           'ul',
           { class: 'posts' },
           ...posts.map((p) =>
-            h('li', { 'data-testid': `post-${p.id}`, 'data-thread': p.datasetId ?? 'public' }, h('p', { class: 'muted' }, `${p.author} (${p.role}) · ${new Date(p.createdAt).toLocaleString()}${p.datasetId ? ` · private, dataset ${p.datasetId}` : ''}`), h('p', { class: 'post-body' }, p.body)),
+            h(
+              'li',
+              { 'data-testid': `post-${p.id}`, 'data-thread': p.datasetId ?? 'public' },
+              h(
+                'p',
+                { class: 'muted' },
+                `${p.author} (${p.role}) · ${new Date(p.createdAt).toLocaleString()}${p.datasetId ? ` · private, dataset ${p.datasetId}` : ''}`,
+              ),
+              h('p', { class: 'post-body' }, p.body),
+            ),
           ),
         )
       : h('p', { class: 'muted' }, 'No messages yet.'),
@@ -64,7 +77,9 @@ async function download(ctx: Ctx, attachmentId: string, name: string): Promise<v
   await saveAs(res, name);
 }
 
-export async function attachmentsSection(ctx: Ctx & { editable: boolean }): Promise<{ section: HTMLElement; attachments: { id: string; name: string; contentType: string }[] }> {
+export async function attachmentsSection(
+  ctx: Ctx & { editable: boolean },
+): Promise<{ section: HTMLElement; attachments: { id: string; name: string; contentType: string }[] }> {
   const { attachments } = await okJson(await ctx.client.api.v1.negotiations[':id'].attachments.$get({ param: { id: ctx.id } }));
   const section = h('section', { class: 'card', 'data-testid': 'attachments' }, h('h2', {}, 'Attachments'));
   const fail = (what: string) => (err: unknown) => section.append(errorBox(err, what));
@@ -77,10 +92,26 @@ export async function attachmentsSection(ctx: Ctx & { editable: boolean }): Prom
             h(
               'li',
               { 'data-testid': `attachment-${a.id}` },
-              h('button', { type: 'button', class: 'link', onclick: () => download(ctx, a.id, a.name).catch(fail('The download failed')) }, a.name),
+              h(
+                'button',
+                { type: 'button', class: 'link', onclick: () => download(ctx, a.id, a.name).catch(fail('The download failed')) },
+                a.name,
+              ),
               h('span', { class: 'muted' }, ` ${a.contentType}, ${a.size.toLocaleString('en')} bytes`),
               ctx.editable && ctx.me.sub === ctx.author
-                ? h('button', { type: 'button', class: 'small', onclick: () => ctx.client.api.v1.negotiations[':id'].attachments[':attachmentId'].$delete({ param: { id: ctx.id, attachmentId: a.id } }).then(okJson).then(ctx.reload, fail('Not removed')) }, 'Remove')
+                ? h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'small',
+                      onclick: () =>
+                        ctx.client.api.v1.negotiations[':id'].attachments[':attachmentId']
+                          .$delete({ param: { id: ctx.id, attachmentId: a.id } })
+                          .then(okJson)
+                          .then(ctx.reload, fail('Not removed')),
+                    },
+                    'Remove',
+                  )
                 : null,
             ),
           ),
@@ -88,12 +119,20 @@ export async function attachmentsSection(ctx: Ctx & { editable: boolean }): Prom
       : h('p', { class: 'muted' }, 'No files attached.'),
   );
   if (ctx.editable && ctx.me.sub === ctx.author) {
-    const input = h('input', { type: 'file', id: 'attachment-file', 'data-testid': 'attachment-file', accept: '.pdf,.png,.jpg,.jpeg,.odt,.docx,.txt' });
+    const input = h('input', {
+      type: 'file',
+      id: 'attachment-file',
+      'data-testid': 'attachment-file',
+      accept: '.pdf,.png,.jpg,.jpeg,.odt,.docx,.txt',
+    });
     input.addEventListener('change', () => {
       const file = input.files?.[0];
       if (!file) return;
       ctx.client.api.v1.negotiations[':id'].attachments
-        .$post({ param: { id: ctx.id }, query: { name: file.name } }, { headers: { 'content-type': file.type || 'application/octet-stream' }, init: { body: file } })
+        .$post(
+          { param: { id: ctx.id }, query: { name: file.name } },
+          { headers: { 'content-type': file.type || 'application/octet-stream' }, init: { body: file } },
+        )
         .then((res) => okJson(res))
         .then(ctx.reload, fail('The file was refused'));
     });
@@ -108,6 +147,16 @@ export async function timelineSection(ctx: Ctx): Promise<HTMLElement> {
     'section',
     { class: 'card' },
     h('h2', {}, 'Timeline'),
-    h('ol', { 'data-testid': 'timeline' }, ...entries.map((t) => h('li', { 'data-kind': t.kind }, `${new Date(t.at).toLocaleString()} · ${t.who} (${t.role}) · ${t.kind === 'post' ? 'wrote' : ''} ${t.text}${t.datasetId ? ` [${t.datasetId}]` : ''}`))),
+    h(
+      'ol',
+      { 'data-testid': 'timeline' },
+      ...entries.map((t) =>
+        h(
+          'li',
+          { 'data-kind': t.kind },
+          `${new Date(t.at).toLocaleString()} · ${t.who} (${t.role}) · ${t.kind === 'post' ? 'wrote' : ''} ${t.text}${t.datasetId ? ` [${t.datasetId}]` : ''}`,
+        ),
+      ),
+    ),
   );
 }

@@ -23,7 +23,9 @@ function requiredClass(el: FormElement): string | undefined {
 
 function choiceList(el: Extract<FormElement, { type: 'single_choice' | 'multi_choice' }>, ctx: FieldContext): HTMLElement {
   const multi = el.type === 'multi_choice';
-  const chosen = new Set(multi ? (Array.isArray(ctx.value) ? (ctx.value as string[]) : []) : typeof ctx.value === 'string' ? [ctx.value] : []);
+  const chosen = new Set(
+    multi ? (Array.isArray(ctx.value) ? (ctx.value as string[]) : []) : typeof ctx.value === 'string' ? [ctx.value] : [],
+  );
   return h(
     'fieldset',
     { class: 'choices', 'aria-describedby': errorId(el) },
@@ -58,7 +60,12 @@ function labelled(el: FormElement, control: HTMLElement, ...after: (HTMLElement 
 
 function control(el: FormElement, ctx: FieldContext): HTMLElement {
   const text = typeof ctx.value === 'string' ? ctx.value : '';
-  const common = { id: `f-${el.id}`, name: el.id, 'aria-describedby': errorId(el), 'aria-required': requiredClass(el) ? 'true' : undefined };
+  const common = {
+    id: `f-${el.id}`,
+    name: el.id,
+    'aria-describedby': errorId(el),
+    'aria-required': requiredClass(el) ? 'true' : undefined,
+  };
   switch (el.type) {
     case 'request_summary':
       return h(
@@ -72,7 +79,15 @@ function control(el: FormElement, ctx: FieldContext): HTMLElement {
     case 'information':
       return h('div', { class: 'field' }, h('h3', {}, el.label), h('p', {}, el.text));
     case 'text':
-      return labelled(el, h('input', { ...common, type: el.format === 'phone' ? 'tel' : 'text', value: text, oninput: (ev) => ctx.set((ev.target as HTMLInputElement).value) }));
+      return labelled(
+        el,
+        h('input', {
+          ...common,
+          type: el.format === 'phone' ? 'tel' : 'text',
+          value: text,
+          oninput: (ev) => ctx.set((ev.target as HTMLInputElement).value),
+        }),
+      );
     case 'textarea': {
       const counter = h('p', { class: 'counter muted', 'data-testid': `words-${el.id}`, 'aria-live': 'polite' });
       const count = (v: string) => {
@@ -104,7 +119,10 @@ function control(el: FormElement, ctx: FieldContext): HTMLElement {
         el.unit ? h('span', { class: 'muted' }, ` ${el.unit}`) : null,
       );
     case 'date':
-      return labelled(el, h('input', { ...common, type: 'date', value: text, oninput: (ev) => ctx.set((ev.target as HTMLInputElement).value || undefined) }));
+      return labelled(
+        el,
+        h('input', { ...common, type: 'date', value: text, oninput: (ev) => ctx.set((ev.target as HTMLInputElement).value || undefined) }),
+      );
     case 'single_choice':
     case 'multi_choice':
       return choiceList(el, ctx);
@@ -116,18 +134,33 @@ function control(el: FormElement, ctx: FieldContext): HTMLElement {
         h(
           'label',
           { class: 'choice confirm' },
-          h('input', { ...common, type: 'checkbox', checked: ctx.value === true, onchange: (ev) => ctx.set((ev.target as HTMLInputElement).checked || undefined) }),
+          h('input', {
+            ...common,
+            type: 'checkbox',
+            checked: ctx.value === true,
+            onchange: (ev) => ctx.set((ev.target as HTMLInputElement).checked || undefined),
+          }),
           el.statement,
         ),
       );
     case 'attachment': {
       // Uploads need a negotiation to belong to; until it exists the form says so instead of pretending.
-      if (!ctx.attachments) return h('div', { class: 'field' }, h('p', { class: 'field-title' }, el.label), h('p', { class: 'muted' }, `Attach it (${el.accept.join(', ')}) once the request is created.`));
+      if (!ctx.attachments)
+        return h(
+          'div',
+          { class: 'field' },
+          h('p', { class: 'field-title' }, el.label),
+          h('p', { class: 'muted' }, `Attach it (${el.accept.join(', ')}) once the request is created.`),
+        );
       const fitting = ctx.attachments.filter((a) => el.accept.includes(a.contentType));
       const select = h(
         'select',
         { ...common, onchange: (ev) => ctx.set((ev.target as HTMLSelectElement).value || undefined) },
-        h('option', { value: '' }, fitting.length ? '— choose an attached file —' : `— attach a file (${el.accept.join(', ')}) under Attachments first —`),
+        h(
+          'option',
+          { value: '' },
+          fitting.length ? '— choose an attached file —' : `— attach a file (${el.accept.join(', ')}) under Attachments first —`,
+        ),
         ...fitting.map((a) => h('option', { value: a.id, selected: ctx.value === a.id }, a.name)),
       );
       return labelled(el, select);

@@ -2,7 +2,13 @@
 // browser for the preview, on the hub for a stored negotiation), each step checked with the shared
 // validator before moving on, and an overview of every answer before submitting.
 import type { InferResponseType } from 'hono/client';
-import { type FieldProblem, type FormAnswers, type FormDefinition, isAnswerable, validateAnswers } from '../../../shared/negotiation/form-template.ts';
+import {
+  type FieldProblem,
+  type FormAnswers,
+  type FormDefinition,
+  isAnswerable,
+  validateAnswers,
+} from '../../../shared/negotiation/form-template.ts';
 import { type HubClient, okJson } from '../api.ts';
 import { readCart } from '../cart.ts';
 import { h, replace } from '../dom.ts';
@@ -39,7 +45,8 @@ function shown(form: FormDefinition, id: string, value: unknown): string {
   const el = form.sections.flatMap((s) => s.elements).find((e) => e.id === id);
   if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '—';
   if (el?.type === 'single_choice') return el.choices.find((c) => c.value === value)?.label ?? String(value);
-  if (el?.type === 'multi_choice' && Array.isArray(value)) return value.map((v) => el.choices.find((c) => c.value === v)?.label ?? v).join('; ');
+  if (el?.type === 'multi_choice' && Array.isArray(value))
+    return value.map((v) => el.choices.find((c) => c.value === v)?.label ?? v).join('; ');
   if (el?.type === 'confirmation') return value === true ? 'Confirmed' : '—';
   return String(value);
 }
@@ -47,7 +54,12 @@ function shown(form: FormDefinition, id: string, value: unknown): string {
 /** `onSubmit` runs once the shared validator finds nothing; it answers what to tell the applicant. */
 export function negotiationForm(
   form: FormDefinition,
-  opts: { store: DraftStore; onSubmit(answers: FormAnswers): Promise<string>; datasets?: FieldContext['datasets']; attachments?: FieldContext['attachments'] },
+  opts: {
+    store: DraftStore;
+    onSubmit(answers: FormAnswers): Promise<string>;
+    datasets?: FieldContext['datasets'];
+    attachments?: FieldContext['attachments'];
+  },
 ): HTMLElement {
   const answers = opts.store.load();
   const root = h('div', { class: 'negotiation-form', 'data-testid': 'negotiation-form' });
@@ -79,7 +91,9 @@ export function negotiationForm(
     return h(
       'ol',
       { class: 'steps', 'data-testid': 'form-steps' },
-      ...form.sections.map((s, i) => h('li', { 'aria-current': i === step ? 'step' : undefined, class: i < step ? 'done' : undefined }, s.title)),
+      ...form.sections.map((s, i) =>
+        h('li', { 'aria-current': i === step ? 'step' : undefined, class: i < step ? 'done' : undefined }, s.title),
+      ),
     );
   }
 
@@ -112,7 +126,13 @@ export function negotiationForm(
             'section',
             {},
             h('h3', {}, s.title, ' ', h('button', { type: 'button', class: 'link', onclick: () => go(form.sections.indexOf(s)) }, 'Edit')),
-            h('dl', {}, ...s.elements.filter(isAnswerable).flatMap((e) => [h('dt', {}, e.label), h('dd', { 'data-answer': e.id }, shown(form, e.id, answers[e.id]))])),
+            h(
+              'dl',
+              {},
+              ...s.elements
+                .filter(isAnswerable)
+                .flatMap((e) => [h('dt', {}, e.label), h('dd', { 'data-answer': e.id }, shown(form, e.id, answers[e.id]))]),
+            ),
           ),
         ),
       submit,
@@ -132,7 +152,18 @@ export function negotiationForm(
     const body =
       section.kind === 'overview'
         ? overview()
-        : h('div', {}, ...section.elements.map((el) => formField(el, { value: answers[el.id], set: set(el.id), datasets: opts.datasets ?? readCart(), attachments: opts.attachments })));
+        : h(
+            'div',
+            {},
+            ...section.elements.map((el) =>
+              formField(el, {
+                value: answers[el.id],
+                set: set(el.id),
+                datasets: opts.datasets ?? readCart(),
+                attachments: opts.attachments,
+              }),
+            ),
+          );
     replace(
       root,
       progress(),
@@ -163,5 +194,10 @@ export async function negotiationFormPage(client: HubClient): Promise<HTMLElemen
     await okJson(await client.api.v1.negotiation.form.check.$post({ json: { answers } }));
     return 'The hub checked the application: it is complete. Applications are submitted from an access request (see Requests).';
   };
-  return h('section', { class: 'card' }, h('h2', {}, form.title), negotiationForm(definition, { store: localDraft(definition), onSubmit: check }));
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, form.title),
+    negotiationForm(definition, { store: localDraft(definition), onSubmit: check }),
+  );
 }

@@ -73,7 +73,15 @@ function drawChart(chart: Chart): SVGElement {
     const to = index.get(e.to) ?? 0;
     const sources = e.from.map((f) => index.get(f) ?? 0);
     return (['right', 'left'] as const)
-      .map((side) => ({ event: e.id, label: e.label, side, to, lane: 0, ports: new Map<number, number>(), sources: sources.filter((f) => (side === 'right') === f < to) }))
+      .map((side) => ({
+        event: e.id,
+        label: e.label,
+        side,
+        to,
+        lane: 0,
+        ports: new Map<number, number>(),
+        sources: sources.filter((f) => (side === 'right') === f < to),
+      }))
       .filter((r) => r.sources.length > 0);
   });
   // Each route meets a box at its own height, so arrows sharing a box do not share a point.
@@ -90,9 +98,31 @@ function drawChart(chart: Chart): SVGElement {
   const width = left * 2 + BOX_W;
   const height = PAD * 2 + chart.states.length * PITCH;
 
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, role: 'img', 'aria-label': `${chart.name} lifecycle`, 'data-testid': `chart-${chart.name}` });
+  const svg = s('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width,
+    role: 'img',
+    'aria-label': `${chart.name} lifecycle`,
+    'data-testid': `chart-${chart.name}`,
+  });
   svg.append(
-    s('defs', {}, s('marker', { id: `arrow-${chart.name}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M0 0 L10 5 L0 10 z', fill: '#1d4e89' }))),
+    s(
+      'defs',
+      {},
+      s(
+        'marker',
+        {
+          id: `arrow-${chart.name}`,
+          viewBox: '0 0 10 10',
+          refX: 9,
+          refY: 5,
+          markerWidth: 7,
+          markerHeight: 7,
+          orient: 'auto-start-reverse',
+        },
+        s('path', { d: 'M0 0 L10 5 L0 10 z', fill: '#1d4e89' }),
+      ),
+    ),
   );
   for (const r of routes) {
     const edgeX = r.side === 'right' ? left + BOX_W : left;
@@ -117,7 +147,21 @@ function drawChart(chart: Chart): SVGElement {
             'marker-end': `url(#arrow-${chart.name})`,
           }),
         ),
-        s('text', { x: laneX - 3, y: mid, transform: `rotate(-90 ${laneX - 3} ${mid})`, 'text-anchor': 'middle', 'font-size': 10, fill: '#1c2430', stroke: '#fff', 'stroke-width': 3, 'paint-order': 'stroke' }, r.label),
+        s(
+          'text',
+          {
+            x: laneX - 3,
+            y: mid,
+            transform: `rotate(-90 ${laneX - 3} ${mid})`,
+            'text-anchor': 'middle',
+            'font-size': 10,
+            fill: '#1c2430',
+            stroke: '#fff',
+            'stroke-width': 3,
+            'paint-order': 'stroke',
+          },
+          r.label,
+        ),
       ),
     );
   }
@@ -128,8 +172,28 @@ function drawChart(chart: Chart): SVGElement {
         'g',
         { 'data-state': st.id, 'data-final': String(st.final), 'data-initial': String(initial) },
         s('title', {}, st.description),
-        s('rect', { x: left, y: top(i), width: BOX_W, height: BOX_H, rx: 6, fill: st.final ? '#e8eef7' : '#fff', stroke: '#1d4e89', 'stroke-width': st.final ? 3 : 1.2 }),
-        s('text', { x: left + BOX_W / 2, y: top(i) + BOX_H / 2 + 4, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': initial ? 700 : 400, fill: '#1c2430' }, st.label),
+        s('rect', {
+          x: left,
+          y: top(i),
+          width: BOX_W,
+          height: BOX_H,
+          rx: 6,
+          fill: st.final ? '#e8eef7' : '#fff',
+          stroke: '#1d4e89',
+          'stroke-width': st.final ? 3 : 1.2,
+        }),
+        s(
+          'text',
+          {
+            x: left + BOX_W / 2,
+            y: top(i) + BOX_H / 2 + 4,
+            'text-anchor': 'middle',
+            'font-size': 12,
+            'font-weight': initial ? 700 : 400,
+            fill: '#1c2430',
+          },
+          st.label,
+        ),
       ),
     );
   });
@@ -146,14 +210,23 @@ function eventsTable(chart: Chart): HTMLElement {
       'tbody',
       {},
       ...chart.events.map((e) =>
-        h('tr', {}, h('td', {}, e.label), h('td', {}, e.from.map((f) => label.get(f) ?? f).join(', ')), h('td', {}, label.get(e.to) ?? e.to), h('td', {}, e.roles.join(', '))),
+        h(
+          'tr',
+          {},
+          h('td', {}, e.label),
+          h('td', {}, e.from.map((f) => label.get(f) ?? f).join(', ')),
+          h('td', {}, label.get(e.to) ?? e.to),
+          h('td', {}, e.roles.join(', ')),
+        ),
       ),
     ),
   );
 }
 
 function moving(lifecycle: Lifecycle): string {
-  return lifecycle.datasetsMoveWhile.map((id) => lifecycle.negotiation.states.find((st) => st.id === id)?.label.toLowerCase() ?? id).join(' or ');
+  return lifecycle.datasetsMoveWhile
+    .map((id) => lifecycle.negotiation.states.find((st) => st.id === id)?.label.toLowerCase() ?? id)
+    .join(' or ');
 }
 
 /** Both charts with their tables; bold boxes start, thick boxes are final. */
@@ -173,7 +246,11 @@ export function lifecycleView(lifecycle: Lifecycle): HTMLElement {
       'section',
       { class: 'card' },
       h('h2', {}, 'Each requested dataset'),
-      h('p', { class: 'muted' }, `Datasets move while the request is ${moving(lifecycle)}; the request concludes by itself when ${lifecycle.autoConclude.when}.`),
+      h(
+        'p',
+        { class: 'muted' },
+        `Datasets move while the request is ${moving(lifecycle)}; the request concludes by itself when ${lifecycle.autoConclude.when}.`,
+      ),
       h('div', { class: 'lifecycle-chart' }, drawChart(lifecycle.dataset)),
       eventsTable(lifecycle.dataset),
     ),

@@ -4,7 +4,8 @@ import { datasetChart, negotiationChart } from '../../../shared/negotiation/life
 import { type HubClient, okJson } from '../api.ts';
 import { h } from '../dom.ts';
 
-const label = (chart: { states: readonly { id: string; label: string }[] }, state: string) => chart.states.find((s) => s.id === state)?.label ?? state;
+const label = (chart: { states: readonly { id: string; label: string }[] }, state: string) =>
+  chart.states.find((s) => s.id === state)?.label ?? state;
 const link = (id: string) => h('a', { href: `/negotiations/${id}` }, id);
 
 export async function myNegotiationsPage(client: HubClient): Promise<HTMLElement> {
@@ -29,7 +30,9 @@ export async function myNegotiationsPage(client: HubClient): Promise<HTMLElement
               link(n.id),
               ` · ${label(negotiationChart, n.state)}`,
               n.events.length ? ` · you may ${n.events.join(', ')}` : '',
-              ...n.datasets.map((d) => h('div', { class: 'muted' }, `${d.id}: ${label(datasetChart, d.state)} · you may ${d.events.join(', ')}`)),
+              ...n.datasets.map((d) =>
+                h('div', { class: 'muted' }, `${d.id}: ${label(datasetChart, d.state)} · you may ${d.events.join(', ')}`),
+              ),
             ),
           ),
         ),
@@ -46,9 +49,19 @@ export async function myNegotiationsPage(client: HubClient): Promise<HTMLElement
             'table',
             {},
             h('thead', {}, h('tr', {}, h('th', {}, 'Request'), h('th', {}, 'State'), h('th', {}, 'Started'))),
-            h('tbody', {}, ...negotiations.map((n) => h('tr', {}, h('td', {}, link(n.id)), h('td', {}, label(negotiationChart, n.state)), h('td', {}, n.createdAt.slice(0, 10))))),
+            h(
+              'tbody',
+              {},
+              ...negotiations.map((n) =>
+                h('tr', {}, h('td', {}, link(n.id)), h('td', {}, label(negotiationChart, n.state)), h('td', {}, n.createdAt.slice(0, 10))),
+              ),
+            ),
           )
-        : h('p', { class: 'muted' }, 'No requests yet. Add datasets from the search results or the catalogue, then send them for negotiation.'),
+        : h(
+            'p',
+            { class: 'muted' },
+            'No requests yet. Add datasets from the search results or the catalogue, then send them for negotiation.',
+          ),
     ),
   );
   return page;

@@ -3,7 +3,13 @@
 // application (editable while a draft), attachments, messages and the timeline. The hub re-checks every event.
 import type { InferResponseType } from 'hono/client';
 import type { FormAnswers, FormDefinition } from '../../../shared/negotiation/form-template.ts';
-import { type DatasetEvent, datasetChart, DATASETS_MOVE_WHILE, type NegotiationEvent, negotiationChart } from '../../../shared/negotiation/lifecycle.ts';
+import {
+  type DatasetEvent,
+  datasetChart,
+  DATASETS_MOVE_WHILE,
+  type NegotiationEvent,
+  negotiationChart,
+} from '../../../shared/negotiation/lifecycle.ts';
 import { allowedEvents, type LifecycleRole } from '../../../shared/negotiation/state-chart.ts';
 import { type HubClient, type Me, okJson } from '../api.ts';
 import { h } from '../dom.ts';
@@ -13,8 +19,10 @@ import { negotiationForm } from './negotiation-form.ts';
 
 type View = InferResponseType<HubClient['api']['v1']['negotiations'][':id']['$get'], 200>;
 
-const label = (chart: { states: readonly { id: string; label: string }[] }, id: string) => chart.states.find((s) => s.id === id)?.label ?? id;
-const eventLabel = (chart: { events: readonly { id: string; label: string }[] }, id: string) => chart.events.find((e) => e.id === id)?.label ?? id;
+const label = (chart: { states: readonly { id: string; label: string }[] }, id: string) =>
+  chart.states.find((s) => s.id === id)?.label ?? id;
+const eventLabel = (chart: { events: readonly { id: string; label: string }[] }, id: string) =>
+  chart.events.find((e) => e.id === id)?.label ?? id;
 
 function rolesOf(me: Me, view: View, datasetId?: string): LifecycleRole[] {
   const roles: LifecycleRole[] = [];
@@ -42,7 +50,9 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
       });
   };
 
-  const negotiationEvents = union(rolesOf(me, view).map((r) => allowedEvents(negotiationChart, view.state, r))).filter((e) => e !== 'submit');
+  const negotiationEvents = union(rolesOf(me, view).map((r) => allowedEvents(negotiationChart, view.state, r))).filter(
+    (e) => e !== 'submit',
+  );
   const negotiationButtons = negotiationEvents.map((event: NegotiationEvent) => {
     const b = h('button', { type: 'button', 'data-testid': `neg-event-${event}` }, eventLabel(negotiationChart, event));
     b.addEventListener('click', () => run(b, () => client.api.v1.negotiations[':id'].events.$post({ param: { id }, json: { event } })));
@@ -55,15 +65,31 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
     const cell = h('td', {});
     for (const event of events as DatasetEvent[]) {
       const b = h('button', { type: 'button', class: 'small', 'data-testid': `ds-event-${event}` }, eventLabel(datasetChart, event));
-      b.addEventListener('click', () => (event === 'grant_access' ? cell.replaceChildren(grantForm(d.id)) : run(b, () => client.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId: d.id }, json: { event } }))));
+      b.addEventListener('click', () =>
+        event === 'grant_access'
+          ? cell.replaceChildren(grantForm(d.id))
+          : run(b, () =>
+              client.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({ param: { id, datasetId: d.id }, json: { event } }),
+            ),
+      );
       cell.append(b, ' ');
     }
-    return h('tr', { 'data-testid': `dataset-${d.id}`, 'data-state': d.state }, h('td', {}, h('a', { href: `/catalogue/datasets/${d.id}` }, d.id)), h('td', { 'data-testid': 'dataset-state' }, label(datasetChart, d.state)), cell);
+    return h(
+      'tr',
+      { 'data-testid': `dataset-${d.id}`, 'data-state': d.state },
+      h('td', {}, h('a', { href: `/catalogue/datasets/${d.id}` }, d.id)),
+      h('td', { 'data-testid': 'dataset-state' }, label(datasetChart, d.state)),
+      cell,
+    );
   };
 
   // What the representative grants: how the data may be used, on which terms, for how long.
   function grantForm(datasetId: string): HTMLElement {
-    const access = h('select', { id: `grant-access-${datasetId}` }, ...['REMOTE_PROCESSING', 'IN_SITU_PROCESSING', 'DOWNLOAD'].map((v) => h('option', { value: v }, v)));
+    const access = h(
+      'select',
+      { id: `grant-access-${datasetId}` },
+      ...['REMOTE_PROCESSING', 'IN_SITU_PROCESSING', 'DOWNLOAD'].map((v) => h('option', { value: v }, v)),
+    );
     const conditions = h('textarea', { id: `grant-conditions-${datasetId}`, rows: '2' });
     const days = h('input', { id: `grant-days-${datasetId}`, type: 'number', value: '365', min: '1', max: '730' });
     const go = h('button', { type: 'button', class: 'primary', 'data-testid': 'grant-submit' }, 'Grant access');
@@ -71,11 +97,24 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
       run(go, () =>
         client.api.v1.negotiations[':id'].datasets[':datasetId'].events.$post({
           param: { id, datasetId },
-          json: { event: 'grant_access', grant: { access: access.value as 'DOWNLOAD', conditions: conditions.value, validDays: Number(days.value) } },
+          json: {
+            event: 'grant_access',
+            grant: { access: access.value as 'DOWNLOAD', conditions: conditions.value, validDays: Number(days.value) },
+          },
         }),
       ),
     );
-    return h('div', { class: 'grant-form' }, h('label', { for: access.id }, 'Access'), access, h('label', { for: conditions.id }, 'Conditions'), conditions, h('label', { for: days.id }, 'Valid for (days)'), days, go);
+    return h(
+      'div',
+      { class: 'grant-form' },
+      h('label', { for: access.id }, 'Access'),
+      access,
+      h('label', { for: conditions.id }, 'Conditions'),
+      conditions,
+      h('label', { for: days.id }, 'Valid for (days)'),
+      days,
+      go,
+    );
   }
 
   root.append(
@@ -83,9 +122,20 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
       'section',
       { class: 'card' },
       h('h2', {}, 'Access request ', h('code', {}, view.id)),
-      h('p', {}, 'State: ', h('strong', { 'data-testid': 'negotiation-state' }, label(negotiationChart, view.state)), view.humanReadable ? ` · ${view.humanReadable}` : ''),
+      h(
+        'p',
+        {},
+        'State: ',
+        h('strong', { 'data-testid': 'negotiation-state' }, label(negotiationChart, view.state)),
+        view.humanReadable ? ` · ${view.humanReadable}` : '',
+      ),
       negotiationButtons.length ? h('p', {}, ...negotiationButtons) : null,
-      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Dataset'), h('th', {}, 'State'), h('th', {}, 'Actions'))), h('tbody', {}, ...view.datasets.map(datasetRow))),
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Dataset'), h('th', {}, 'State'), h('th', {}, 'Actions'))),
+        h('tbody', {}, ...view.datasets.map(datasetRow)),
+      ),
     ),
   );
 
@@ -108,7 +158,14 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
       return 'Submitted.';
     };
     const datasets = view.datasets.map((d) => ({ datasetId: d.id, name: d.id, nodeId: '' }));
-    root.append(h('section', { class: 'card' }, h('h2', {}, form.title), negotiationForm(form, { store, onSubmit: submit, datasets, attachments: files.attachments })));
+    root.append(
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', {}, form.title),
+        negotiationForm(form, { store, onSubmit: submit, datasets, attachments: files.attachments }),
+      ),
+    );
   }
   root.append(files.section);
 
@@ -120,8 +177,26 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
           'section',
           { class: 'card', 'data-testid': 'grants' },
           h('h2', {}, 'Your grants'),
-          h('p', { class: 'muted' }, 'Signed statements the nodes check before they let you process the data; all of them are under ', h('a', { href: '/my-datasets' }, 'My datasets'), '.'),
-          h('ul', {}, ...grants.map((g) => h('li', { 'data-testid': `grant-${g.datasetId}` }, `${g.datasetTitle}: ${g.access} until ${g.expiresAt.slice(0, 10)}`, g.revoked ? ' (revoked)' : '', g.conditions ? ` · ${g.conditions}` : ''))),
+          h(
+            'p',
+            { class: 'muted' },
+            'Signed statements the nodes check before they let you process the data; all of them are under ',
+            h('a', { href: '/my-datasets' }, 'My datasets'),
+            '.',
+          ),
+          h(
+            'ul',
+            {},
+            ...grants.map((g) =>
+              h(
+                'li',
+                { 'data-testid': `grant-${g.datasetId}` },
+                `${g.datasetTitle}: ${g.access} until ${g.expiresAt.slice(0, 10)}`,
+                g.revoked ? ' (revoked)' : '',
+                g.conditions ? ` · ${g.conditions}` : '',
+              ),
+            ),
+          ),
         ),
       );
   }
@@ -135,7 +210,11 @@ export async function negotiationPage(client: HubClient, me: Me, id: string, rel
           'ul',
           {},
           ...view.grants.map((g) => {
-            const revoke = h('button', { type: 'button', class: 'small', 'data-testid': `revoke-${g.id}`, disabled: g.revoked }, g.revoked ? 'Revoked' : 'Revoke');
+            const revoke = h(
+              'button',
+              { type: 'button', class: 'small', 'data-testid': `revoke-${g.id}`, disabled: g.revoked },
+              g.revoked ? 'Revoked' : 'Revoke',
+            );
             revoke.addEventListener('click', () => run(revoke, () => client.api.v1.grants[':id'].revoke.$post({ param: { id: g.id } })));
             return h('li', {}, `${g.datasetId}: ${g.access} until ${g.expiresAt.slice(0, 10)} `, revoke);
           }),

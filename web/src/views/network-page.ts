@@ -11,7 +11,8 @@ type Health = NonNullable<NodeRow['health']>['report'];
 
 export const gib = (bytes: number | undefined) => (bytes === undefined ? '–' : `${(bytes / 1024 ** 3).toFixed(2)} GB`);
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
-const item = (label: string, value: string | number, testid?: string) => h('li', testid ? { 'data-testid': testid } : {}, h('span', { class: 'muted' }, `${label}: `), String(value));
+const item = (label: string, value: string | number, testid?: string) =>
+  h('li', testid ? { 'data-testid': testid } : {}, h('span', { class: 'muted' }, `${label}: `), String(value));
 const yesNo = (ok: boolean | undefined, yes: string, no: string) => (ok === undefined ? '–' : ok ? yes : no);
 
 function resources(r: Health): HTMLElement {
@@ -32,14 +33,31 @@ function installation(r: Health): HTMLElement {
   const path = (name: string, p: Health['paths']['data']) =>
     item(
       `${name} path`,
-      p.exists ? [name === 'Data' ? yesNo(p.readOnly, 'read-only', 'WRITABLE') : yesNo(p.writable, 'writable', 'not writable'), p.freeBytes !== undefined ? `${gib(p.freeBytes)} free` : ''].filter(Boolean).join(', ') : `missing${p.error ? ` (${p.error})` : ''}`,
+      p.exists
+        ? [
+            name === 'Data' ? yesNo(p.readOnly, 'read-only', 'WRITABLE') : yesNo(p.writable, 'writable', 'not writable'),
+            p.freeBytes !== undefined ? `${gib(p.freeBytes)} free` : '',
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : `missing${p.error ? ` (${p.error})` : ''}`,
       `path-${name.toLowerCase()}`,
     );
-  const tls = r.tls.https ? (r.tls.checked ? `${r.tls.daysLeft ?? '?'} days left${r.tls.authorized === false ? ' (NOT trusted)' : ''}` : (r.tls.error ?? 'not checked')) : 'plain http: no certificate';
+  const tls = r.tls.https
+    ? r.tls.checked
+      ? `${r.tls.daysLeft ?? '?'} days left${r.tls.authorized === false ? ' (NOT trusted)' : ''}`
+      : (r.tls.error ?? 'not checked')
+    : 'plain http: no certificate';
   return h(
     'ul',
     { class: 'plain' },
-    item('Container engine', r.engine.reachable ? `${r.engine.name ?? 'engine'} ${r.engine.version ?? ''}`.trim() : `unreachable${r.engine.error ? ` (${r.engine.error})` : ''}`, 'engine'),
+    item(
+      'Container engine',
+      r.engine.reachable
+        ? `${r.engine.name ?? 'engine'} ${r.engine.version ?? ''}`.trim()
+        : `unreachable${r.engine.error ? ` (${r.engine.error})` : ''}`,
+      'engine',
+    ),
     path('Data', r.paths.data),
     path('Sandbox', r.paths.sandbox),
     item('TLS certificate', tls, 'tls'),
@@ -49,7 +67,9 @@ function installation(r: Health): HTMLElement {
       'li',
       { 'data-testid': 'tools' },
       h('span', { class: 'muted' }, 'Tools: '),
-      r.tools.length ? r.tools.map((t) => `${t.toolId} ${t.ready ? 'ready' : `not ready (${t.problem ?? 'image missing'})`}`).join('; ') : 'none approved',
+      r.tools.length
+        ? r.tools.map((t) => `${t.toolId} ${t.ready ? 'ready' : `not ready (${t.problem ?? 'image missing'})`}`).join('; ')
+        : 'none approved',
     ),
   );
 }
@@ -66,7 +86,9 @@ function row(n: NodeRow): HTMLElement {
       {},
       h('strong', { class: n.online ? 'online' : 'offline', 'data-testid': 'status' }, n.online ? 'Online' : 'Offline'),
       h('div', { class: 'muted' }, `Last checked: ${when(n.health?.receivedAt ?? n.lastSeenAt)}`),
-      r?.hub.responseMs !== undefined ? h('div', { class: 'muted', 'data-testid': 'response-time' }, `Last response time: ${r.hub.responseMs.toFixed(2)} ms`) : null,
+      r?.hub.responseMs !== undefined
+        ? h('div', { class: 'muted', 'data-testid': 'response-time' }, `Last response time: ${r.hub.responseMs.toFixed(2)} ms`)
+        : null,
     ),
     h('td', {}, r ? resources(r) : h('span', { class: 'muted' }, 'no report')),
     h('td', {}, r ? installation(r) : h('span', { class: 'muted' }, 'no report')),
@@ -84,10 +106,26 @@ export async function networkPage(ctx: PageContext): Promise<HTMLElement> {
         h(
           'table',
           { class: 'network' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'Site Id'), h('th', {}, 'Full Name'), h('th', {}, 'Status'), h('th', {}, 'Resources Check'), h('th', {}, 'Installation Check'))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, 'Site Id'),
+              h('th', {}, 'Full Name'),
+              h('th', {}, 'Status'),
+              h('th', {}, 'Resources Check'),
+              h('th', {}, 'Installation Check'),
+            ),
+          ),
           h('tbody', {}, ...nodes.map(row)),
         ),
-        h('p', { class: 'muted' }, `Showing ${nodes.length} ${nodes.length === 1 ? 'site' : 'sites'}; bridges report every 30 s and count as offline after 90 s of silence.`),
+        h(
+          'p',
+          { class: 'muted' },
+          `Showing ${nodes.length} ${nodes.length === 1 ? 'site' : 'sites'}; bridges report every 30 s and count as offline after 90 s of silence.`,
+        ),
       );
       stamp.textContent = ` Loaded ${new Date().toLocaleTimeString()}`;
     } catch (err) {

@@ -20,17 +20,25 @@ export async function notificationsPage(ctx: PageContext): Promise<HTMLElement> 
       if (!n.read) {
         const button = h('button', { type: 'button', class: 'link', 'data-testid': 'mark-read' }, 'Mark read');
         button.addEventListener('click', () => {
-          void ctx.client.api.v1.me.notifications[':id'].read.$post({ param: { id: n.id } }).then(okJson).then(() => {
-            item.dataset.read = 'true';
-            item.classList.add('muted');
-            button.remove();
-            refreshUnreadNotifications();
-          });
+          void ctx.client.api.v1.me.notifications[':id'].read
+            .$post({ param: { id: n.id } })
+            .then(okJson)
+            .then(() => {
+              item.dataset.read = 'true';
+              item.classList.add('muted');
+              button.remove();
+              refreshUnreadNotifications();
+            });
         });
         item.append(' ', button);
       }
       return item;
     }),
   );
-  return h('section', { class: 'card' }, h('h2', {}, 'Notifications'), notifications.length ? list : h('p', { class: 'muted', 'data-testid': 'no-notifications' }, 'Nothing new.'));
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', {}, 'Notifications'),
+    notifications.length ? list : h('p', { class: 'muted', 'data-testid': 'no-notifications' }, 'Nothing new.'),
+  );
 }

@@ -9,7 +9,9 @@ async function check<R extends Response>(res: R): Promise<R> {
 }
 
 export async function fetchLog(client: HubClient, id: string, nodeId: string, download = false): Promise<Response> {
-  return check(await client.api.v1.runs[':id'].nodes[':nodeId'].log.$get({ param: { id, nodeId }, query: download ? { download: '1' } : {} }));
+  return check(
+    await client.api.v1.runs[':id'].nodes[':nodeId'].log.$get({ param: { id, nodeId }, query: download ? { download: '1' } : {} }),
+  );
 }
 
 export async function fetchOutput(client: HubClient, id: string, nodeId: string, path: string): Promise<Response> {

@@ -12,7 +12,11 @@ function count(n: NodeRow, field: 'subjects_count' | 'studies_count'): string {
 
 function cartButton(view: SearchView, n: NodeRow, d: { id: string; name: string }, query?: QueryBranch): HTMLButtonElement {
   const added = inCart(d.id, n.nodeId);
-  const button = h('button', { type: 'button', class: 'small', 'data-testid': 'add-to-cart', disabled: added }, added ? 'In request' : 'Add to request');
+  const button = h(
+    'button',
+    { type: 'button', class: 'small', 'data-testid': 'add-to-cart', disabled: added },
+    added ? 'In request' : 'Add to request',
+  );
   button.addEventListener('click', () => {
     addToCart({ datasetId: d.id, name: d.name, nodeId: n.nodeId, searchId: view.id, from: 'explorer', query });
     button.disabled = true;
@@ -39,7 +43,11 @@ function nodeRows(view: SearchView, n: NodeRow, catalogue: Catalogue, query?: Qu
         'tr',
         { class: 'dataset-row', 'data-testid': `dataset-${n.nodeId}-${d.id}` },
         // The catalogue pages come with the catalogue issue; the link is already its address.
-        h('td', { class: 'dataset' }, h('a', { href: `/catalogue/datasets/${encodeURIComponent(d.id)}`, 'data-testid': 'dataset-link' }, d.name)),
+        h(
+          'td',
+          { class: 'dataset' },
+          h('a', { href: `/catalogue/datasets/${encodeURIComponent(d.id)}`, 'data-testid': 'dataset-link' }, d.name),
+        ),
         h('td', {}, ''),
         h('td', { class: 'num', 'data-testid': 'subjects' }, String(d.subjects_count)),
         h('td', { class: 'num', 'data-testid': 'studies' }, String(d.studies_count)),
@@ -59,7 +67,13 @@ function summary(view: SearchView, outcome: PollOutcome | 'live'): string {
 
 /** Per provider (node) and dataset, with totals and each node's status; redrawn on every change. */
 /** `query` is the search's tree, carried into the access-request cart with each dataset added. */
-export function resultsView(view: SearchView, catalogue: Catalogue, outcome: PollOutcome | 'live', onReport: () => void, query?: QueryBranch): HTMLElement {
+export function resultsView(
+  view: SearchView,
+  catalogue: Catalogue,
+  outcome: PollOutcome | 'live',
+  onReport: () => void,
+  query?: QueryBranch,
+): HTMLElement {
   if (view.nodes.length === 0) {
     return h('p', { class: 'muted', 'data-testid': 'no-nodes' }, 'No node is registered yet, so nobody could be asked.');
   }
@@ -79,7 +93,13 @@ export function resultsView(view: SearchView, catalogue: Catalogue, outcome: Pol
       h(
         'thead',
         {},
-        h('tr', {}, ...['Provider / dataset', 'Status', 'Subjects', 'Studies', 'Notes'].map((t, i) => h('th', { scope: 'col', class: i === 2 || i === 3 ? 'num' : undefined }, t))),
+        h(
+          'tr',
+          {},
+          ...['Provider / dataset', 'Status', 'Subjects', 'Studies', 'Notes'].map((t, i) =>
+            h('th', { scope: 'col', class: i === 2 || i === 3 ? 'num' : undefined }, t),
+          ),
+        ),
       ),
       h('tbody', {}, ...view.nodes.flatMap((n) => nodeRows(view, n, catalogue, query))),
       h(

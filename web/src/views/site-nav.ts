@@ -48,7 +48,16 @@ const ALWAYS_A_MENU: ReadonlySet<NavGroup> = new Set(['Admin']);
 const slug = (text: string) => text.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-');
 
 function navLink(p: Page): HTMLAnchorElement {
-  const a = h('a', { href: navHref(p), class: 'nav-link', 'aria-current': location.pathname === p.path ? 'page' : undefined, 'data-testid': `nav-${p.path.slice(1).replaceAll('/', '-')}` }, p.nav?.label ?? p.title);
+  const a = h(
+    'a',
+    {
+      href: navHref(p),
+      class: 'nav-link',
+      'aria-current': location.pathname === p.path ? 'page' : undefined,
+      'data-testid': `nav-${p.path.slice(1).replaceAll('/', '-')}`,
+    },
+    p.nav?.label ?? p.title,
+  );
   // Pages change their own query (filters) without redrawing the nav: refresh `from` when used.
   if (p.nav?.from) for (const on of ['pointerenter', 'focus', 'click']) a.addEventListener(on, () => a.setAttribute('href', navHref(p)));
   return a;
@@ -82,7 +91,18 @@ export function renderNav(el: HTMLElement, pages: Page[], me: Me | null): void {
     const id = `nav-menu-${slug(group)}`;
     const current = links.some((p) => p.path === location.pathname);
     const list = h('ul', { id, class: 'nav-menu', hidden: true }, ...links.map((p) => h('li', {}, navLink(p))));
-    const button = h('button', { type: 'button', class: 'nav-toggle', 'aria-expanded': 'false', 'aria-controls': id, 'aria-current': current ? 'true' : undefined, 'data-testid': `nav-group-${slug(group)}` }, group);
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'nav-toggle',
+        'aria-expanded': 'false',
+        'aria-controls': id,
+        'aria-current': current ? 'true' : undefined,
+        'data-testid': `nav-group-${slug(group)}`,
+      },
+      group,
+    );
     const item = h('li', { class: 'nav-group' }, button, list);
     const menu = { item, button, list };
     menus.push(menu);

@@ -19,7 +19,12 @@ export function toolForm(client: HubClient, onDone: () => Promise<void>): HTMLEl
     field('Image digest', 'digest', { required: 'true', placeholder: 'sha256:…' }),
     field('Description', 'description'),
     field('Documentation link', 'docsUrl', { placeholder: 'https://…' }),
-    h('label', { class: 'form-row' }, h('span', {}, 'Parameters (JSON)'), h('textarea', { name: 'parameters', rows: '3', 'data-testid': 'tool-parameters' }, '[]')),
+    h(
+      'label',
+      { class: 'form-row' },
+      h('span', {}, 'Parameters (JSON)'),
+      h('textarea', { name: 'parameters', rows: '3', 'data-testid': 'tool-parameters' }, '[]'),
+    ),
     field('Outputs allowed (globs, comma-separated)', 'allow', { placeholder: '*.json, plots/*.png' }),
     field('Max bytes per file', 'maxFileBytes', { value: '10485760' }),
     field('Max bytes in all', 'maxTotalBytes', { value: '104857600' }),
@@ -50,7 +55,14 @@ export function toolForm(client: HubClient, onDone: () => Promise<void>): HTMLEl
           docsUrl: optional('docsUrl'),
           parameters,
           inputs: {},
-          outputs: { allow: v('allow').split(',').map((g) => g.trim()).filter(Boolean), maxFileBytes: Number(v('maxFileBytes')), maxTotalBytes: Number(v('maxTotalBytes')) },
+          outputs: {
+            allow: v('allow')
+              .split(',')
+              .map((g) => g.trim())
+              .filter(Boolean),
+            maxFileBytes: Number(v('maxFileBytes')),
+            maxTotalBytes: Number(v('maxTotalBytes')),
+          },
           flavour: { cpus: Number(v('cpus')), memoryBytes: Number(v('memoryMiB')) * 1024 * 1024, gpus: Number(v('gpus')) },
           timeoutSeconds: Number(v('timeoutSeconds')),
         };

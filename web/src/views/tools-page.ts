@@ -54,7 +54,12 @@ function toolCard(ctx: PageContext, t: ToolRow, myNodes: string[], reload: () =>
       h('dt', {}, 'Inputs'),
       h('dd', {}, `${t.inputs.min} to ${t.inputs.max} datasets per node`),
       h('dt', {}, 'Outputs allowed'),
-      h('dd', {}, t.outputs.allow.length ? t.outputs.allow.join(', ') : 'nothing', ` · ≤ ${t.outputs.maxFileBytes} bytes per file, ≤ ${t.outputs.maxTotalBytes} in all, ≤ ${t.outputs.maxFiles} files`),
+      h(
+        'dd',
+        {},
+        t.outputs.allow.length ? t.outputs.allow.join(', ') : 'nothing',
+        ` · ≤ ${t.outputs.maxFileBytes} bytes per file, ≤ ${t.outputs.maxTotalBytes} in all, ≤ ${t.outputs.maxFiles} files`,
+      ),
       h('dt', {}, 'Resources'),
       h('dd', {}, `${t.flavour.cpus} CPU, ${gib(t.flavour.memoryBytes)} memory, ${t.flavour.gpus} GPU · timeout ${t.timeoutSeconds} s`),
       h('dt', {}, 'Allowed on'),
@@ -69,7 +74,10 @@ export async function toolsPage(ctx: PageContext): Promise<HTMLElement> {
   const reload = async () => {
     try {
       const { tools, myNodes } = await okJson(await ctx.client.api.v1.tools.$get());
-      replace(list, ...(tools.length ? tools.map((t) => toolCard(ctx, t, myNodes, reload)) : [h('p', { class: 'muted' }, 'No tools approved yet.')]));
+      replace(
+        list,
+        ...(tools.length ? tools.map((t) => toolCard(ctx, t, myNodes, reload)) : [h('p', { class: 'muted' }, 'No tools approved yet.')]),
+      );
     } catch (err) {
       replace(list, errorBox(err, 'The tools could not be loaded'));
     }

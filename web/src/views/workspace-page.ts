@@ -11,7 +11,11 @@ async function runsTable(client: HubClient): Promise<HTMLElement> {
   return h(
     'table',
     { 'data-testid': 'runs' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Tool'), h('th', {}, 'State'), h('th', {}, 'Nodes'), h('th', {}, 'Started'))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Tool'), h('th', {}, 'State'), h('th', {}, 'Nodes'), h('th', {}, 'Started')),
+    ),
     h(
       'tbody',
       {},

@@ -14,14 +14,25 @@ const POLL_MS = 3000;
 
 function partView(client: HubClient, run: RunView, part: Part, status: HTMLElement): HTMLElement {
   const act = (label: string, testid: string, fn: () => Promise<void>) =>
-    h('button', { type: 'button', 'data-testid': testid, onclick: () => void fn().catch((err) => replace(status, errorBox(err, label))) }, label);
+    h(
+      'button',
+      { type: 'button', 'data-testid': testid, onclick: () => void fn().catch((err) => replace(status, errorBox(err, label))) },
+      label,
+    );
   const logBox = h('pre', { class: 'log', 'data-testid': `log-${part.nodeId}`, hidden: true });
   return h(
     'section',
     { class: 'card run-part', 'data-testid': `part-${part.nodeId}`, 'data-state': part.state },
     h('h3', {}, part.nodeId, ' · ', h('span', { class: `run-state ${part.state}`, 'data-testid': 'part-state' }, part.state)),
     part.reason ? h('p', { 'data-testid': 'part-reason' }, `${part.reason.code}: ${part.reason.message}`) : null,
-    h('p', { class: 'muted' }, `Datasets: ${part.datasets.join(', ')}`, part.startedAt ? ` · started ${new Date(part.startedAt).toLocaleString()}` : '', part.endedAt ? ` · ended ${new Date(part.endedAt).toLocaleString()}` : '', part.exitCode !== null ? ` · exit code ${part.exitCode}` : ''),
+    h(
+      'p',
+      { class: 'muted' },
+      `Datasets: ${part.datasets.join(', ')}`,
+      part.startedAt ? ` · started ${new Date(part.startedAt).toLocaleString()}` : '',
+      part.endedAt ? ` · ended ${new Date(part.endedAt).toLocaleString()}` : '',
+      part.exitCode !== null ? ` · exit code ${part.exitCode}` : '',
+    ),
     part.log
       ? h(
           'p',
@@ -32,7 +43,9 @@ function partView(client: HubClient, run: RunView, part: Part, status: HTMLEleme
             logBox.hidden = false;
           }),
           ' ',
-          act('Download log', `download-log-${part.nodeId}`, async () => saveAs(await fetchLog(client, run.id, part.nodeId, true), part.log ?? 'run.log')),
+          act('Download log', `download-log-${part.nodeId}`, async () =>
+            saveAs(await fetchLog(client, run.id, part.nodeId, true), part.log ?? 'run.log'),
+          ),
         )
       : h('p', { class: 'muted' }, 'No log received yet.'),
     logBox,
@@ -41,11 +54,20 @@ function partView(client: HubClient, run: RunView, part: Part, status: HTMLEleme
           'ul',
           { 'data-testid': `outputs-${part.nodeId}` },
           ...part.outputs.map((o) =>
-            h('li', {}, `${o.path} (${o.bytes} bytes) `, act('Download', `download-${part.nodeId}-${o.path}`, async () => saveAs(await fetchOutput(client, run.id, part.nodeId, o.path), o.path.split('/').pop() ?? 'output'))),
+            h(
+              'li',
+              {},
+              `${o.path} (${o.bytes} bytes) `,
+              act('Download', `download-${part.nodeId}-${o.path}`, async () =>
+                saveAs(await fetchOutput(client, run.id, part.nodeId, o.path), o.path.split('/').pop() ?? 'output'),
+              ),
+            ),
           ),
         )
       : null,
-    part.rejected.length ? h('p', { class: 'muted' }, `Not brought back (policy): ${part.rejected.map((r) => `${r.path} (${r.reason})`).join(', ')}`) : null,
+    part.rejected.length
+      ? h('p', { class: 'muted' }, `Not brought back (policy): ${part.rejected.map((r) => `${r.path} (${r.reason})`).join(', ')}`)
+      : null,
   );
 }
 
@@ -60,13 +82,39 @@ function runBody(client: HubClient, run: RunView, reload: () => Promise<void>): 
       'section',
       { class: 'card' },
       h('h2', {}, `Run ${run.id}`),
-      h('p', {}, `${run.tool.id} ${run.tool.version} · `, h('strong', { 'data-testid': 'run-state', 'data-state': run.state }, run.state), ` · started ${new Date(run.createdAt).toLocaleString()}`),
+      h(
+        'p',
+        {},
+        `${run.tool.id} ${run.tool.version} · `,
+        h('strong', { 'data-testid': 'run-state', 'data-state': run.state }, run.state),
+        ` · started ${new Date(run.createdAt).toLocaleString()}`,
+      ),
       h('h3', {}, 'Parameters'),
       Object.keys(run.parameters).length
-        ? h('table', { 'data-testid': 'run-parameters' }, h('tbody', {}, ...Object.entries(run.parameters).map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, String(v))))))
+        ? h(
+            'table',
+            { 'data-testid': 'run-parameters' },
+            h('tbody', {}, ...Object.entries(run.parameters).map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, String(v))))),
+          )
         : h('p', { class: 'muted' }, 'none'),
       h('p', { class: 'muted' }, `Inputs: ${run.inputs.join(', ')}`),
-      h('p', {}, h('button', { type: 'button', 'data-testid': 'run-refresh', onclick: () => void reload() }, 'Refresh'), ' ', ACTIVE.includes(run.state) ? h('button', { type: 'button', 'data-testid': 'run-cancel', onclick: () => void cancel().catch((err) => replace(status, errorBox(err, 'Cancel'))) }, 'Cancel run') : null),
+      h(
+        'p',
+        {},
+        h('button', { type: 'button', 'data-testid': 'run-refresh', onclick: () => void reload() }, 'Refresh'),
+        ' ',
+        ACTIVE.includes(run.state)
+          ? h(
+              'button',
+              {
+                type: 'button',
+                'data-testid': 'run-cancel',
+                onclick: () => void cancel().catch((err) => replace(status, errorBox(err, 'Cancel'))),
+              },
+              'Cancel run',
+            )
+          : null,
+      ),
       status,
     ),
     ...run.nodes.map((p) => partView(client, run, p, status)),
