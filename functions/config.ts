@@ -106,7 +106,7 @@ export const hubConfigSchema = z
     /** Where tickets go: `embedded` (tables in this database, agent view for admins) or `zammad`. */
     HELPDESK: z.enum(['embedded', 'zammad']).default('embedded'),
     ZAMMAD_URL: url.transform((u) => u.replace(/\/+$/, '')).optional(),
-    /** A Zammad access token (agent and customer permissions); a secret. */
+    /** A Zammad access token of a user with `ticket.agent` and `admin.user` (acting as the customer via `From` needs it); a secret. */
     ZAMMAD_TOKEN: z.string().min(16, 'must be a Zammad access token').optional(),
     /** The "HMAC SHA1 Signature Token" of the Zammad webhook that posts replies back; a secret. */
     ZAMMAD_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
