@@ -17,6 +17,9 @@ describe('hub configuration', () => {
     [{ OBJECT_STORE: 's3' }, 'S3_BUCKET'],
     [{ SEARCH_DEADLINE_SECONDS: '90' }, 'SEARCH_DEADLINE_SECONDS'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ MEMBER_ENTITLEMENT: 'EUCAIM' }, 'MEMBER_ENTITLEMENT'],
+    [{ ADMIN_ENTITLEMENT: 'urn:geant:lifescience-ri.eu:res:EUCAIM#aai.lifescience-ri.eu' }, 'ADMIN_ENTITLEMENT'],
+    [{ OIDC_USERINFO_TIMEOUT_MS: '50' }, 'OIDC_USERINFO_TIMEOUT_MS'],
   ])('with %j', (env, setting) => {
     it(`stops with a message naming ${setting}`, () => {
       expect(() => loadHubConfig(env)).toThrow(new RegExp(`invalid configuration: .*${setting}`));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ed25519PrivateJwkSchema } from '../shared/node-auth.ts';
+import { parseGroupEntitlement } from './identity/entitlements.ts';
 
 const url = z.string().url();
 /** A private Ed25519 JWK given as JSON text (a secret in every deployment). */
@@ -12,6 +13,18 @@ const privateJwkJson = z.string().transform((s, ctx) => {
   }
 });
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
+/** A group as LS-AAI names it in `eduperson_entitlement` (AARC-G002): membership is decided by group, whatever the role. */
+const groupEntitlement = (def: string) =>
+  z
+    .string()
+    .min(1)
+    .default(def)
+    .refine(
+      (s) => parseGroupEntitlement(s) !== undefined,
+      'must be an AARC-G002 group entitlement: urn:<nid>:<namespace>:group:<group>[:<subgroup>]*#<authority>',
+    );
+/** EUCAIM's group in LS-AAI (`vo=lifescience`, group `communities_and_projects:EUCAIM`, the registrar link of ENROL_URL). */
+const EUCAIM_GROUP = 'urn:geant:lifescience-ri.eu:group:lifescience:communities_and_projects:EUCAIM';
 
 /**
  * Every setting of the hub, read from the environment (Node, Lambda) or bindings (Workers) and
@@ -21,13 +34,18 @@ export const hubConfigSchema = z
   .object({
     /** The hub's public origin: the audience of node tokens and the issuer of jobs. */
     PUBLIC_URL: url.default('http://127.0.0.1:8080').transform((u) => u.replace(/\/+$/, '')),
-    OIDC_ISSUER: url.default('http://127.0.0.1:8081'),
-    /** The audience hub access tokens carry; defaults to PUBLIC_URL. */
+    /** With or without the trailing slash; tokens must carry it as discovery states it (LS-AAI: `https://login.aai.lifescience-ri.eu/oidc/`). */
+    OIDC_ISSUER: url.default('http://127.0.0.1:8081/oidc/'),
+    /** The audience hub access tokens carry; defaults to PUBLIC_URL. LS-AAI puts the client id there. */
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_JWKS_URL: url.optional(),
+    /** Where membership is read for tokens that carry none; discovered from the issuer when unset. */
+    OIDC_USERINFO_URL: url.optional(),
+    /** A userinfo (or discovery) call not answered within this long fails the request with 503. */
+    OIDC_USERINFO_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
     OIDC_WEB_CLIENT_ID: z.string().min(1).default('eucaim-web'),
-    MEMBER_ENTITLEMENT: z.string().min(1).default('urn:geant:lifescience-ri.eu:group:EUCAIM#aai.lifescience-ri.eu'),
-    ADMIN_ENTITLEMENT: z.string().min(1).default('urn:geant:lifescience-ri.eu:group:EUCAIM:admins#aai.lifescience-ri.eu'),
+    MEMBER_ENTITLEMENT: groupEntitlement(`${EUCAIM_GROUP}#aai.lifescience-ri.eu`),
+    ADMIN_ENTITLEMENT: groupEntitlement(`${EUCAIM_GROUP}:admins#aai.lifescience-ri.eu`),
     ENROL_URL: url.default('https://signup.aai.lifescience-ri.eu/fed/registrar/?vo=lifescience&group=communities_and_projects:EUCAIM'),
     DATABASE_URL: z
       .string()
@@ -88,7 +106,7 @@ export const hubConfigSchema = z
     /** Where tickets go: `embedded` (tables in this database, agent view for admins) or `zammad`. */
     HELPDESK: z.enum(['embedded', 'zammad']).default('embedded'),
     ZAMMAD_URL: url.transform((u) => u.replace(/\/+$/, '')).optional(),
-    /** A Zammad access token (agent and customer permissions); a secret. */
+    /** A Zammad access token of a user with `ticket.agent` and `admin.user` (acting as the customer via `From` needs it); a secret. */
     ZAMMAD_TOKEN: z.string().min(16, 'must be a Zammad access token').optional(),
     /** The "HMAC SHA1 Signature Token" of the Zammad webhook that posts replies back; a secret. */
     ZAMMAD_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),

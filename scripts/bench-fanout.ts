@@ -89,6 +89,9 @@ async function main() {
     };
     let cpu = process.cpuUsage();
     let xacts = 0;
+    // The researcher's groups come from the provider's userinfo (as LS-AAI releases them): count those round trips.
+    const userinfoBefore = hub.oidc.userinfoCalls();
+    let userRequests = 0;
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
       if (i === WARMUP) {
         cpu = process.cpuUsage();
@@ -98,6 +101,7 @@ async function main() {
       const created = await (await client.api.v1.search.$post({ json: { ast, deadlineSeconds: 10 } })).json();
       const posted = now() - t0;
       const stream = await client.api.v1.search[':id'].events.$get({ param: { id: created.id } });
+      userRequests += 2;
       let completed = Number.NaN;
       let answered = 0;
       await readSse(stream.body as ReadableStream<Uint8Array>, (e) => {
@@ -146,6 +150,10 @@ async function main() {
         `hub database transactions per search (incl. idle long-polls; statistics flushed about once a second): ${(xactsPerSearch / ROUNDS).toFixed(1)}`,
       );
     }
+    const userinfoCalls = hub.oidc.userinfoCalls() - userinfoBefore;
+    console.log(
+      `userinfo round trips (membership): ${userinfoCalls} for ${userRequests} requests with one token = ${(userinfoCalls / userRequests).toFixed(3)} per request (the first only; then cached until the token expires)`,
+    );
     console.log(`target p95 overhead < ${TARGET_P95_MS} ms: ${pct(m.overhead, 95) < TARGET_P95_MS ? 'met' : 'NOT met'}`);
   } finally {
     if (worker) {

@@ -48,7 +48,7 @@ async function federation() {
     await new Promise((r) => setTimeout(r, 250));
   }
   const tokenOf = (username: string) =>
-    fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username });
+    fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}/oidc/`, dataDir: path.join(dir, 'oidc'), username });
   const token = await tokenOf('researcher');
   return {
     url,

@@ -6,7 +6,7 @@ import { fetchDemoToken } from './oidc/token-client.ts';
 
 export { type DemoTokenRequest, fetchDemoToken } from './oidc/token-client.ts';
 
-const DEFAULT_ISSUER = 'http://127.0.0.1:8081';
+const DEFAULT_ISSUER = 'http://127.0.0.1:8081/oidc/';
 const DEFAULT_DATA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'oidc');
 
 async function main(argv: string[]): Promise<number> {

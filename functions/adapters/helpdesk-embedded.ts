@@ -33,10 +33,11 @@ export function createEmbeddedHelpdesk(db: Database, clock: Clock): Helpdesk {
           .insert(deskTickets)
           .values({ group: t.group, title: t.title, customerId: customer, createdAt: now, updatedAt: now })
           .returning({ id: deskTickets.id });
-        await tx
+        const [article] = await tx
           .insert(deskArticles)
-          .values({ ticketId: ticket!.id, sender: 'customer', author: t.customer.email, body: t.body, createdAt: now });
-        return { externalId: String(ticket!.id), number: deskNumber(ticket!.id) };
+          .values({ ticketId: ticket!.id, sender: 'customer', author: t.customer.email, body: t.body, createdAt: now })
+          .returning({ id: deskArticles.id });
+        return { externalId: String(ticket!.id), number: deskNumber(ticket!.id), articleId: String(article!.id) };
       });
     },
     async addArticle(externalId, a) {

@@ -11,6 +11,8 @@ export class HelpdeskUnavailable extends Error {
 
 const userSchema = z.object({ id: z.number().int(), email: z.string().nullish() });
 const ticketSchema = z.object({ id: z.number().int(), number: z.union([z.string(), z.number()]).transform(String) });
+/** POST /api/v1/tickets answers the ticket's attributes with association ids: `article_ids` holds the first article's. */
+const createdTicketSchema = ticketSchema.extend({ article_ids: z.array(z.number().int()).optional() });
 const expandedTicketSchema = ticketSchema.extend({
   title: z.string(),
   group: z.string().nullish(),
@@ -25,6 +27,17 @@ export function platformState(name: string | null | undefined): TicketState {
   if (name.startsWith('pending')) return 'pending';
   return ['closed', 'merged', 'removed'].includes(name) ? 'closed' : 'open';
 }
+
+/**
+ * What the customer writes, as Zammad's REST API takes it on their behalf. The `From` header makes
+ * Zammad act as that user (app/controllers/application_controller/has_user.rb: `From`, or the
+ * deprecated `X-On-Behalf-Of`; the token's user needs `admin.user` to impersonate); an article created
+ * by a customer is the customer's (`sender` Customer, never internal: app/controllers/concerns/
+ * creates_ticket_articles.rb). Without it the token's agent would be the author and the user's own
+ * text an Agent note, which a trigger then sends back as if an agent had replied.
+ */
+const customerArticle = (body: string) => ({ body, type: 'note', sender: 'Customer', internal: false, content_type: 'text/plain' });
+const onBehalfOf = (email: string) => ({ from: email.toLowerCase() });
 
 /**
  * Zammad's REST API v1 with token authentication (`Authorization: Token token=...`). Every call is
@@ -89,23 +102,26 @@ export function createZammadHelpdesk(opts: { url: string; token: string; timeout
       return { customerId: String(await findOrCreate(c)) };
     },
     async createTicket(t) {
+      // The customer must exist before Zammad can act as them.
       const customerId = await findOrCreate(t.customer);
-      const ticket = await call(ticketSchema, 'POST', '/api/v1/tickets', {
-        title: t.title,
-        group: t.group,
-        customer_id: customerId,
-        article: { subject: t.title, body: t.body, type: 'note', internal: false, content_type: 'text/plain' },
-      });
-      return { externalId: String(ticket.id), number: ticket.number };
+      const ticket = await call(
+        createdTicketSchema,
+        'POST',
+        '/api/v1/tickets',
+        { title: t.title, group: t.group, customer_id: customerId, article: { subject: t.title, ...customerArticle(t.body) } },
+        onBehalfOf(t.customer.email),
+      );
+      // Ids grow: the lowest is the opening article (a trigger run in the same request, e.g. an auto-reply, adds later ones).
+      const first = ticket.article_ids?.length ? Math.min(...ticket.article_ids) : undefined;
+      return { externalId: String(ticket.id), number: ticket.number, ...(first === undefined ? {} : { articleId: String(first) }) };
     },
     async addArticle(externalId, a) {
-      // On behalf of the customer, so agents see the follow-up as the customer's, not the platform's.
       const article = await call(
         z.object({ id: z.number().int() }),
         'POST',
         '/api/v1/ticket_articles',
-        { ticket_id: Number(externalId), body: a.body, type: 'note', internal: false, content_type: 'text/plain' },
-        { 'x-on-behalf-of': a.customerEmail.toLowerCase() },
+        { ticket_id: Number(externalId), ...customerArticle(a.body) },
+        onBehalfOf(a.customerEmail),
       );
       return { articleId: String(article.id) };
     },

@@ -116,11 +116,20 @@ export async function deliverTicket(s: Deps, ticketId: string): Promise<'queued'
         body: composeBody(t.context, first?.body ?? ''),
       });
       externalId = created.externalId;
-      await s.db
-        .update(helpdeskTickets)
-        .set({ delivery: 'sent', externalId, number: created.number })
-        .where(eq(helpdeskTickets.id, ticketId));
-      if (first) await s.db.update(helpdeskArticles).set({ delivery: 'sent' }).where(eq(helpdeskArticles.id, first.id));
+      const ids = { ticket: created.externalId, firstArticle: created.articleId ?? null };
+      // One transaction: a webhook about the opening article finds either no ticket yet, or the ticket
+      // with that article known as the customer's own (recordAgentReply), never the ticket alone.
+      await s.db.transaction(async (tx) => {
+        if (first)
+          await tx
+            .update(helpdeskArticles)
+            .set({ delivery: 'sent', externalId: ids.firstArticle })
+            .where(eq(helpdeskArticles.id, first.id));
+        await tx
+          .update(helpdeskTickets)
+          .set({ delivery: 'sent', externalId: ids.ticket, number: created.number })
+          .where(eq(helpdeskTickets.id, ticketId));
+      });
       rest = others;
     }
     for (const a of rest) {
@@ -162,7 +171,9 @@ export async function deliverPending(s: Deps, limit = 20): Promise<{ tried: numb
 
 /**
  * A reply from the helpdesk (Zammad's webhook, or an admin in the embedded agent view): recorded
- * once per helpdesk article id, and the ticket's owner is notified in-app.
+ * once per helpdesk article id, and the ticket's owner is notified in-app. An article the platform
+ * wrote itself (the opening message, a follow-up: their helpdesk ids are kept on the customer's rows)
+ * is never a reply, whatever the helpdesk says its sender was.
  */
 export async function recordAgentReply(
   s: Pick<Services, 'db' | 'clock'>,
@@ -172,7 +183,21 @@ export async function recordAgentReply(
   if (!t) return { recorded: false };
   const now = s.clock.now();
   let added = false;
-  if (reply.body) {
+  const ours =
+    reply.externalArticleId !== undefined &&
+    (
+      await s.db
+        .select({ id: helpdeskArticles.id })
+        .from(helpdeskArticles)
+        .where(
+          and(
+            eq(helpdeskArticles.ticketId, t.id),
+            eq(helpdeskArticles.externalId, reply.externalArticleId),
+            eq(helpdeskArticles.from, 'customer'),
+          ),
+        )
+    ).length > 0;
+  if (reply.body && !ours) {
     const rows = await s.db
       .insert(helpdeskArticles)
       .values({

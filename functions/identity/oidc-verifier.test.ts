@@ -1,8 +1,9 @@
-// The verifier against an issuer this test controls: a loopback server publishing discovery and
-// a key set the test can change, to pin down caching, discovery and rotation.
+// The verifier against an issuer this test controls: a loopback server publishing discovery, a key
+// set and a userinfo endpoint the test can change, to pin down caching, discovery and rotation.
+// Membership from userinfo and its failure modes are in userinfo.test.ts.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOidcVerifier } from './oidc-verifier.ts';
 
@@ -20,7 +21,7 @@ describe('createOidcVerifier', () => {
   let published: JWK[];
   let discoveryIssuer: string | undefined;
   let jwksStatus: number;
-  const hits = { discovery: 0, jwks: 0 };
+  const hits = { discovery: 0, jwks: 0, userinfo: 0 };
   let keyA: Key;
   let keyB: Key;
 
@@ -30,7 +31,12 @@ describe('createOidcVerifier', () => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/.well-known/openid-configuration') {
         hits.discovery++;
-        res.end(JSON.stringify({ issuer: discoveryIssuer ?? issuer, jwks_uri: `${issuer}/keys` }));
+        res.end(JSON.stringify({ issuer: discoveryIssuer ?? issuer, jwks_uri: `${issuer}/keys`, userinfo_endpoint: `${issuer}/userinfo` }));
+      } else if (req.url === '/userinfo') {
+        hits.userinfo++;
+        // Answers for whoever the bearer token names; userinfo.test.ts covers a provider that does not.
+        const { sub } = decodeJwt(String(req.headers.authorization).slice('Bearer '.length));
+        res.end(JSON.stringify({ sub, eduperson_entitlement: ['urn:x:from-userinfo'] }));
       } else if (req.url === '/keys') {
         hits.jwks++;
         res.statusCode = jwksStatus;
@@ -50,6 +56,7 @@ describe('createOidcVerifier', () => {
     jwksStatus = 200;
     hits.discovery = 0;
     hits.jwks = 0;
+    hits.userinfo = 0;
   });
 
   const sign = (key: Key, claims: JWTPayload = {}) => {
@@ -59,22 +66,56 @@ describe('createOidcVerifier', () => {
       .sign(key.privateKey);
   };
 
-  it('discovers the key set once and reuses it', async () => {
+  it('discovers the key set and userinfo once and reuses them, asking userinfo once per token', async () => {
     const verifier = createOidcVerifier({ issuer, audience: AUDIENCE });
-    for (let i = 0; i < 3; i++) expect((await verifier.verify(await sign(keyA))).sub).toBe('someone');
-    expect(hits).toEqual({ discovery: 1, jwks: 1 });
+    const token = await sign(keyA);
+    for (let i = 0; i < 3; i++) expect(await verifier.verify(token)).toEqual({ sub: 'someone', entitlements: ['urn:x:from-userinfo'] });
+    await verifier.verify(await sign(keyA, { jti: 'another-token' }));
+    expect(hits).toEqual({ discovery: 1, jwks: 1, userinfo: 2 });
   });
 
-  it('skips discovery when given the key set URL, and fetches through fetchImpl', async () => {
+  it('skips discovery when given the key set and userinfo URLs, and fetches through fetchImpl', async () => {
     const seen: string[] = [];
     const fetchImpl: typeof fetch = (input, init) => {
       seen.push(String(input));
       return fetch(input, init);
     };
-    const verifier = createOidcVerifier({ issuer, audience: AUDIENCE, jwksUrl: `${issuer}/keys`, fetchImpl });
+    const verifier = createOidcVerifier({
+      issuer,
+      audience: AUDIENCE,
+      jwksUrl: `${issuer}/keys`,
+      userinfoUrl: `${issuer}/userinfo`,
+      fetchImpl,
+    });
     await verifier.verify(await sign(keyA));
     expect(hits.discovery).toBe(0);
-    expect(seen).toEqual([`${issuer}/keys`]);
+    expect(seen).toEqual([`${issuer}/keys`, `${issuer}/userinfo`]);
+  });
+
+  it('believes entitlements an issuer puts in the access token, without asking userinfo', async () => {
+    const verifier = createOidcVerifier({ issuer, audience: AUDIENCE });
+    expect((await verifier.verify(await sign(keyA, { eduperson_entitlement: ['urn:x:in-token'] }))).entitlements).toEqual([
+      'urn:x:in-token',
+    ]);
+    expect((await verifier.verify(await sign(keyA, { eduperson_entitlement: [], jti: 'none' }))).entitlements).toEqual([]);
+    expect(hits.userinfo).toBe(0);
+  });
+
+  describe('an issuer whose discovery states it with a trailing slash (as LS-AAI)', () => {
+    beforeEach(() => {
+      discoveryIssuer = `${issuer}/`;
+    });
+
+    it('takes the setting with or without the slash, and holds tokens to the issuer as discovery states it', async () => {
+      for (const configured of [issuer, `${issuer}/`]) {
+        const verifier = createOidcVerifier({ issuer: configured, audience: AUDIENCE });
+        expect((await verifier.verify(await sign(keyA, { iss: `${issuer}/`, eduperson_entitlement: [] }))).sub).toBe('someone');
+        await expect(verifier.verify(await sign(keyA, { eduperson_entitlement: [] }))).rejects.toMatchObject({
+          code: 'unauthenticated',
+          message: 'token from another issuer',
+        });
+      }
+    });
   });
 
   it('distrusts a discovery document naming another issuer, and tries again on the next token', async () => {
@@ -124,7 +165,7 @@ describe('createOidcVerifier', () => {
     await expect(verifier.verify(await sign(keyA, claims))).rejects.toMatchObject({ code: 'unauthenticated', message: reason });
   });
 
-  it('reads one entitlement given as a string, and drops claims of the wrong type', async () => {
+  it('reads one entitlement given as a string in the token, and drops claims of the wrong type', async () => {
     const verifier = createOidcVerifier({ issuer, audience: AUDIENCE });
     const token = await sign(keyA, { eduperson_entitlement: 'urn:x:member', name: 42, email: ['not', 'a', 'string'] });
     expect(await verifier.verify(token)).toEqual({ sub: 'someone', entitlements: ['urn:x:member'] });

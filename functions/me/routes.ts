@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { HubEnv } from '../env.ts';
 import { representedDatasets } from '../identity/roles.ts';
+import { USER_SCOPE } from '../identity/scopes.ts';
 import { callingUser } from '../middleware/guards.ts';
 import { nodeAdmins } from '../nodes/nodes.sql.ts';
 
@@ -45,6 +46,6 @@ export const webConfigRoutes = new Hono<HubEnv>().get('/', (c) => {
     issuer: config.OIDC_ISSUER,
     clientId: config.OIDC_WEB_CLIENT_ID,
     audience: config.OIDC_AUDIENCE,
-    scope: 'openid profile email',
+    scope: USER_SCOPE,
   });
 });

@@ -47,8 +47,13 @@ export interface Helpdesk {
   readonly kind: 'embedded' | 'zammad';
   /** The customer with this e-mail, created on first use; answers the helpdesk's id for them. */
   findOrCreateCustomer(customer: HelpdeskCustomer): Promise<{ customerId: string }>;
-  createTicket(ticket: NewHelpdeskTicket): Promise<{ externalId: string; number: string }>;
-  /** A follow-up on an existing ticket, written by its customer. */
+  /**
+   * Opens the ticket with its first article as the customer's own. Answers the helpdesk's ids, the
+   * first article's included: the platform remembers every article it wrote, so that a helpdesk
+   * notifying it about one (Zammad's trigger webhook) is never shown back to the user as a reply.
+   */
+  createTicket(ticket: NewHelpdeskTicket): Promise<{ externalId: string; number: string; articleId?: string }>;
+  /** A follow-up on an existing ticket, written by its customer (and remembered, as above). */
   addArticle(externalId: string, article: { body: string; customerEmail: string }): Promise<{ articleId: string }>;
   listCustomerTickets(email: string): Promise<HelpdeskTicket[]>;
 }

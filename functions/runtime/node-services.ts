@@ -17,7 +17,7 @@ import { createSqsTaskQueue } from '../adapters/task-queue-sqs.ts';
 import type { HubConfig } from '../config.ts';
 import type { DatabaseHandle } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
-import { createOidcVerifier } from '../identity/oidc-verifier.ts';
+import { createOidcVerifier, oidcVerifierOptions } from '../identity/oidc-verifier.ts';
 import { createJobSigner } from '../jobs/job-signer.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { type Logger, jsonLogger } from '../ports/logger.ts';
@@ -65,7 +65,7 @@ export async function createNodeServices(
     objectStore,
     clock,
     logger,
-    users: createOidcVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL }),
+    users: createOidcVerifier(oidcVerifierOptions(config)),
     jobSigner: await createJobSigner(config.JOB_SIGNING_KEY ?? (await localJobKey(config.DATA_DIR)), config.PUBLIC_URL),
     grantSigner: await grantSigner(config, opts.generateTracerKey ?? true),
     tracer: createTracer({

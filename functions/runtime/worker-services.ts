@@ -9,7 +9,7 @@ import { createPostgresJobQueue } from '../adapters/queue-postgres.ts';
 import { createPostgresTaskQueue } from '../adapters/task-queue-postgres.ts';
 import { ConfigError, type HubConfig, loadHubConfig } from '../config.ts';
 import type { UserVerifier } from '../identity/principal.ts';
-import { createOidcVerifier } from '../identity/oidc-verifier.ts';
+import { createOidcVerifier, oidcVerifierOptions } from '../identity/oidc-verifier.ts';
 import { createJobSigner, type JobSigner } from '../jobs/job-signer.ts';
 import { systemClock } from '../ports/clock.ts';
 import { jsonLogger } from '../ports/logger.ts';
@@ -93,15 +93,16 @@ async function s3ObjectStore(config: HubConfig, credentials: AwsStaticCredential
   return createS3ObjectStore({ client, bucket: config.S3_BUCKET as string });
 }
 
-// Per isolate, not per request: the verifier caches the issuer's key set, the signer its key id.
+// Per isolate, not per request: the verifier caches the issuer's key set and each token's userinfo, the signer its key id.
 const verifiers = new Map<string, UserVerifier>();
 const signers = new Map<string, Promise<JobSigner>>();
 
 function verifierFor(config: HubConfig): UserVerifier {
-  const key = [config.OIDC_ISSUER, config.OIDC_AUDIENCE, config.OIDC_JWKS_URL ?? ''].join(' ');
+  const options = oidcVerifierOptions(config);
+  const key = JSON.stringify(options);
   let verifier = verifiers.get(key);
   if (!verifier) {
-    verifier = createOidcVerifier({ issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE, jwksUrl: config.OIDC_JWKS_URL });
+    verifier = createOidcVerifier(options);
     verifiers.set(key, verifier);
   }
   return verifier;

@@ -1,12 +1,13 @@
 // The clients and the one resource server the local provider knows, mirroring what LS-AAI is
 // configured with for EUCAIM in production.
+import { USER_SCOPE } from '../../functions/identity/scopes.ts';
 
 /** The browser app: a public client, so it proves possession with PKCE instead of a secret. */
 export const WEB_CLIENT_ID = 'eucaim-web';
 /** Scripts and tests: a confidential client whose secret lives only in the provider's data dir. */
 export const CLI_CLIENT_ID = 'eucaim-cli';
-/** What the web app asks for and what hub access tokens carry. */
-export const HUB_SCOPE = 'openid profile email';
+/** The most a hub access token may carry: what the web app and the token command ask for. */
+export const HUB_SCOPE = USER_SCOPE;
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 /** Lets scripts trade a demo username and password for a hub token without a browser. */
 export const DEMO_PASSWORD_GRANT = 'urn:eucaim:params:grant-type:demo-password';

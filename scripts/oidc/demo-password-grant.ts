@@ -12,11 +12,20 @@ export function isDemoPassword(candidate: string): boolean {
   return timingSafeEqual(digest(candidate), digest(DEMO_PASSWORD));
 }
 
+/** The requested scopes (`openid` when none are named); one the hub's clients may not have is refused. */
+function grantedScope(requested: unknown): string {
+  const asked = typeof requested === 'string' && requested.trim() ? requested.trim().split(/\s+/) : ['openid'];
+  const allowed = new Set(HUB_SCOPE.split(' '));
+  const unknown = asked.filter((s) => !allowed.has(s));
+  if (unknown.length > 0) throw new errors.InvalidScope(`scope not allowed: ${unknown.join(' ')}`);
+  return [...new Set(asked)].join(' ');
+}
+
 export function registerDemoPasswordGrant(provider: Provider, hubAudience: string, hub: ResourceServerInfo): void {
   provider.registerGrantType(
     DEMO_PASSWORD_GRANT,
     async (ctx) => {
-      const { username, password } = ctx.oidc.params ?? {};
+      const { username, password, scope: requested } = ctx.oidc.params ?? {};
       const client = ctx.oidc.client;
       if (!client) throw new errors.InvalidRequest('client authentication is required');
       if (typeof username !== 'string' || typeof password !== 'string') {
@@ -25,10 +34,13 @@ export function registerDemoPasswordGrant(provider: Provider, hubAudience: strin
       const account = findDemoAccount(username);
       // One answer for an unknown user and a wrong password: do not reveal which accounts exist.
       if (!account || !isDemoPassword(password)) throw new errors.InvalidGrant('invalid username or password');
+      // As at LS-AAI, a token carries the scopes asked for and no more: without `eduperson_entitlement`
+      // its holder's groups stay unreleased at userinfo.
+      const scope = grantedScope(requested);
 
       const grant = new provider.Grant({ accountId: account.sub, clientId: client.clientId });
-      grant.addOIDCScope(HUB_SCOPE);
-      grant.addResourceScope(hubAudience, HUB_SCOPE);
+      grant.addOIDCScope(scope);
+      grant.addResourceScope(hubAudience, scope);
       const grantId = await grant.save();
 
       const token = new provider.AccessToken({
@@ -36,7 +48,7 @@ export function registerDemoPasswordGrant(provider: Provider, hubAudience: strin
         client,
         grantId,
         gty: DEMO_PASSWORD_GRANT,
-        scope: HUB_SCOPE,
+        scope,
       });
       token.resourceServer = new provider.ResourceServer(hubAudience, hub);
       const accessToken = await token.save();
@@ -48,6 +60,6 @@ export function registerDemoPasswordGrant(provider: Provider, hubAudience: strin
         scope: token.scope,
       };
     },
-    ['username', 'password'],
+    ['username', 'password', 'scope'],
   );
 }

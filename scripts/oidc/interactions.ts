@@ -27,14 +27,14 @@ label{display:block;margin:.8rem 0}input{display:block;width:100%;padding:.4rem;
 .error{color:#b00020}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`);
 }
 
-function loginForm(uid: string, username: string, error?: string): string {
+function loginForm(base: string, uid: string, username: string, error?: string): string {
   const names = DEMO_ACCOUNTS.map((a) => `<code>${escapeHtml(a.sub)}</code>`).join(', ');
   return `<p>Local demo identity provider. Accounts: ${names}; password <code>${escapeHtml(DEMO_PASSWORD)}</code>.</p>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/interaction/${uid}/login" autocomplete="off">
+<form method="post" action="${base}/interaction/${uid}/login" autocomplete="off">
 <label>Username <input name="username" required autofocus value="${escapeHtml(username)}"></label>
 <label>Password <input name="password" type="password" required></label>
-<button type="submit">Sign in</button> <a href="/interaction/${uid}/abort">Cancel</a></form>`;
+<button type="submit">Sign in</button> <a href="${base}/interaction/${uid}/abort">Cancel</a></form>`;
 }
 
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
@@ -67,8 +67,11 @@ async function grantConsent(provider: Provider, details: InteractionDetails): Pr
   return grant.save();
 }
 
-/** Handles `/interaction/...`; returns false for any other path so the provider can answer it. */
-export function createInteractionHandler(provider: Provider) {
+/**
+ * Handles `/interaction/...` (the path below the issuer's; `base` is the issuer's path, for the links
+ * the pages hold); returns false for any other path so the provider can answer it.
+ */
+export function createInteractionHandler(provider: Provider, base: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const match = ROUTE.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (!match) return false;
@@ -93,13 +96,13 @@ export function createInteractionHandler(provider: Provider) {
       const username = form.get('username') ?? '';
       const account = findDemoAccount(username);
       if (!account || !isDemoPassword(form.get('password') ?? '')) {
-        sendPage(res, 401, 'Sign in to EUCAIM', loginForm(uid, username, 'Unknown user or wrong password.'));
+        sendPage(res, 401, 'Sign in to EUCAIM', loginForm(base, uid, username, 'Unknown user or wrong password.'));
         return true;
       }
       await provider.interactionFinished(req, res, { login: { accountId: account.sub } }, { mergeWithLastSubmission: false });
     } else if (action === undefined && req.method === 'GET' && details.prompt.name === 'login') {
       const hint = details.params.login_hint;
-      sendPage(res, 200, 'Sign in to EUCAIM', loginForm(uid, typeof hint === 'string' ? hint : ''));
+      sendPage(res, 200, 'Sign in to EUCAIM', loginForm(base, uid, typeof hint === 'string' ? hint : ''));
     } else if (action === undefined && req.method === 'GET' && details.prompt.name === 'consent') {
       const grantId = await grantConsent(provider, details);
       const result = grantId ? { consent: { grantId } } : { error: 'access_denied', error_description: 'this client is not allowed here' };

@@ -54,6 +54,7 @@ declare module 'oidc-provider' {
     extraTokenClaims?: (ctx: KoaContextWithOIDC, token: { accountId?: string }) => Promise<Record<string, unknown> | undefined>;
     clientBasedCORS?: (ctx: KoaContextWithOIDC, origin: string, client: Client) => boolean;
     interactions?: { url: (ctx: KoaContextWithOIDC, interaction: { uid: string }) => string };
+    routes?: Record<string, string>;
     features?: {
       devInteractions?: { enabled: boolean };
       resourceIndicators?: {
@@ -98,6 +99,7 @@ declare module 'oidc-provider' {
   export const errors: {
     InvalidGrant: OidcError;
     InvalidRequest: OidcError;
+    InvalidScope: OidcError;
     InvalidTarget: OidcError;
     SessionNotFound: OidcError;
   };

@@ -1,5 +1,16 @@
 // A real OpenID Connect provider for local runs and tests, standing in for LS-AAI: same flows
-// (authorization code + PKCE), same claims (eduperson_entitlement), JWT access tokens for the hub.
+// (authorization code + PKCE), JWT access tokens for the hub, and LS-AAI's quirks a relying party
+// must cope with (each cites where it comes from):
+// - the issuer has a path and a trailing slash, `https://login.aai.lifescience-ri.eu/oidc/` (the
+//   discovery document in python-social-auth's LS-AAI backend test, social_core/tests/backends/
+//   test_lifescience.py; GHGA auth-service tests/integration/auth_adapter/test_oidc_discovery.py);
+//   here `http://127.0.0.1:<port>/oidc/`;
+// - endpoints under it with LS-AAI's names: authorize, token, userinfo, jwk, introspect, revoke,
+//   endsession (same discovery document);
+// - `eduperson_entitlement` is released at userinfo only, and only for the `eduperson_entitlement`
+//   scope (LS-AAI's scope table; read there by the BBMRI-ERIC Negotiator, CustomJWTAuthConverter.java,
+//   and GHGA's auth adapter); access tokens carry iss, sub, aud, client_id, scope, jti, iat and exp
+//   and no profile or group claims (GHGA auth-service tests/fixtures/utils.py: create_access_token).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +21,20 @@ import { loadOrCreateCliClient, loadOrCreateSigningKeys, SIGNING_ALG } from './d
 import { registerDemoPasswordGrant } from './demo-password-grant.ts';
 import { createInteractionHandler, escapeHtml, sendPage } from './interactions.ts';
 import { createMemoryAdapterFactory } from './memory-adapter.ts';
+import { createUserinfoHandler } from './userinfo.ts';
+
+/** Where LS-AAI's provider lives under its host, and so this one: the issuer is origin + this + '/'. */
+export const ISSUER_PATH = '/oidc';
+/** LS-AAI's endpoint names (its discovery document), relative to the issuer. */
+const ROUTES = {
+  authorization: '/authorize',
+  token: '/token',
+  userinfo: '/userinfo',
+  jwks: '/jwk',
+  introspection: '/introspect',
+  revocation: '/revoke',
+  end_session: '/endsession',
+};
 
 export interface OidcProviderOptions {
   /** Interface to bind; also the issuer's host, so keep it what clients will type. */
@@ -25,8 +50,12 @@ export interface OidcProviderOptions {
 }
 
 export interface RunningOidcProvider {
+  /** `http://host:port/oidc/`, trailing slash included, as LS-AAI's. */
   issuer: string;
+  /** The server's origin, where the browser meets the sign-in pages. */
   url: string;
+  /** Requests its userinfo endpoint has answered so far: what a relying party costs the provider. */
+  userinfoCalls(): number;
   close(): Promise<void>;
 }
 
@@ -65,7 +94,8 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
     res.end();
   });
   const address = await listen(server, opts.port, host);
-  const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const issuer = `${origin}${ISSUER_PATH}/`;
 
   const hub = hubResourceServer(opts.hubAudience, SIGNING_ALG);
   const provider = new Provider(issuer, {
@@ -74,31 +104,26 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
     jwks,
     // Sessions do not outlive the process anyway, so fresh cookie keys per start are enough.
     cookies: { keys: [randomBytes(32).toString('base64url')] },
+    // The scopes LS-AAI offers a relying party, each with its claims; listed in discovery's scopes_supported.
     claims: {
-      // LS-AAI releases entitlements under their own scope; the local web app asks only for
-      // `openid profile email`, so they ride along with `openid` here as well.
-      openid: ['sub', 'eduperson_entitlement'],
+      openid: ['sub'],
       profile: ['name', 'preferred_username'],
       email: ['email', 'email_verified'],
       eduperson_entitlement: ['eduperson_entitlement'],
     },
-    // The access token is for the hub, not for userinfo: put the claims in the ID token instead.
+    // The ID token names the user for the web app; groups stay at userinfo (userinfo.ts), as LS-AAI's.
     conformIdTokenClaims: false,
     async findAccount(_ctx, sub) {
       const account = findDemoAccount(sub);
-      return account && { accountId: account.sub, claims: () => accountClaims(account) };
-    },
-    async extraTokenClaims(_ctx, token) {
-      // Runs for every token, client-credential ones included, which have no account.
-      const account = token.accountId ? findDemoAccount(token.accountId) : undefined;
       if (!account) return undefined;
-      const { name, email, eduperson_entitlement } = accountClaims(account);
-      return { name, email, eduperson_entitlement };
+      const { eduperson_entitlement: _atUserinfoOnly, ...claims } = accountClaims(account);
+      return { accountId: account.sub, claims: () => claims };
     },
     clientBasedCORS: (_ctx, origin, client) => client.clientId === WEB_CLIENT_ID && opts.webOrigins.includes(origin),
     // Code flow only: implicit and hybrid flows put tokens in URLs, and no client needs them.
     responseTypes: ['code'],
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `${ISSUER_PATH}/interaction/${interaction.uid}` },
+    routes: ROUTES,
     features: {
       devInteractions: { enabled: false },
       resourceIndicators: {
@@ -131,10 +156,23 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
   // Messages only: a context or request dump could carry codes, secrets or tokens.
   provider.on('server_error', (_ctx, err) => console.error(`oidc provider: ${err.message}`));
 
-  const interactions = createInteractionHandler(provider);
+  let userinfoCalls = 0;
+  const userinfo = createUserinfoHandler({ issuer, path: ROUTES.userinfo, signingKeys: jwks.keys, onCall: () => userinfoCalls++ });
+  const interactions = createInteractionHandler(provider, ISSUER_PATH);
   const oidc = provider.callback();
   handle = (req, res) => {
-    interactions(req, res)
+    // Mounted under the issuer's path as oidc-provider expects it (lib/helpers/oidc_context.js derives
+    // the mount path from originalUrl minus url); nothing is served outside it.
+    const full = req.url ?? '/';
+    if (full !== ISSUER_PATH && !full.startsWith(`${ISSUER_PATH}/`) && !full.startsWith(`${ISSUER_PATH}?`)) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    (req as IncomingMessage & { originalUrl?: string }).originalUrl = full;
+    req.url = full.slice(ISSUER_PATH.length) || '/';
+    userinfo(req, res)
+      .then((handled) => handled || interactions(req, res))
       .then((handled) => {
         if (!handled) oidc(req, res);
       })
@@ -146,7 +184,8 @@ export async function startOidcProvider(opts: OidcProviderOptions): Promise<Runn
 
   return {
     issuer,
-    url: issuer,
+    url: origin,
+    userinfoCalls: () => userinfoCalls,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -1,16 +1,19 @@
 // Fetches hub access tokens from the local provider without a browser, through the demo-password grant.
+import { USER_SCOPE } from '../../functions/identity/scopes.ts';
 import { DEMO_PASSWORD } from './accounts.ts';
 import { DEMO_PASSWORD_GRANT } from './clients.ts';
 import { readCliClient } from './data-dir.ts';
 
 export interface DemoTokenRequest {
-  /** The provider's issuer, e.g. `http://127.0.0.1:8081`. */
+  /** The provider's issuer, e.g. `http://127.0.0.1:8081/oidc/`. */
   issuer: string;
   /** The provider's data dir, where it wrote the CLI client's secret. */
   dataDir: string;
   username: string;
   /** Defaults to the demo password. */
   password?: string;
+  /** Defaults to what the web app asks for, `eduperson_entitlement` (the user's groups) included. */
+  scope?: string;
 }
 
 async function tokenEndpoint(issuer: string): Promise<string> {
@@ -33,6 +36,7 @@ export async function fetchDemoToken(req: DemoTokenRequest): Promise<string> {
       grant_type: DEMO_PASSWORD_GRANT,
       username: req.username,
       password: req.password ?? DEMO_PASSWORD,
+      scope: req.scope ?? USER_SCOPE,
     }),
   });
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;

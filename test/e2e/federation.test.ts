@@ -106,7 +106,11 @@ describe('npm start runs the whole federation', () => {
   });
 
   it('answers a count query as the demo researcher with counts from both bridges', async () => {
-    const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
+    const token = await fetchDemoToken({
+      issuer: `http://127.0.0.1:${oidcPort}/oidc/`,
+      dataDir: path.join(dir, 'oidc'),
+      username: 'researcher',
+    });
     const mr = {
       operand: 'OR',
       children: [{ operand: 'AND', children: [{ operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID10312' }] }] }],
@@ -127,7 +131,11 @@ describe('npm start runs the whole federation', () => {
       expect(output).toContain('processing        off');
       return;
     }
-    const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
+    const token = await fetchDemoToken({
+      issuer: `http://127.0.0.1:${oidcPort}/oidc/`,
+      dataDir: path.join(dir, 'oidc'),
+      username: 'researcher',
+    });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     // The demo researcher holds a processing grant per node, reached through a seeded negotiation.
     const { datasets } = (await (await fetch(`${url()}/api/v1/runs/datasets`, { headers })).json()) as {
@@ -175,7 +183,11 @@ describe('npm start runs the whole federation', () => {
   it('stops cleanly on Ctrl-C and keeps earlier searches across a restart', async () => {
     expect(await stop()).toBe(0);
     await start();
-    const token = await fetchDemoToken({ issuer: `http://127.0.0.1:${oidcPort}`, dataDir: path.join(dir, 'oidc'), username: 'researcher' });
+    const token = await fetchDemoToken({
+      issuer: `http://127.0.0.1:${oidcPort}/oidc/`,
+      dataDir: path.join(dir, 'oidc'),
+      username: 'researcher',
+    });
     const res = await fetch(`${url()}/api/v1/search/${firstSearchId}`, { headers: { authorization: `Bearer ${token}` } });
     const view = (await res.json()) as { status: string; nodes: { status: string }[] };
     expect(res.status, JSON.stringify(view)).toBe(200);

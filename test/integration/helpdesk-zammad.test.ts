@@ -25,8 +25,11 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
       clock,
       env: { HELPDESK: 'zammad', ZAMMAD_URL: zammad.url, ZAMMAD_TOKEN: TOKEN, ZAMMAD_WEBHOOK_SECRET: SECRET, ZAMMAD_TIMEOUT_MS: '2000' },
     });
+    // As an admin sets Zammad up for the platform: a webhook to the hub and a trigger firing it for every new article.
+    zammad.setWebhook({ url: `${hub.url}/api/v1/helpdesk/webhooks/zammad`, secret: SECRET });
   });
   afterAll(async () => {
+    await zammad?.settled();
     await hub?.stop();
     await zammad?.close();
   });
@@ -81,8 +84,16 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       const ticket = zammad.tickets.find((t) => t.id === (zammad.tickets.at(-1)?.id ?? -1));
       expect(ticket).toMatchObject({ group, title });
-      expect(zammad.articles.find((a) => a.ticket_id === ticket?.id)?.body).toContain(text);
-      expect(zammad.users.filter((u) => u.email === 'researcher@demo.eucaim.local')).toHaveLength(1);
+      const customer = zammad.users.filter((u) => u.email === 'researcher@demo.eucaim.local');
+      expect(customer).toHaveLength(1);
+      // Written by the customer, as the customer's: Zammad decided so because the hub acted as them (`From`).
+      expect(zammad.articles.find((a) => a.ticket_id === ticket?.id)).toMatchObject({
+        sender: 'Customer',
+        internal: false,
+        created_by_id: customer[0]?.id,
+        body: expect.stringContaining(text),
+      });
+      expect(zammad.requests.filter((r) => r.path === '/api/v1/tickets').at(-1)?.from).toBe('researcher@demo.eucaim.local');
       expect(zammad.violations).toEqual([]);
       expect((await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${res.body.id}`)).body.number).toBe(ticket?.number);
     },
@@ -102,8 +113,57 @@ describe(`the Zammad helpdesk against its contract server (${databaseKind()})`, 
     const created = await call('researcher', 'POST', '/api/v1/helpdesk/tickets', { title: 'Follow-up', body: 'first' });
     const added = await call('researcher', 'POST', `/api/v1/helpdesk/tickets/${created.body.id}/articles`, { body: 'second' });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
-    expect(zammad.articles.at(-1)).toMatchObject({ body: 'second', on_behalf_of: 'researcher@demo.eucaim.local' });
+    const customer = zammad.users.find((u) => u.email === 'researcher@demo.eucaim.local');
+    expect(zammad.articles.at(-1)).toMatchObject({ body: 'second', sender: 'Customer', created_by_id: customer?.id });
+    // `From`, not the deprecated X-On-Behalf-Of.
+    expect(zammad.deprecations).toEqual([]);
     expect(zammad.violations).toEqual([]);
+  });
+
+  it("shows the opening message and follow-ups as the customer's, never echoed back by Zammad's trigger as replies", async () => {
+    const created = await call('researcher', 'POST', '/api/v1/helpdesk/tickets', { title: 'No echo', body: 'my own words' });
+    const id = created.body.id as string;
+    await call('researcher', 'POST', `/api/v1/helpdesk/tickets/${id}/articles`, { body: 'and a follow-up' });
+    await zammad.settled();
+    const zid = await externalIdOf(id);
+    const written = zammad.articles.filter((a) => a.ticket_id === zid);
+    expect(written.map((a) => [a.sender, a.body])).toEqual([
+      ['Customer', 'my own words'],
+      ['Customer', 'and a follow-up'],
+    ]);
+    // The trigger fired for both, signed, and the hub took neither as a reply.
+    expect(zammad.deliveries.filter((d) => written.some((a) => a.id === d.articleId))).toEqual(
+      written.map((a) => ({ articleId: a.id, status: 200, response: { recorded: false } })),
+    );
+
+    zammad.agentReply(zid, 'We are on it', 'open', { deliver: true });
+    await zammad.settled();
+    const detail = await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${id}`);
+    expect((detail.body.articles as Json[]).map((a) => [a.from, a.body])).toEqual([
+      ['customer', 'my own words'],
+      ['customer', 'and a follow-up'],
+      ['agent', 'We are on it'],
+    ]);
+    const notes = (await call('researcher', 'GET', '/api/v1/me/notifications')).body.notifications as Json[];
+    expect(notes.filter((n) => n.link === `/helpdesk/tickets/${id}`)).toHaveLength(1);
+  });
+
+  it("never shows back an article the platform wrote, even when a webhook labels it an agent's", async () => {
+    const created = await call('researcher', 'POST', '/api/v1/helpdesk/tickets', { title: 'Mislabelled', body: 'from the user' });
+    const id = created.body.id as string;
+    await zammad.settled();
+    const zid = await externalIdOf(id);
+    const opening = zammad.articles.find((a) => a.ticket_id === zid);
+    const raw = JSON.stringify({
+      ticket: { id: zid, state: 'open' },
+      article: { id: opening?.id, ticket_id: zid, body: 'from the user', sender: 'Agent', internal: false, content_type: 'text/plain' },
+    });
+    const res = await call(undefined, 'POST', '/api/v1/helpdesk/webhooks/zammad', raw, {
+      'x-hub-signature': await zammadSignature(SECRET, raw),
+    });
+    expect(res.body).toEqual({ recorded: false });
+    const detail = await call('researcher', 'GET', `/api/v1/helpdesk/tickets/${id}`);
+    expect((detail.body.articles as Json[]).map((a) => [a.from, a.body])).toEqual([['customer', 'from the user']]);
   });
 
   it('refuses a webhook with a wrong or missing signature (401) and changes nothing', async () => {

@@ -49,6 +49,13 @@ describe(`hub access control (${databaseKind()})`, () => {
     expect(me.enrol).toBeNull();
   });
 
+  it('counts a group entitlement with a role suffix as membership (AARC-G002)', async () => {
+    // The demo provider releases the representative's group as `…:EUCAIM:role=manager#…`, at userinfo only.
+    const me = await (await (await hub.client('representative')).api.v1.me.$get()).json();
+    expect(me.member).toBe(true);
+    expect(me.enrol).toBeNull();
+  });
+
   it('tells a non-member how to enrol, and refuses them member-only routes with 403', async () => {
     const client = await hub.client('outsider');
     const me = await (await client.api.v1.me.$get()).json();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOidcVerifier } from '../../functions/identity/oidc-verifier.ts';
+import { USER_SCOPE } from '../../functions/identity/scopes.ts';
 import { MEMBER_ENTITLEMENT } from '../../scripts/oidc/accounts.ts';
 import { type RunningOidcProvider, startOidcProvider } from '../../scripts/oidc/provider.ts';
 
@@ -72,16 +73,17 @@ describe('the browser sign-in flow', () => {
   });
 
   /** Starts a sign-in as the web app would and stops at the provider's login form. */
-  async function openLoginPage() {
+  async function openLoginPage(scope = USER_SCOPE) {
     const { verifier, challenge } = pkce();
     const state = randomBytes(8).toString('hex');
     const nonce = randomBytes(8).toString('hex');
-    const auth = new URL('/auth', provider.issuer);
+    // LS-AAI's endpoint name, below the issuer's path.
+    const auth = new URL('authorize', provider.issuer);
     auth.search = new URLSearchParams({
       client_id: 'eucaim-web',
       response_type: 'code',
       redirect_uri: REDIRECT_URI,
-      scope: 'openid profile email',
+      scope,
       state,
       nonce,
       code_challenge: challenge,
@@ -92,13 +94,13 @@ describe('the browser sign-in flow', () => {
     const html = await loginPage.res.text();
     expect(loginPage.res.status, html).toBe(200);
     const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-    expect(action, html).toMatch(/^\/interaction\/[\w-]+\/login$/);
+    expect(action, html).toMatch(/^\/oidc\/interaction\/[\w-]+\/login$/);
     const cancel = /<a href="([^"]+\/abort)"/.exec(html)?.[1];
     return { b, action: new URL(action ?? '', provider.issuer).href, cancel, verifier, state, nonce };
   }
 
-  async function signIn(username: string, password: string) {
-    const page = await openLoginPage();
+  async function signIn(username: string, password: string, scope?: string) {
+    const page = await openLoginPage(scope);
     const done = await page.b.follow(page.action, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -108,7 +110,7 @@ describe('the browser sign-in flow', () => {
   }
 
   async function exchange(code: string, verifier: string) {
-    const res = await fetch(new URL('/token', provider.issuer), {
+    const res = await fetch(new URL('token', provider.issuer), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: WEB_ORIGIN },
       body: new URLSearchParams({
@@ -144,11 +146,22 @@ describe('the browser sign-in flow', () => {
       entitlements: [MEMBER_ENTITLEMENT],
     });
 
-    const jwks = createRemoteJWKSet(new URL('/jwks', provider.issuer));
+    const jwks = createRemoteJWKSet(new URL('jwk', provider.issuer));
     const { payload: id } = await jwtVerify(String(body.id_token), jwks, { issuer: provider.issuer, audience: 'eucaim-web' });
     expect(id.nonce).toBe(flow.nonce);
-    expect(id.eduperson_entitlement).toEqual([MEMBER_ENTITLEMENT]);
     expect(id.email).toBe('researcher@demo.eucaim.local');
+    // As at LS-AAI, groups are released at userinfo only: neither the ID token nor the access token has them.
+    expect(id).not.toHaveProperty('eduperson_entitlement');
+    const info = await fetch(new URL('userinfo', provider.issuer), { headers: { authorization: `Bearer ${body.access_token}` } });
+    expect(await info.json()).toMatchObject({ sub: 'researcher', eduperson_entitlement: [MEMBER_ENTITLEMENT] });
+  });
+
+  it('releases no groups to an app that signed in without the eduperson_entitlement scope', async () => {
+    const flow = await signIn('admin', 'demo', 'openid profile email');
+    const { body } = await exchange(new URL(flow.url).searchParams.get('code') ?? '', flow.verifier);
+    const user = await createOidcVerifier({ issuer: provider.issuer, audience: HUB }).verify(String(body.access_token));
+    expect(user.sub).toBe('admin');
+    expect(user.entitlements).toEqual([]);
   });
 
   it('refuses the code without the PKCE verifier it was bound to', async () => {

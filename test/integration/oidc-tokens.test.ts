@@ -71,13 +71,18 @@ describe('the local OIDC provider and the hub verifier', () => {
   const validClaims = () => ({ iss: provider.issuer, aud: HUB, sub: 'researcher', iat: now(), exp: now() + 600 });
 
   describe.each(DEMO_ACCOUNTS.map((a) => [a.sub, a] as const))('the demo-password grant for %s', (_name, account) => {
-    it('mints an hour-long hub token carrying the account and its entitlements', async () => {
+    it('mints an hour-long hub token as LS-AAI shapes them, and the verifier completes it from userinfo', async () => {
       const t = await token(account.sub);
       const claims = decodeJwt(t);
       expect(claims.iss).toBe(provider.issuer);
       expect(claims.aud).toBe(HUB);
       expect(claims.client_id).toBe('eucaim-cli');
+      expect(claims.scope).toBe('openid profile email eduperson_entitlement');
       expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3600);
+      // Groups, name and e-mail are released at userinfo only.
+      expect(claims).not.toHaveProperty('eduperson_entitlement');
+      expect(claims).not.toHaveProperty('name');
+      expect(claims).not.toHaveProperty('email');
       expect(await verifier().verify(t)).toEqual({
         sub: account.sub,
         name: account.name,
@@ -85,6 +90,62 @@ describe('the local OIDC provider and the hub verifier', () => {
         entitlements: [...account.entitlements],
       });
     });
+  });
+
+  it('states its issuer with the trailing slash, and userinfo below it, as LS-AAI does', async () => {
+    expect(provider.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oidc\/$/);
+    const meta = (await (await fetch(new URL('.well-known/openid-configuration', provider.issuer))).json()) as Record<string, unknown>;
+    expect(meta.issuer).toBe(provider.issuer);
+    expect(meta.userinfo_endpoint).toBe(`${provider.issuer}userinfo`);
+    expect(meta.jwks_uri).toBe(`${provider.issuer}jwk`);
+    expect(meta.scopes_supported).toEqual(expect.arrayContaining(['openid', 'eduperson_entitlement']));
+  });
+
+  it('accepts its tokens when the hub names the issuer without the trailing slash (discovery states it)', async () => {
+    const user = await createOidcVerifier({ issuer: provider.issuer.replace(/\/$/, ''), audience: HUB }).verify(await token('admin'));
+    expect(user.sub).toBe('admin');
+  });
+
+  it('releases no groups for a token granted without the eduperson_entitlement scope', async () => {
+    const t = await fetchDemoToken({ issuer: provider.issuer, dataDir, username: 'researcher', scope: 'openid profile email' });
+    const info = (await (await fetch(`${provider.issuer}userinfo`, { headers: { authorization: `Bearer ${t}` } })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(info).toEqual({
+      sub: 'researcher',
+      name: 'Demo Researcher',
+      preferred_username: 'researcher',
+      email: 'researcher@demo.eucaim.local',
+      email_verified: true,
+    });
+    expect((await verifier().verify(t)).entitlements).toEqual([]);
+  });
+
+  it('asks userinfo once per token, however many requests carry it', async () => {
+    const v = verifier();
+    const t = await token('representative');
+    const before = provider.userinfoCalls();
+    await Promise.all([v.verify(t), v.verify(t), v.verify(t)]);
+    await v.verify(t);
+    expect(provider.userinfoCalls() - before).toBe(1);
+    expect(v.userinfo.calls).toBe(1);
+  });
+
+  it('refuses at userinfo a token it did not sign, and one without openid', async () => {
+    const foreign = await fetchDemoToken({ issuer: other.issuer, dataDir: dirs[1] ?? '', username: 'admin' });
+    const refused = await fetch(`${provider.issuer}userinfo`, { headers: { authorization: `Bearer ${foreign}` } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    const noOpenid = await fetchDemoToken({ issuer: provider.issuer, dataDir, username: 'admin', scope: 'eduperson_entitlement' });
+    const insufficient = await fetch(`${provider.issuer}userinfo`, { headers: { authorization: `Bearer ${noOpenid}` } });
+    expect(insufficient.status).toBe(403);
+  });
+
+  it('refuses a scope the hub clients may not ask for', async () => {
+    await expect(fetchDemoToken({ issuer: provider.issuer, dataDir, username: 'admin', scope: 'openid perun_admin' })).rejects.toThrow(
+      /refused \(400 invalid_scope/,
+    );
   });
 
   it('leaves the outsider without the member entitlement', async () => {
@@ -103,14 +164,14 @@ describe('the local OIDC provider and the hub verifier', () => {
   it('refuses the grant to the public web client and to a wrong client secret', async () => {
     const { client_id } = await readCliClient(dataDir);
     const post = (authorization: string) =>
-      fetch(new URL('/token', provider.issuer), {
+      fetch(new URL('token', provider.issuer), {
         method: 'POST',
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: 'urn:eucaim:params:grant-type:demo-password', username: 'admin', password: 'demo' }),
       });
     const wrongSecret = await post(`Basic ${btoa(`${client_id}:not-the-secret`)}`);
     expect(wrongSecret.status).toBe(401);
-    const web = await fetch(new URL('/token', provider.issuer), {
+    const web = await fetch(new URL('token', provider.issuer), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({

@@ -41,7 +41,9 @@ export async function startLambdaHub(opts: { clock?: Clock } = {}) {
   return {
     services,
     db: database.handle.db,
+    /** A member's token; as at LS-AAI, the group is released at the issuer's userinfo, not in the token. */
     memberToken: (sub: string) => issuer.sign(config.OIDC_AUDIENCE, sub, [config.MEMBER_ENTITLEMENT]),
+    userinfoCalls: issuer.userinfoCalls,
     async stop() {
       await database.drop();
       await issuer.close();

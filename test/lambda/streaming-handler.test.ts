@@ -70,6 +70,8 @@ describe('the hub API behind a Lambda function URL with response streaming', () 
     const all = events(await stream.reader.until(() => false));
     expect(all.at(-1)).toMatchObject({ status: 'completed', nodes: [expect.objectContaining({ nodeId, status: 'answered' })] });
     expect(stream.reader.ended).toBe(true);
+    // Membership came from the issuer's userinfo (not the token), asked once for both requests.
+    expect(hub.userinfoCalls('lambda-streamer')).toBe(1);
   });
 
   it('answers 500 naming the missing setting as a streamed response when the container cannot start', async () => {

@@ -55,7 +55,7 @@ export const shown = (l: Locator) => l.innerText();
 /** The provider's half of a login, from a page of the app showing the "Log in" button. */
 export async function signIn(page: Page, hub: ReachableHub, username: string): Promise<void> {
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL((url) => url.origin === hub.oidc.issuer);
+  await page.waitForURL((url) => url.origin === new URL(hub.oidc.issuer).origin);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();

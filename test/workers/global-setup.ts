@@ -25,6 +25,10 @@ declare module 'vitest' {
     oidcIssuer: string;
     oidcJwksUrl: string;
     memberToken: string;
+    /** Another member's token, whose group only the issuer's userinfo releases, and where to count those calls. */
+    userinfoMemberToken: string;
+    userinfoMemberSub: string;
+    oidcStatsUrl: string;
     /** A node with a real key pair, so a test can act as its bridge inside workerd. */
     streamNodeId: string;
     streamNodePrivateJwk: string;
@@ -95,7 +99,17 @@ export default async function setup(project: TestProject) {
   const hubConfig = loadHubConfig({ PUBLIC_URL: 'https://hub.eucaim.example', OIDC_ISSUER: oidc.issuer });
   project.provide('oidcIssuer', oidc.issuer);
   project.provide('oidcJwksUrl', oidc.jwksUrl);
-  project.provide('memberToken', await oidc.sign(hubConfig.OIDC_AUDIENCE, 'workers-streamer', [hubConfig.MEMBER_ENTITLEMENT]));
+  // One token states its group itself (as an issuer like Keycloak can), the other leaves it to userinfo (as LS-AAI).
+  project.provide(
+    'memberToken',
+    await oidc.sign(hubConfig.OIDC_AUDIENCE, 'workers-streamer', [hubConfig.MEMBER_ENTITLEMENT], { inToken: true }),
+  );
+  project.provide('userinfoMemberSub', 'workers-userinfo-member');
+  project.provide(
+    'userinfoMemberToken',
+    await oidc.sign(hubConfig.OIDC_AUDIENCE, 'workers-userinfo-member', [hubConfig.MEMBER_ENTITLEMENT]),
+  );
+  project.provide('oidcStatsUrl', oidc.statsUrl);
   const streamNode = await generateNodeKeyPair();
   const streamNodeId = `node-${crypto.randomUUID().slice(0, 8)}`;
   await db.insert(nodes).values({ id: streamNodeId, name: 'Workers streaming node', publicJwk: streamNode.publicJwk, lastSeenAt: now });

@@ -35,6 +35,18 @@ describe('the hub on Workers (workerd, Hyperdrive to PostgreSQL)', () => {
     expect(res.headers.get('x-request-id')).toBe(body.error.requestId);
   });
 
+  it("reads a member's group from the issuer's userinfo inside the isolate, once per token", async () => {
+    const headers = { authorization: `Bearer ${inject('userinfoMemberToken')}` };
+    for (let i = 0; i < 3; i++) {
+      const res = await exports.default.fetch(`${HUB}/api/v1/me`, { headers });
+      const me = (await res.json()) as { sub: string; member: boolean };
+      expect(res.status, JSON.stringify(me)).toBe(200);
+      expect(me).toMatchObject({ sub: inject('userinfoMemberSub'), member: true });
+    }
+    const stats = (await (await fetch(inject('oidcStatsUrl'))).json()) as { userinfoCalls: Record<string, number> };
+    expect(stats.userinfoCalls[inject('userinfoMemberSub')]).toBe(1);
+  });
+
   describe('with a bad binding', () => {
     // The Worker logs why it cannot start; keep that out of the test output.
     let quiet: ReturnType<typeof vi.spyOn>;

@@ -26,16 +26,21 @@ export interface Auth {
 export function createAuth(config: WebConfig): Auth {
   const redirectUri = `${location.origin}/`;
   const manager = new UserManager({
+    // LS-AAI's issuer ends in a slash (`…/oidc/`); oidc-client-ts finds discovery either way and checks
+    // the ID token's `iss` against what discovery states.
     authority: config.issuer,
     client_id: config.clientId,
     redirect_uri: redirectUri,
     post_logout_redirect_uri: redirectUri,
     response_type: 'code',
+    // The hub's list, `eduperson_entitlement` included: without that scope LS-AAI does not release the
+    // user's groups at userinfo and the hub would see every user as a non-member.
     scope: config.scope,
     // sessionStorage: tokens die with the tab and are not shared with other tabs or later visitors.
     userStore: new WebStorageStateStore({ store: sessionStorage }),
     stateStore: new WebStorageStateStore({ store: sessionStorage }),
-    // The provider puts the claims into the ID token; there is no silent-renew page to refresh from.
+    // The hub reads userinfo (groups, name) itself with the access token; the app needs only that token.
+    // There is no silent-renew page to refresh from.
     loadUserInfo: false,
     automaticSilentRenew: false,
     monitorSession: false,
