@@ -35,7 +35,7 @@ export const ACCESS = {
   },
   'public-user': {
     credential: 'optional-user',
-    label: 'public',
+    label: "public (a user's token, when sent, may show more)",
     description: "Anyone; a logged-in user's token, when sent, is verified (401 if it is not valid) and may show more.",
     security: [{}, { user: [] }],
     refusals: ['unauthenticated'],

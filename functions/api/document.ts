@@ -3,7 +3,7 @@ import { z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
 import { type ErrorCode, errorBodySchema, errorStatus } from '../../shared/errors.ts';
 import { ACCESS } from './access.ts';
-import { type DeclaredRoute, type ResponseDecl, type ServedRoute, servedRoutes } from './hub-router.ts';
+import { type DeclaredRoute, type ServedRoute, servedRoutes } from './hub-router.ts';
 import { API_TAGS } from './tags.ts';
 
 export interface DocumentOptions {
@@ -76,8 +76,16 @@ function operation(r: Declared, errorSchema: { $ref: string }) {
   const access = ACCESS[d.access];
   const responses: Record<
     string,
-    { description: string; content?: Record<string, { schema?: unknown }>; headers?: ResponseDecl['headers'] }
-  > = { ...d.responses };
+    { description: string; content?: Record<string, { schema?: unknown }>; headers?: Record<string, unknown> }
+  > = Object.fromEntries(
+    Object.entries(d.responses).map(([status, r]) => [
+      status,
+      // A response header needs a schema in OpenAPI; every header the hub describes is text.
+      r.headers
+        ? { ...r, headers: Object.fromEntries(Object.entries(r.headers).map(([k, h]) => [k, { ...h, schema: { type: 'string' } }])) }
+        : r,
+    ]),
+  );
   for (const [code, words] of refusals(d)) {
     const status = String(errorStatus[code]);
     const declared = responses[status];

@@ -49,7 +49,8 @@ const browse = defineRoute({
   method: 'get',
   path: '/datasets',
   access: 'public',
-  summary: 'published datasets: full text, filters, sorts, paging, facet counts',
+  summary:
+    'published datasets: full text, filters (values of one filter are alternatives, filters AND), sorts, paging, facet counts; a value outside the vocabularies is 400',
   description:
     'Values of one filter are alternatives, filters AND together; a value outside the vocabularies is 400. Without `facets` the total stops counting at 1000 (`totalCapped`).',
   request: { query: browseQuerySchema },
@@ -60,7 +61,8 @@ const register = defineRoute({
   path: '/datasets',
   access: 'user',
   rule: 'node admins (for their nodes) and platform admins',
-  summary: 'register a draft dataset (JSON or Turtle)',
+  summary:
+    'register a draft (JSON or Turtle) `{ id?, nodeId?, representatives?, datasetHashes?, metadata }`; 422 lists every problem at once; 409 id taken',
   description: '`{ id?, nodeId?, representatives?, datasetHashes?, metadata }`; 422 lists every problem at once; 409 when the id is taken.',
   middleware: [onlyDataHolders],
   request: { body: profile(registrationSchema, 'The registration, as JSON or as Turtle in the profile.', 'register') },
@@ -82,7 +84,7 @@ const one = defineRoute({
   method: 'get',
   path: '/datasets/:id',
   access: 'public-user',
-  summary: 'one dataset with its biobank and network',
+  summary: 'one dataset with its biobank and network; drafts only for their editors (else 404); withdrawn as a tombstone',
   description: 'Drafts exist only for their editors (404 otherwise); a withdrawn dataset is a tombstone for everyone else.',
   responses: { 200: json(datasetViewSchema, 'The dataset.') },
   errors: { not_found: 'no such dataset (or a draft the caller may not edit)' },

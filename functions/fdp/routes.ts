@@ -60,7 +60,8 @@ const repository = defineRoute({
   ...record,
   method: 'get',
   path: '/',
-  summary: 'the FAIR Data Point repository record',
+  summary:
+    'the FAIR Data Point: Turtle (default), JSON-LD, N-Triples by `Accept` or `?format=ttl|jsonld|nt`, 406 `not_acceptable` (with `details.supported`) otherwise',
   responses: { 200: rdf('The repository.', cached), ...unchanged },
 });
 const catalog = defineRoute({

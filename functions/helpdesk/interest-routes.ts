@@ -37,7 +37,8 @@ export const interestRoutes = hubRouter({ tag: 'Helpdesk' }).add(
     method: 'post',
     path: '/',
     access: 'public',
-    summary: 'the seed\'s "Become a ..." form',
+    summary:
+      'the seed\'s "Become a ..." form; ≤32 KiB, 10 per client per hour, 3 per e-mail per day; stored, opened as an Access ticket, acknowledged by mail',
     description:
       "At most 32 KiB; 10 per client per hour (the address the runtime saw: `cf-connecting-ip` on Workers, API Gateway's source IP, the socket peer on Node; `X-Forwarded-For` only from TRUSTED_PROXIES), 3 per e-mail per day. Stored, opened as an Access ticket, acknowledged by mail.",
     middleware: [interestBodyLimit, perClient],

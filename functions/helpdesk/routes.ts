@@ -49,7 +49,8 @@ export const helpdeskRoutes = hubRouter({ tag: 'Helpdesk' })
       method: 'post',
       path: '/tickets',
       access: 'user',
-      summary: 'ask for help `{ title, body, page? }` (Technical Support Team)',
+      summary:
+        'ask for help `{ title, body, page? }` (Technical Support Team); 201 sent, or 202 `queued` while the helpdesk is unreachable',
       request: { json: helpRequestSchema },
       responses: opened,
       errors: FLOW_ERRORS,

@@ -45,7 +45,7 @@ export const zammadWebhookRoutes = hubRouter({ tag: 'Helpdesk' }).add(
     path: '/',
     access: 'webhook',
     rule: 'Zammad, signing with the shared secret (`X-Hub-Signature: sha1=...`)',
-    summary: "Zammad's trigger: agent replies and state changes",
+    summary: "Zammad's trigger: agent replies and state changes; `X-Hub-Signature: sha1=…` checked in constant time",
     description:
       'The signature is checked on the raw bytes, in constant time, before anything is parsed or stored. Only public agent articles reach the user; internal notes never do.',
     request: {

@@ -47,7 +47,8 @@ const addHook = defineRoute({
   method: 'post',
   path: '/',
   access: 'admin',
-  summary: 'register a webhook endpoint `{ url, secret }`',
+  summary:
+    'register a signed webhook `{ url, secret }` (`webhook-signature: v1=` HMAC-SHA256 over `id.timestamp.payload`); a delivery is done only on a valid signed acknowledgement',
   description:
     'Deliveries are signed (`webhook-signature: v1=` HMAC-SHA256 over `id.timestamp.payload`); a delivery is done only on a valid signed acknowledgement. The secret is never read back.',
   request: { json: webhookInputSchema },

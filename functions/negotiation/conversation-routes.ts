@@ -111,7 +111,8 @@ const attach = defineRoute({
   path: '/:id/attachments',
   access: 'user',
   rule: AUTHOR_WHILE_EDITABLE,
-  summary: 'attach a file: the raw bytes as the body, its type as Content-Type, its name as `?name=`',
+  summary:
+    'attach a file: raw body + `Content-Type` + `?name=`; 415 unless content, type and extension agree; 413 over the limit (checked while streaming)',
   description: '415 unless content, type and extension agree; 413 over the limit, checked while streaming.',
   request: {
     params: idParam,

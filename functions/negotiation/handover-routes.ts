@@ -31,7 +31,8 @@ export const handoverRoutes = hubRouter({ tag: 'Negotiator v3 (interop)' }).add(
     method: 'post',
     path: '/',
     access: 'public',
-    summary: 'catalogue hand-over `{ url, humanReadable, resources: [{id}], query? }`',
+    summary:
+      'catalogue hand-over `{ url, humanReadable, resources: [{id}], query? }` → 201 `redirectUrl`; 400 for unknown datasets or an unregistered origin',
     description:
       "The BBMRI-ERIC Negotiator's v3 hand-over, so existing catalogues work unchanged: extra fields are ignored. Answers 201 with `redirectUrl`, where the user logs in and starts the application.",
     request: { json: handoverSchema },

@@ -66,7 +66,7 @@ export const negotiationRoutes = hubRouter({ tag: 'Negotiation' })
       method: 'post',
       path: '/v1/negotiation/form/check',
       access: 'member',
-      summary: 'check `{ answers }` as a submission will',
+      summary: 'check `{ answers }` as a submission will (422, one `{ path, message }` per field)',
       request: { json: z.object({ answers: formAnswersSchema }).strict() },
       responses: { 200: json(z.object({ ok: z.literal(true) }), 'Every answer is fine.') },
       errors: { unprocessable: 'the application has problems; `details` has one `{ path, message }` per field' },

@@ -28,7 +28,8 @@ const resolve = defineRoute({
   method: 'get',
   path: '/:id',
   access: 'public',
-  summary: 'resolve a dataset PID: 303 to its page (browsers) or its FDP record (RDF types)',
+  summary:
+    '303 to the dataset page (browsers) or its FDP record (RDF types); 410 tombstone when withdrawn (HTML page, RDF tombstone, or the `gone` error body for JSON); 404 if never published; 400 malformed; cacheable at the edge',
   description:
     "Chosen by `Accept` (HTML, Turtle, JSON-LD, N-Triples, JSON). Once withdrawn: 410 with a tombstone (an HTML page, the FDP's RDF tombstone, or for JSON the `gone` error body with the tombstone in `details`). Every answer varies by Accept and may sit in an edge cache.",
   responses: {

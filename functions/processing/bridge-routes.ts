@@ -97,7 +97,7 @@ export const processingBridgeRoutes = hubRouter({ tag: 'Bridge' })
       method: 'put',
       path: '/uploads/:token',
       access: 'upload-token',
-      summary: "a run's log or allowed output",
+      summary: "a run's log or allowed output; refused unless length and SHA-256 are the granted ones",
       description: 'Refused unless the length and SHA-256 are the granted ones; the token is spent by a successful upload.',
       request: {
         params: tokenParam,

@@ -58,7 +58,8 @@ export const runRoutes = hubRouter({ tag: 'Processing' })
       method: 'post',
       path: '/',
       access: 'member',
-      summary: 'start a run of an approved tool on granted datasets',
+      summary:
+        '`{ tool, parameters, inputs: ["node:dataset[/path]"], timeoutSeconds? }` → 201; 400 parameters outside the tool\'s schema, 403 no live processing grant, 409 node offline / tool not approved / image not ready (`details.nodes`)',
       description:
         '`{ tool, parameters, inputs: ["node:dataset[/path]"], timeoutSeconds? }`. One signed `processing.run` job per node, carrying its inputs and the signed grants.',
       request: { json: createRunSchema },

@@ -30,7 +30,7 @@ export const toolRoutes = hubRouter({ tag: 'Processing' })
       method: 'get',
       path: '/',
       access: 'member',
-      summary: 'approved tools and the nodes allowing each',
+      summary: 'approved tools (image by digest, typed parameters, output allow-list, flavour, timeout, docs) and the nodes allowing each',
       description:
         'Approved tools (image by digest, typed parameters, output allow-list, flavour, timeout, docs) and the nodes allowing each.',
       responses: { 200: json(toolListSchema, 'Every approved tool version.') },

@@ -38,7 +38,8 @@ const start = defineRoute({
   method: 'post',
   path: '/',
   access: 'member',
-  summary: 'start a federated count query',
+  summary:
+    'start a count query `{ ast, id?, deadlineSeconds? }`; values checked against the catalogue (400 names the path); 202 with the view',
   description:
     '`{ ast, id?, deadlineSeconds? }`: values are checked against the filter catalogue (400 names the path); one signed job per online node.',
   request: { json: searchBodySchema },
@@ -55,7 +56,7 @@ const events = defineRoute({
   ...ownSearch,
   method: 'get',
   path: '/:id/events',
-  summary: 'Server-Sent Events: the view now and on every change, closed at completion',
+  summary: 'Server-Sent Events: the view now and on every change, closes at completion (on AWS served by a streaming function URL)',
   description: 'Each event is `view` with the whole view as JSON. On AWS this is served by a streaming function URL.',
   responses: { 200: media(['text/event-stream'], 'The event stream.') },
 });

@@ -58,7 +58,8 @@ const list = defineRoute({
   path: '/traces',
   access: 'user',
   rule: READ_RULE,
-  summary: 'traces by dataset, user and action, served from indexes',
+  summary:
+    "traces by dataset, user and action, served from indexes; `fromSeq` (not in CHAIMELEON's API) pages by position, one index range per page",
   description:
     "CHAIMELEON's query (`datasetId`, `userId`, `userAction` repeat as alternatives; `skip`, `limit`). `fromSeq` (not in CHAIMELEON's API) pages by position, one index range per page.",
   request: { query: traceQuerySchema },
@@ -69,7 +70,7 @@ const one = defineRoute({
   path: '/traces/:id',
   access: 'user',
   rule: READ_RULE,
-  summary: 'one entry with its inclusion proof against the latest checkpoint',
+  summary: 'the entry with its inclusion proof (409 `log_inconsistent` if the stored log does not verify)',
   request: { params: z.object({ id: z.string().uuid('not a trace id') }) },
   responses: {
     200: json(
@@ -83,7 +84,7 @@ const latest = defineRoute({
   method: 'get',
   path: '/checkpoints/latest',
   access: 'public',
-  summary: 'the latest signed checkpoint (EdDSA, own key)',
+  summary: 'the latest signed checkpoint (EdDSA, own key), so anyone can verify',
   responses: { 200: json(checkpointSchema, 'The newest signed tree head.') },
   errors: { not_found: 'no checkpoint has been published yet', unavailable: 'the tracer has no signing key (TRACER_SIGNING_KEY)' },
 });
