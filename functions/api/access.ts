@@ -80,7 +80,7 @@ export const ACCESS = {
     label: 'holder of a single-use upload token',
     description: 'No bearer token: the single-use token in the URL, granted to one node for one file, is the authorisation.',
     security: [],
-    refusals: [],
+    refusals: ['forbidden'],
   },
 } as const satisfies Record<string, AccessKind>;
 

@@ -45,7 +45,7 @@ const resolve = defineRoute({
     bad_request: 'a dataset PID is a UUID',
     not_found: 'no dataset was ever published under this PID',
     not_acceptable: 'none of the accepted types can be served; `details.supported` lists them',
-    gone: 'withdrawn (JSON clients): `details` is the tombstone (title, withdrawal date, reason)',
+    gone: 'withdrawn: `details` is the tombstone (title, withdrawal date, reason)',
   },
 });
 

@@ -95,7 +95,8 @@ export const processingBridgeRoutes = hubRouter({ tag: 'Bridge' })
   .add(
     {
       method: 'put',
-      path: '/uploads/:token',
+      // Only a well-formed token makes the path public; anything else under the bridge prefix wants a node token.
+      path: '/uploads/:token{[A-Za-z0-9_-]{43}}',
       access: 'upload-token',
       summary: "a run's log or allowed output; refused unless length and SHA-256 are the granted ones",
       description: 'Refused unless the length and SHA-256 are the granted ones; the token is spent by a successful upload.',

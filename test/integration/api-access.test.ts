@@ -13,7 +13,10 @@ type Body = { error?: { code: string; details?: { enrolUrl?: string } } } | null
 const guarded = declaredRoutes(apiRoutes.routes).filter((r) => r.path.startsWith('/api/') || r.path.startsWith('/tracer/'));
 const ofKind = (...kinds: string[]) =>
   guarded.filter((r) => kinds.includes(r.declaration.access)).map((r) => [`${r.method} ${r.path}`, r] as const);
-const concrete = (path: string) => path.replace(/:(\w+)(\{(?:[^{}]|\{[^{}]*\})*\})?/g, 'x');
+// A value each path parameter's own pattern accepts, so the request reaches the route's guard.
+const SAMPLES: Record<string, string> = { '[A-Za-z0-9_-]{43}': 'A'.repeat(43), '[0-9]{1,3}': '0' };
+const concrete = (path: string) =>
+  path.replace(/:(\w+)(?:\{((?:[^{}]|\{[^{}]*\})*)\})?/g, (_m, _name, pattern?: string) => (pattern ? (SAMPLES[pattern] ?? 'x') : 'x'));
 
 describe(`declared access, enforced (${databaseKind()})`, () => {
   let hub: TestHub;
@@ -61,11 +64,19 @@ describe(`declared access, enforced (${databaseKind()})`, () => {
     expect(res.status, JSON.stringify(res.body)).toBe(401);
   });
 
-  it.each(ofKind('public', 'upload-token'))('%s answers without credentials and does not read a token sent anyway', async (_name, r) => {
+  it.each(ofKind('public'))('%s answers without credentials and does not read a token sent anyway', async (_name, r) => {
     const anonymous = await call(r);
     expect([401, 403], JSON.stringify(anonymous.body)).not.toContain(anonymous.status);
     const withJunk = await call(r, 'Bearer not-a-token');
     expect(withJunk.status, JSON.stringify(withJunk.body)).toBe(anonymous.status);
+  });
+
+  it.each(ofKind('upload-token'))('%s reads no bearer token: the token in the URL decides (403 when unknown)', async (_name, r) => {
+    for (const authorization of [undefined, 'Bearer not-a-token']) {
+      const res = await call(r, authorization);
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body?.error?.code).toBe('forbidden');
+    }
   });
 
   it.each(ofKind('public-user'))('%s answers anonymously but refuses a token that is not valid', async (_name, r) => {
