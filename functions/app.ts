@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../shared/errors.ts';
+import { apiDocsRoutes } from './api/routes.ts';
 import type { HubEnv } from './env.ts';
 import { fdpRoutes } from './fdp/routes.ts';
 import { harvestRoutes } from './harvest/routes.ts';
@@ -17,9 +18,8 @@ import { requestContext } from './middleware/request-context.ts';
 import { negotiationRoutes } from './negotiation/routes.ts';
 import { nodeRoutes } from './nodes/routes.ts';
 import { pidRoutes } from './pid/routes.ts';
-import { processingBridgeRoutes } from './processing/bridge-routes.ts';
 import { runRoutes } from './processing/run-routes.ts';
-import { nodeToolRoutes, toolRoutes } from './processing/tool-routes.ts';
+import { toolRoutes } from './processing/tool-routes.ts';
 import { UPLOAD_PATH } from './processing/uploads.ts';
 import { isAttachmentUpload } from './negotiation/attachments.ts';
 import { notificationRoutes } from './notifications/routes.ts';
@@ -36,6 +36,37 @@ const apiBodyLimit = bodyLimit({
   },
 });
 
+type Routes = readonly { method: string; path: string; handler: unknown }[];
+
+/**
+ * Every route of the hub, each declared once with who may call it and its schemas
+ * (functions/api/hub-router.ts); each router is mounted once. Independent of the services, so the
+ * API description and the access table are built from it without a running hub.
+ */
+export const apiRoutes = new Hono<HubEnv>()
+  .route('/api/v1/health', healthRoutes)
+  .route('/api/v1/web-config', webConfigRoutes)
+  .route('/api/v1/me', meRoutes)
+  .route('/api/v1/nodes', nodeRoutes)
+  .route('/api/v1/bridge', bridgeRoutes)
+  .route('/api/v1/tools', toolRoutes)
+  .route('/api/v1/runs', runRoutes)
+  .route('/api/v1/search', searchRoutes)
+  .route('/api/v1/catalogue/harvest-sources', harvestRoutes)
+  .route('/api/v1/catalogue', catalogueRoutes)
+  .route('/api/v1/me/notifications', notificationRoutes)
+  .route('/api/v1/helpdesk', helpdeskRoutes)
+  .route('/api/v1/expressions-of-interest', interestRoutes)
+  .route('/api/v1/outbox', outboxRoutes)
+  .route('/api', negotiationRoutes)
+  .route(
+    '/api',
+    apiDocsRoutes((): Routes => apiRoutes.routes),
+  )
+  .route('/tracer/api/v1', tracerRoutes)
+  .route('/fdp', fdpRoutes)
+  .route('/pid', pidRoutes);
+
 /** The whole hub API, built from injected services; runtime entries only adapt it. */
 export function buildApp(services: Services) {
   const app = new Hono<HubEnv>()
@@ -48,28 +79,9 @@ export function buildApp(services: Services) {
         : apiBodyLimit(c, next),
     )
     .use('/api/*', authenticate)
-    .route('/api/v1/health', healthRoutes)
-    .route('/api/v1/web-config', webConfigRoutes)
-    .route('/api/v1/me', meRoutes)
-    .route('/api/v1/nodes', nodeRoutes)
-    .route('/api/v1/bridge', bridgeRoutes)
-    .route('/api/v1/bridge', processingBridgeRoutes)
-    .route('/api/v1/nodes', nodeToolRoutes)
-    .route('/api/v1/tools', toolRoutes)
-    .route('/api/v1/runs', runRoutes)
-    .route('/api/v1/search', searchRoutes)
-    .route('/api/v1/catalogue/harvest-sources', harvestRoutes)
-    .route('/api/v1/catalogue', catalogueRoutes)
-    .route('/api/v1/me/notifications', notificationRoutes)
-    .route('/api/v1/helpdesk', helpdeskRoutes)
-    .route('/api/v1/expressions-of-interest', interestRoutes)
-    .route('/api/v1/outbox', outboxRoutes)
-    .route('/api', negotiationRoutes)
     .use('/tracer/*', tracerBodyLimit)
     .use('/tracer/*', authenticate)
-    .route('/tracer/api/v1', tracerRoutes)
-    .route('/fdp', fdpRoutes)
-    .route('/pid', pidRoutes);
+    .route('/', apiRoutes);
   app.onError(onError);
   app.notFound(notFound);
   return app;

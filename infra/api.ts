@@ -51,7 +51,7 @@ export function createApi(r: HubResources) {
   const apiFunction = new sst.aws.Function('HubApiFunction', hubFunction('functions/entries/lambda.handler', '29 seconds'));
   const api = new sst.aws.ApiGatewayV2('HubApi', { cors: false });
   api.route('$default', apiFunction.arn);
-  // Everything the hub answers itself (functions/identity/public-routes.ts API_PREFIXES); the rest
+  // Everything the hub answers itself (shared/server-paths.ts SERVER_PATHS, checked by its test); the rest
   // of the domain is the static web app.
   for (const prefix of ['/api', '/tracer', '/fdp', '/pid']) router.route(prefix, api.url);
 

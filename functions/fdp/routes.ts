@@ -1,14 +1,13 @@
 // The hub's FAIR Data Point, public and read-only: /fdp (repository), /fdp/catalog/{id},
 // /fdp/dataset/{uuid}, /fdp/distribution/{uuid}/{n}, and the SHACL profiles records conform to,
 // /fdp/profile/{layer}. Drafts never appear; withdrawn datasets answer 410 with a tombstone record.
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
-import type { HubEnv } from '../env.ts';
-import { validate } from '../middleware/validate.ts';
+import { defineRoute, hubRouter, media, noContent } from '../api/hub-router.ts';
 import type { Services } from '../services.ts';
 import { catalogueOf, fdpSelf } from './catalogue.ts';
 import { CATALOG_ID } from './iris.ts';
+import { SUPPORTED_RDF_TYPES } from './negotiate.ts';
 import { FDP_LAYERS, SHAPES_MODIFIED, profileRecord } from './profiles.ts';
 import { catalogRecord, datasetRecord, distributionRecord, repositoryRecord, tombstoneRecord } from './records.ts';
 import { rdfFormat, rdfResponse } from './respond.ts';
@@ -43,15 +42,72 @@ async function visibleDataset(s: Services, id: string) {
   return record;
 }
 
-export const fdpRoutes = new Hono<HubEnv>()
-  .get('/', validate('query', formatQuery), async (c) => {
+// The routes, declared once each (all public, read-only); the handlers below take them in order.
+const RDF = 'Turtle (the default), JSON-LD or N-Triples, chosen by `Accept` or `?format=ttl|jsonld|nt`.';
+const rdf = (description: string, headers?: Parameters<typeof media>[2]) => media(SUPPORTED_RDF_TYPES, `${description} ${RDF}`, headers);
+const cached = {
+  etag: { description: 'weak: the newest change, the format and the page' },
+  'last-modified': { description: 'the newest change the record reflects' },
+};
+const record = {
+  access: 'public',
+  request: { query: formatQuery },
+  errors: { not_acceptable: 'none of the accepted types can be served; `details.supported` lists them' },
+} as const;
+const unchanged = { 304: noContent('Unchanged since the `If-None-Match` ETag.') };
+const GONE = rdf('Withdrawn: the tombstone record (`owl:deprecated`, status, date and reason).');
+const repository = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/',
+  summary:
+    'the FAIR Data Point: Turtle (default), JSON-LD, N-Triples by `Accept` or `?format=ttl|jsonld|nt`, 406 `not_acceptable` (with `details.supported`) otherwise',
+  responses: { 200: rdf('The repository.', cached), ...unchanged },
+});
+const catalog = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/catalog/:id',
+  summary: 'the catalog record with its datasets, paged (`?page=&size=`) with RFC 8288 `Link` headers',
+  description: 'LDP containment of the published datasets; drafts never appear.',
+  request: { query: pageQuery },
+  responses: { 200: rdf('A page of the catalog.', { ...cached, link: { description: 'first, last, prev and next pages' } }), ...unchanged },
+  errors: { ...record.errors, not_found: 'no such catalog (the hub has one: `eucaim`)' },
+});
+const dataset = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/dataset/:id',
+  summary: 'a published dataset record; 410 with an RDF tombstone once withdrawn',
+  responses: { 200: rdf('The dataset.', cached), 304: unchanged[304], 410: GONE },
+  errors: { ...record.errors, not_found: 'no published dataset with this id (drafts are as if never issued)' },
+});
+const profile = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/profile/:layer',
+  summary: "the SHACL shapes a record's `dct:conformsTo` names (repository, catalog, dataset, distribution)",
+  responses: { 200: rdf('The profile with its shapes; cacheable for an hour.', cached), ...unchanged },
+  errors: { ...record.errors, not_found: 'no such profile' },
+});
+const distribution = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/distribution/:id/:n{[0-9]{1,3}}',
+  summary: "one of a published dataset's distributions; 410 with an RDF tombstone once withdrawn",
+  responses: { 200: rdf('The distribution.', cached), 304: unchanged[304], 410: GONE },
+  errors: { ...record.errors, not_found: 'no published dataset with this id, or no such distribution' },
+});
+
+export const fdpRoutes = hubRouter({ tag: 'FAIR Data Point' })
+  .add(repository, async (c) => {
     const format = rdfFormat(c);
     const s = c.get('services');
     const modified = (await catalogueOf(s).lastModified()) ?? new Date(0).toISOString();
     const g = repositoryRecord(fdpSelf(s), [CATALOG_ID], { issued: modified, modified });
     return rdfResponse(c, format, { quads: g.quads, modified });
   })
-  .get('/catalog/:id', validate('query', pageQuery), async (c) => {
+  .add(catalog, async (c) => {
     const format = rdfFormat(c);
     if (c.req.param('id') !== CATALOG_ID) throw new AppError('not_found', `no catalog ${c.req.param('id')}`);
     const { page, size } = c.req.valid('query');
@@ -74,7 +130,7 @@ export const fdpRoutes = new Hono<HubEnv>()
     const link = pageLinks(new URL(c.req.url), page, size, datasets.total);
     return rdfResponse(c, format, { quads: g.quads, modified, headers: { link } });
   })
-  .get('/dataset/:id', validate('query', formatQuery), async (c) => {
+  .add(dataset, async (c) => {
     const format = rdfFormat(c);
     const s = c.get('services');
     const record = await visibleDataset(s, c.req.param('id'));
@@ -88,7 +144,7 @@ export const fdpRoutes = new Hono<HubEnv>()
     const g = datasetRecord(fdpSelf(s), CATALOG_ID, record, one, network);
     return rdfResponse(c, format, { quads: g.quads, modified: record.modifiedAt });
   })
-  .get('/profile/:layer', validate('query', formatQuery), async (c) => {
+  .add(profile, async (c) => {
     const format = rdfFormat(c);
     const layer = FDP_LAYERS.find((l) => l === c.req.param('layer'));
     if (!layer) throw new AppError('not_found', `no profile ${c.req.param('layer')}; profiles: ${FDP_LAYERS.join(', ')}`);
@@ -99,7 +155,7 @@ export const fdpRoutes = new Hono<HubEnv>()
       cacheControl: 'public, max-age=3600',
     });
   })
-  .get('/distribution/:id/:n{[0-9]{1,3}}', validate('query', formatQuery), async (c) => {
+  .add(distribution, async (c) => {
     const format = rdfFormat(c);
     const s = c.get('services');
     const record = await visibleDataset(s, c.req.param('id'));

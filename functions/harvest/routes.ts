@@ -1,12 +1,10 @@
-// Admin API of harvest sources, mounted at /api/v1/catalogue/harvest-sources (authenticated, admins
+// Admin API of harvest sources, mounted at /api/v1/catalogue/harvest-sources (platform admins
 // only): register a node's FAIR Data Point, list sources with their last runs, run one now.
 import { desc, eq, inArray } from 'drizzle-orm';
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
-import type { HubEnv } from '../env.ts';
-import { callingUser, requireAdmin } from '../middleware/guards.ts';
-import { validate } from '../middleware/validate.ts';
+import { defineRoute, hubRouter, json } from '../api/hub-router.ts';
+import { callingUser } from '../middleware/guards.ts';
 import { harvestRuns, harvestSources } from './harvest.sql.ts';
 import { lastRuns, runHarvestNow } from './run.ts';
 
@@ -44,9 +42,79 @@ const sourceView = (s: SourceRow, last: RunRow | undefined) => ({
   lastRun: last ? runView(last) : null,
 });
 
-export const harvestRoutes = new Hono<HubEnv>()
-  .use('*', requireAdmin)
-  .post('/', validate('json', harvestSourceSchema), async (c) => {
+// The routes, declared once each (platform admins only); the handlers below take them in order.
+const iso = z.iso.datetime();
+const problem = z.object({ path: z.string(), message: z.string() });
+const runSchema = z.object({
+  id: z.string(),
+  sourceId: z.string(),
+  trigger: z.enum(['manual', 'schedule']),
+  status: z.enum(['succeeded', 'failed']),
+  /** A failed run's reason code (`timeout`, `off_origin`, `too_large`...). */
+  reason: z.string().nullable(),
+  message: z.string().nullable(),
+  report: z.object({
+    documents: z.number().int(),
+    bytes: z.number().int(),
+    datasets: z.number().int(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    conflicts: z.array(z.string()),
+    rejected: z.array(z.object({ id: z.string().nullable(), subject: z.string(), problems: z.array(problem) })),
+    withdrawn: z.array(z.string()),
+  }),
+  startedAt: iso,
+  finishedAt: iso,
+});
+const sourceSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  intervalMinutes: z.number().int().nullable(),
+  nextRunAt: iso.nullable(),
+  running: z.boolean(),
+  lastRunAt: iso.nullable(),
+  lastRun: runSchema.nullable(),
+});
+const register = defineRoute({
+  method: 'post',
+  path: '/',
+  access: 'admin',
+  summary: "register a node's FAIR Data Point to harvest",
+  description: '`{ id, url, intervalMinutes? }`: every URL a run fetches stays on the origin of `url`.',
+  request: { json: harvestSourceSchema },
+  responses: { 201: json(sourceSchema, 'Registered.') },
+  errors: { conflict: 'the id exists' },
+});
+const list = defineRoute({
+  method: 'get',
+  path: '/',
+  access: 'admin',
+  summary: 'harvest sources with their last runs',
+  responses: { 200: json(z.object({ sources: z.array(sourceSchema) }), 'The sources.') },
+});
+const runs = defineRoute({
+  method: 'get',
+  path: '/:id/runs',
+  access: 'admin',
+  summary: "a source's last runs",
+  request: { params: sourceParam },
+  responses: { 200: json(z.object({ runs: z.array(runSchema) }), 'Newest first.') },
+  errors: { not_found: 'no such source' },
+});
+const runNow = defineRoute({
+  method: 'post',
+  path: '/:id/run',
+  access: 'admin',
+  summary: 'run a harvest now; answers the run when it is over',
+  description: 'Bounded by HARVEST_DEADLINE_SECONDS; a failed run leaves the catalogue as it was.',
+  request: { params: sourceParam },
+  responses: { 200: json(runSchema, 'The finished run.') },
+  errors: { not_found: 'no such source', conflict: 'a run of this source is in progress' },
+});
+
+export const harvestRoutes = hubRouter({ tag: 'Harvest' })
+  .add(register, async (c) => {
     const body = c.req.valid('json');
     const s = c.get('services');
     const [row] = await s.db
@@ -63,7 +131,7 @@ export const harvestRoutes = new Hono<HubEnv>()
     if (!row) throw new AppError('conflict', `harvest source ${body.id} already exists`);
     return c.json(sourceView(row, undefined), 201);
   })
-  .get('/', async (c) => {
+  .add(list, async (c) => {
     const { db } = c.get('services');
     const sources = await db.select().from(harvestSources).orderBy(harvestSources.id);
     const runIds = sources.map((x) => x.lastRunId).filter((x): x is string => !!x);
@@ -79,7 +147,7 @@ export const harvestRoutes = new Hono<HubEnv>()
       ),
     });
   })
-  .get('/:id/runs', validate('param', sourceParam), async (c) => {
+  .add(runs, async (c) => {
     const s = c.get('services');
     const [source] = await s.db
       .select({ id: harvestSources.id })
@@ -89,6 +157,4 @@ export const harvestRoutes = new Hono<HubEnv>()
     return c.json({ runs: (await lastRuns(s, source.id)).map(runView) });
   })
   /** Runs the harvest now and answers its run when it is over (bounded by HARVEST_DEADLINE_SECONDS). */
-  .post('/:id/run', validate('param', sourceParam), async (c) =>
-    c.json(runView(await runHarvestNow(c.get('services'), c.req.valid('param').id))),
-  );
+  .add(runNow, async (c) => c.json(runView(await runHarvestNow(c.get('services'), c.req.valid('param').id))));

@@ -1,15 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { newId } from '../../shared/ids.ts';
-import { heartbeatSchema, jobResultSchema, nodeReportSchema } from '../../shared/job-protocol.ts';
-import type { HubEnv } from '../env.ts';
-import { callingNode, requireNode } from '../middleware/guards.ts';
-import { validate } from '../middleware/validate.ts';
+import { heartbeatSchema, jobResultSchema, leasedJobsSchema, nodeReportSchema } from '../../shared/job-protocol.ts';
+import { ed25519PublicJwkSchema } from '../../shared/node-auth.ts';
+import { defineRoute, hubRouter, json, noContent } from '../api/hub-router.ts';
+import { callingNode } from '../middleware/guards.ts';
 import { pruneUsedTokens, storeCapabilities, touchNode } from '../nodes/node-repo.ts';
 import { nodeDatasets, nodeReports } from '../nodes/nodes.sql.ts';
 import { recordSearchAnswer, type SearchOutcome } from '../search/search-service.ts';
+import { processingBridgeRoutes } from '../processing/bridge-routes.ts';
 import { jobs } from './jobs.sql.ts';
 
 const takenSchema = z.object({ receipt: z.string().min(1).max(2000) }).strict();
@@ -19,13 +19,74 @@ const leaseQuery = z.object({
   max: z.coerce.number().int().min(1).max(10).default(5),
 });
 
-/** The hub side of the bridge protocol. Every route but the public key list needs a node token. */
-export const bridgeRoutes = new Hono<HubEnv>()
-  .get('/job-keys', (c) => {
+// The routes, declared once each; the handlers below take them in order.
+const jobKeysSchema = z.object({
+  issuer: z.string(),
+  keys: z.array(ed25519PublicJwkSchema.extend({ kid: z.string(), alg: z.literal('EdDSA'), use: z.literal('sig') })),
+});
+const jobIdParam = z.object({ jobId: z.string() });
+const jobKeys = defineRoute({
+  method: 'get',
+  path: '/job-keys',
+  access: 'public',
+  summary: "the hub's public job-signing keys",
+  description: 'The Ed25519 keys bridges verify signed jobs with. Public: a bridge may send its node token, which is not read.',
+  responses: { 200: json(jobKeysSchema, 'The issuer and its keys.') },
+});
+const lease = defineRoute({
+  method: 'get',
+  path: '/jobs',
+  access: 'node',
+  summary: "lease the node's signed jobs (long-poll up to `wait` seconds)",
+  request: { query: leaseQuery },
+  responses: { 200: json(leasedJobsSchema, 'Jobs as signed JWS with their lease receipts; empty when none came in time.') },
+  errors: { conflict: 'this hub delivers jobs through the node queue (SQS)' },
+});
+const result = defineRoute({
+  method: 'post',
+  path: '/jobs/:jobId/result',
+  access: 'node',
+  summary: "a search job's answer: counts, unsupported keys or an error",
+  request: { params: jobIdParam, json: jobResultSchema },
+  responses: { 200: json(z.object({ recorded: z.boolean() }), 'Whether the answer was recorded (false once the deadline passed).') },
+  errors: { not_found: 'no job of this node' },
+});
+const taken = defineRoute({
+  method: 'post',
+  path: '/jobs/:jobId/taken',
+  access: 'node',
+  summary: 'a processing job claimed: out of the queue',
+  request: { params: jobIdParam, json: takenSchema },
+  responses: { 204: noContent('Released from the queue.') },
+  errors: { not_found: 'no job of this node is leased under that receipt' },
+});
+const reports = defineRoute({
+  method: 'post',
+  path: '/reports',
+  access: 'node',
+  summary: 'a refused job or a problem the hub should know about',
+  request: { json: nodeReportSchema },
+  responses: { 202: json(z.object({ accepted: z.boolean() }), 'Recorded; a refused job leaves the queue.') },
+});
+const heartbeat = defineRoute({
+  method: 'post',
+  path: '/heartbeat',
+  access: 'node',
+  summary: 'sign of life: version, datasets served and capabilities',
+  request: { json: heartbeatSchema },
+  responses: { 200: json(z.object({ ok: z.boolean(), serverTime: z.iso.datetime() }), 'Seen.') },
+});
+
+/**
+ * The hub side of the bridge protocol, mounted at /api/v1/bridge with the processing contract
+ * (processing/bridge-routes.ts). Every route but the public key list needs a node-signed token.
+ */
+export const bridgeRoutes = hubRouter({ tag: 'Bridge' })
+  .add(jobKeys, (c) => {
     const { jobSigner } = c.get('services');
     return c.json({ issuer: jobSigner.issuer, keys: jobSigner.publicKeys() });
   })
-  .get('/jobs', requireNode, validate('query', leaseQuery), async (c) => {
+  .add(lease, async (c) => {
     const s = c.get('services');
     if (s.jobQueue.kind !== 'postgres') throw new AppError('conflict', 'this hub delivers jobs through the node queue (SQS)');
     const { wait, max } = c.req.valid('query');
@@ -37,7 +98,7 @@ export const bridgeRoutes = new Hono<HubEnv>()
     });
     return c.json({ jobs: leased.map((j) => ({ receipt: j.receipt, jws: j.jws })) });
   })
-  .post('/jobs/:jobId/result', requireNode, validate('json', jobResultSchema), async (c) => {
+  .add(result, async (c) => {
     const s = c.get('services');
     const nodeId = callingNode(c);
     const jobId = c.req.param('jobId');
@@ -55,14 +116,14 @@ export const bridgeRoutes = new Hono<HubEnv>()
   })
   // A processing job whose run the node claimed: its outcome travels through the run's status route,
   // so the job leaves the queue now instead of coming back as a replay at the visibility timeout.
-  .post('/jobs/:jobId/taken', requireNode, validate('json', takenSchema), async (c) => {
+  .add(taken, async (c) => {
     const s = c.get('services');
     // The receipt is scoped to the calling node's own leases: a node can only release its own jobs.
     const acked = await s.jobQueue.ack(callingNode(c), c.req.valid('json').receipt);
     if (!acked) throw new AppError('not_found', 'no job of this node is leased under that receipt');
     return c.body(null, 204);
   })
-  .post('/reports', requireNode, validate('json', nodeReportSchema), async (c) => {
+  .add(reports, async (c) => {
     const s = c.get('services');
     const nodeId = callingNode(c);
     const report = c.req.valid('json');
@@ -80,7 +141,7 @@ export const bridgeRoutes = new Hono<HubEnv>()
     c.get('log').warn('node report', { nodeId, jobId: report.jobId, reason: report.reason });
     return c.json({ accepted: true }, 202);
   })
-  .post('/heartbeat', requireNode, validate('json', heartbeatSchema), async (c) => {
+  .add(heartbeat, async (c) => {
     const s = c.get('services');
     const nodeId = callingNode(c);
     const body = c.req.valid('json');
@@ -94,4 +155,5 @@ export const bridgeRoutes = new Hono<HubEnv>()
     }
     await pruneUsedTokens(s);
     return c.json({ ok: true, serverTime: s.clock.now().toISOString() });
-  });
+  })
+  .route('/', processingBridgeRoutes);

@@ -3,13 +3,18 @@ import { AppError } from '../../shared/errors.ts';
 import { verifyNodeRequest } from '../../shared/node-auth.ts';
 import type { HubEnv } from '../env.ts';
 import type { Services } from '../services.ts';
+import { ACCESS, type Credential } from '../api/access.ts';
+import { declarationOf } from '../api/hub-router.ts';
 import { userPrincipal } from '../identity/principal.ts';
-import { BRIDGE_PREFIX, isNodeSignedRoute, isPublicApiRoute } from '../identity/public-routes.ts';
 import { claimNodeCall, forgetNodeKey, nodeKey } from '../nodes/node-repo.ts';
+
+/** Where the bridge protocol lives: an undeclared path under it wants a node token, like its routes. */
+const BRIDGE_PREFIX = '/api/v1/bridge/';
 
 function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const m = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
+  // RFC 6750 section 2.1 with RFC 7235 section 2.1: the scheme name is case-insensitive.
+  const m = /^bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!m) throw new AppError('unauthenticated', 'authorization header must be "Bearer <token>"');
   return m[1];
 }
@@ -58,19 +63,24 @@ async function authenticateNodeCall(
 }
 
 /**
- * Decides who is calling. Bridge routes accept only node tokens (bound to this exact request and
- * single-use); other API routes accept user tokens; anything not on the public list needs one.
+ * Decides who is calling, from what the matched route declares (`ACCESS[access].credential`): public
+ * routes read no token at all, so a bridge's signed token or a stale user token cannot fail them;
+ * `public-user` routes verify a user's token when one is sent; node routes accept only node tokens
+ * (bound to this exact request and single-use); the others need a user's token. A path no declared
+ * route matches is denied by default: a node token under the bridge prefix, a user's token elsewhere.
  */
 export const authenticate = createMiddleware<HubEnv>(async (c, next) => {
   const url = new URL(c.req.url);
   const path = url.pathname;
   // The tracer keeps CHAIMELEON's paths (/tracer/api/v1/...), outside /api: guarded the same way.
   if (!path.startsWith('/api/') && !path.startsWith('/tracer/')) return next();
+  const declared = declarationOf(c);
+  const credential: Credential = declared ? ACCESS[declared.access].credential : path.startsWith(BRIDGE_PREFIX) ? 'node' : 'user';
+  if (credential === 'none') return next();
   const services = c.get('services');
   const token = bearer(c.req.header('authorization'));
-  const isPublic = isPublicApiRoute(c.req.method, path);
 
-  if ((path.startsWith(BRIDGE_PREFIX) || isNodeSignedRoute(c.req.method, path)) && !isPublic) {
+  if (credential === 'node') {
     if (!token) throw new AppError('unauthenticated', 'node token required');
     const body = ['GET', 'HEAD'].includes(c.req.method) ? '' : await c.req.text();
     const nodeId = await authenticateNodeCall(services, { token, method: c.req.method, path: path + url.search, body });
@@ -80,7 +90,7 @@ export const authenticate = createMiddleware<HubEnv>(async (c, next) => {
   if (token) {
     const user = await services.users.verify(token);
     c.set('principal', userPrincipal(user, services.config));
-  } else if (!isPublic) {
+  } else if (credential === 'user') {
     throw new AppError('unauthenticated', 'log in to use this route');
   }
   return next();

@@ -1,4 +1,4 @@
-import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import { AppError } from '../../shared/errors.ts';
 import type { HubEnv } from '../env.ts';
 import type { Principal } from '../identity/principal.ts';
@@ -14,28 +14,23 @@ export function callingUser(c: PrincipalSource): UserPrincipal {
 }
 
 /** Members of the EUCAIM group only; a logged-in non-member is told how to enrol. */
-export const requireMember = createMiddleware<HubEnv>(async (c, next) => {
+export function assertMember(c: Context<HubEnv>): UserPrincipal {
   const p = callingUser(c);
   if (!p.member && !p.admin) {
     throw new AppError('forbidden', 'only members of the EUCAIM group may use this route', {
       enrolUrl: c.get('services').config.ENROL_URL,
     });
   }
-  return next();
-});
+  return p;
+}
 
-export const requireAdmin = createMiddleware<HubEnv>(async (c, next) => {
+export function assertAdmin(c: PrincipalSource): UserPrincipal {
   const p = callingUser(c);
   if (!p.admin) throw new AppError('forbidden', 'platform administrators only');
-  return next();
-});
+  return p;
+}
 
-export const requireNode = createMiddleware<HubEnv>(async (c, next) => {
-  if (c.get('principal').kind !== 'node') throw new AppError('unauthenticated', 'node token required');
-  return next();
-});
-
-/** The calling node's id; only valid behind `requireNode`. */
+/** The calling node's id; only valid on a route declared for nodes. */
 export function callingNode(c: PrincipalSource): string {
   const p = c.get('principal');
   if (p.kind !== 'node') throw new AppError('unauthenticated', 'node token required');

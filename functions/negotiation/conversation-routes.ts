@@ -1,19 +1,18 @@
 // Posts and attachments of one negotiation (mounted under /api/v1/negotiations/{id}). Reading needs
 // the negotiation to be readable (author, its representatives, admins; 404 for anyone else).
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
-import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { idPattern, newId } from '../../shared/ids.ts';
-import type { HubEnv } from '../env.ts';
+import { defineRoute, hubRouter, json, media } from '../api/hub-router.ts';
 import { callingUser, type UserPrincipal } from '../middleware/guards.ts';
-import { validate } from '../middleware/validate.ts';
 import type { Database } from '../db/client.ts';
 import { attachmentView, findAttachment, listAttachments, storeAttachment } from './attachments.ts';
 import { negotiationAttachments, negotiationPosts } from './conversation.sql.ts';
 import { dispatchSoon, recordHappening } from './happenings.ts';
 import { negotiationDatasets, negotiations } from './negotiation.sql.ts';
 import { type NegotiationRow, negotiationTimeline, readableNegotiation, representedIn } from './negotiation-store.ts';
+import { attachmentSchema, postSchema, timelineSchema } from './responses.ts';
 
 const idParam = z.object({ id: z.string().regex(idPattern('neg'), 'not a negotiation id') });
 const attachmentParam = idParam.extend({ attachmentId: z.string().regex(idPattern('att'), 'not an attachment id') });
@@ -63,14 +62,108 @@ async function editable(db: Database, row: NegotiationRow): Promise<boolean> {
   return Boolean(returned);
 }
 
-export const conversationRoutes = new Hono<HubEnv>()
-  .get('/:id/posts', validate('param', idParam), async (c) => {
+// The routes, declared once each; the handlers below take them in order.
+const READERS = 'its author, representatives of its datasets, and platform admins (404 for anyone else)';
+const readable = { access: 'user', rule: READERS } as const;
+const NOT_READABLE = { not_found: 'no such negotiation the caller may read' } as const;
+const AUTHOR_WHILE_EDITABLE = 'its author, while the request is a draft or returned for resubmission';
+const listPosts = defineRoute({
+  ...readable,
+  method: 'get',
+  path: '/:id/posts',
+  summary: 'the posts the caller may read: public ones and the private threads of their datasets',
+  request: { params: idParam },
+  responses: { 200: json(z.object({ posts: z.array(postSchema) }), 'Oldest first.') },
+  errors: NOT_READABLE,
+});
+const addPost = defineRoute({
+  ...readable,
+  method: 'post',
+  path: '/:id/posts',
+  summary: "post `{ body, datasetId? }`: public, or a private thread with one dataset's representatives",
+  request: { params: idParam, json: postInputSchema },
+  responses: { 201: json(postSchema, 'Posted; the other side is notified.') },
+  errors: {
+    ...NOT_READABLE,
+    forbidden: 'only the researcher, representatives of that dataset and admins write in this thread',
+  },
+});
+const timeline = defineRoute({
+  ...readable,
+  method: 'get',
+  path: '/:id/timeline',
+  summary: 'every event, visible post and attachment, oldest first, with who and when',
+  request: { params: idParam },
+  responses: { 200: json(timelineSchema, 'The timeline.') },
+  errors: NOT_READABLE,
+});
+const listAttachmentsRoute = defineRoute({
+  ...readable,
+  method: 'get',
+  path: '/:id/attachments',
+  summary: "the application's attachments",
+  request: { params: idParam },
+  responses: { 200: json(z.object({ attachments: z.array(attachmentSchema) }), 'Oldest first.') },
+  errors: NOT_READABLE,
+});
+const attach = defineRoute({
+  method: 'post',
+  path: '/:id/attachments',
+  access: 'user',
+  rule: AUTHOR_WHILE_EDITABLE,
+  summary:
+    'attach a file: raw body + `Content-Type` + `?name=`; 415 unless content, type and extension agree; 413 over the limit (checked while streaming)',
+  description: '415 unless content, type and extension agree; 413 over the limit, checked while streaming.',
+  request: {
+    params: idParam,
+    query: uploadQuery,
+    body: { description: 'The file, byte for byte, with its Content-Type (PDF, images, office documents, text).', content: { '*/*': {} } },
+  },
+  responses: { 201: json(attachmentSchema, 'Attached.') },
+  errors: {
+    ...NOT_READABLE,
+    forbidden: 'only the researcher who wrote the request attaches files',
+    conflict: 'the request is no longer a draft or returned for resubmission',
+    payload_too_large: 'over NEGOTIATION_ATTACHMENT_MAX_BYTES',
+    unsupported_media_type: 'content, type and extension do not agree, or the type is not accepted',
+  },
+});
+const download = defineRoute({
+  ...readable,
+  method: 'get',
+  path: '/:id/attachments/:attachmentId',
+  summary: 'download an attachment (always as an attachment, never rendered)',
+  request: { params: attachmentParam },
+  responses: {
+    200: media(['application/octet-stream'], 'The file with its own Content-Type.', {
+      'content-disposition': { description: "attachment; filename*=UTF-8''<name>" },
+    }),
+  },
+  errors: { not_found: 'no such negotiation the caller may read, or no such attachment' },
+});
+const remove = defineRoute({
+  method: 'delete',
+  path: '/:id/attachments/:attachmentId',
+  access: 'user',
+  rule: AUTHOR_WHILE_EDITABLE,
+  summary: 'remove an attachment',
+  request: { params: attachmentParam },
+  responses: { 200: json(z.object({ id: z.string(), deleted: z.boolean() }), 'Removed.') },
+  errors: {
+    not_found: 'no such negotiation the caller may read, or no such attachment',
+    forbidden: 'only the researcher who wrote the request removes attachments',
+    conflict: 'the request is no longer a draft or returned for resubmission',
+  },
+});
+
+export const conversationRoutes = hubRouter({ tag: 'Negotiation' })
+  .add(listPosts, async (c) => {
     const s = c.get('services');
     const user = callingUser(c);
     return c.json({ posts: await visiblePosts(s.db, user, await readableNegotiation(s.db, user, c.req.valid('param').id)) });
   })
   /** A public post, or with `datasetId` a private one between the author, that dataset's representatives and admins. */
-  .post('/:id/posts', validate('param', idParam), validate('json', postInputSchema), async (c) => {
+  .add(addPost, async (c) => {
     const s = c.get('services');
     const user = callingUser(c);
     const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
@@ -121,7 +214,7 @@ export const conversationRoutes = new Hono<HubEnv>()
     return c.json({ id, datasetId: datasetId ?? null, author: user.user.sub, role, body, createdAt: now.toISOString() }, 201);
   })
   /** Every transition, post the viewer may read and attachment, oldest first, with who and when. */
-  .get('/:id/timeline', validate('param', idParam), async (c) => {
+  .add(timeline, async (c) => {
     const s = c.get('services');
     const user = callingUser(c);
     const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
@@ -153,13 +246,13 @@ export const conversationRoutes = new Hono<HubEnv>()
     ];
     return c.json({ entries: entries.sort((x, y) => x.at.localeCompare(y.at)) });
   })
-  .get('/:id/attachments', validate('param', idParam), async (c) => {
+  .add(listAttachmentsRoute, async (c) => {
     const s = c.get('services');
     const row = await readableNegotiation(s.db, callingUser(c), c.req.valid('param').id);
     return c.json({ attachments: (await listAttachments(s.db, row.id)).map(attachmentView) });
   })
   /** The raw bytes as the body, the type as Content-Type, the file name as `?name=`; only the author, while editable. */
-  .post('/:id/attachments', validate('param', idParam), validate('query', uploadQuery), async (c) => {
+  .add(attach, async (c) => {
     const s = c.get('services');
     const user = callingUser(c);
     const row = await readableNegotiation(s.db, user, c.req.valid('param').id);
@@ -193,7 +286,7 @@ export const conversationRoutes = new Hono<HubEnv>()
     await dispatchSoon(s);
     return c.json(attachment, 201);
   })
-  .get('/:id/attachments/:attachmentId', validate('param', attachmentParam), async (c) => {
+  .add(download, async (c) => {
     const s = c.get('services');
     const { id, attachmentId } = c.req.valid('param');
     await readableNegotiation(s.db, callingUser(c), id);
@@ -208,7 +301,7 @@ export const conversationRoutes = new Hono<HubEnv>()
       'x-content-type-options': 'nosniff',
     });
   })
-  .delete('/:id/attachments/:attachmentId', validate('param', attachmentParam), async (c) => {
+  .add(remove, async (c) => {
     const s = c.get('services');
     const user = callingUser(c);
     const { id, attachmentId } = c.req.valid('param');

@@ -2,9 +2,8 @@
 // web page for people, the FDP record for machines), 410 with a tombstone once withdrawn (an HTML
 // page, the FDP's RDF tombstone, or for JSON clients the one error body `gone` carrying it), and 404
 // only for what was never published. Every answer varies by Accept and may sit in an edge cache.
-import { Hono } from 'hono';
 import { AppError } from '../../shared/errors.ts';
-import type { HubEnv } from '../env.ts';
+import { defineRoute, hubRouter, media } from '../api/hub-router.ts';
 import { catalogueOf, fdpSelf } from '../fdp/catalogue.ts';
 import { fdpIris } from '../fdp/iris.ts';
 import { pickType, rdfFormatOf } from '../fdp/negotiate.ts';
@@ -25,7 +24,32 @@ export const PID_CACHE = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const pidRoutes = new Hono<HubEnv>().get('/:id', async (c) => {
+const resolve = defineRoute({
+  method: 'get',
+  path: '/:id',
+  access: 'public',
+  summary:
+    '303 to the dataset page (browsers) or its FDP record (RDF types); 410 tombstone when withdrawn (HTML page, RDF tombstone, or the `gone` error body for JSON); 404 if never published; 400 malformed; cacheable at the edge',
+  description:
+    "Chosen by `Accept` (HTML, Turtle, JSON-LD, N-Triples, JSON). Once withdrawn: 410 with a tombstone (an HTML page, the FDP's RDF tombstone, or for JSON the `gone` error body with the tombstone in `details`). Every answer varies by Accept and may sit in an edge cache.",
+  responses: {
+    303: media([], 'To the dataset page, its FDP record, or its JSON in the catalogue API.', {
+      location: { description: 'where the PID leads' },
+    }),
+    410: media(
+      ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples'],
+      'Withdrawn: the tombstone in the type asked for.',
+    ),
+  },
+  errors: {
+    bad_request: 'a dataset PID is a UUID',
+    not_found: 'no dataset was ever published under this PID',
+    not_acceptable: 'none of the accepted types can be served; `details.supported` lists them',
+    gone: 'withdrawn: `details` is the tombstone (title, withdrawal date, reason)',
+  },
+});
+
+export const pidRoutes = hubRouter({ tag: 'PID' }).add(resolve, async (c) => {
   const id = c.req.param('id');
   c.header('vary', 'Accept');
   if (!UUID.test(id)) throw new AppError('bad_request', 'a dataset PID is a UUID', { id });

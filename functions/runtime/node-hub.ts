@@ -4,7 +4,7 @@ import { buildApp } from '../app.ts';
 import { loadHubConfig } from '../config.ts';
 import { createNodeServices } from './node-services.ts';
 import { runMaintenance } from '../maintenance.ts';
-import { isApiPath } from '../identity/public-routes.ts';
+import { isServerPath } from '../../shared/server-paths.ts';
 
 /** Plain Node: the hub API plus the built web app, on embedded defaults unless configured otherwise. */
 export async function startNodeHub(
@@ -20,7 +20,7 @@ export async function startNodeHub(
     // The web app routes on the client: any other page path gets its index.html, as Workers assets
     // do in single-page-application mode. API paths still end in the JSON 404.
     const indexHtml = serveStatic({ path: `${webRoot}/index.html` });
-    app.get('*', (c, next) => (isApiPath(c.req.path) ? next() : indexHtml(c, next)));
+    app.get('*', (c, next) => (isServerPath(c.req.path) ? next() : indexHtml(c, next)));
   }
   // Every 2 s so search deadlines close promptly; the sweep is a few indexed statements.
   const sweep = setInterval(() => {

@@ -4,15 +4,10 @@ import { generateNodeKeyPair, type PrivateJwk, ed25519PrivateJwkSchema } from '.
 import { makeS3Client, makeSqsClient } from '../adapters/aws-clients.ts';
 import { openPglite } from '../adapters/db-pglite.ts';
 import { openPostgres } from '../adapters/db-postgres.ts';
-import { createPostgresJobQueue } from '../adapters/queue-postgres.ts';
 import { createSqsJobQueue, queueUrlTemplate } from '../adapters/queue-sqs.ts';
-import { createEmbeddedHelpdesk } from '../adapters/helpdesk-embedded.ts';
-import { createZammadHelpdesk } from '../adapters/helpdesk-zammad.ts';
-import { createOutboxMailer } from '../adapters/mailer-outbox.ts';
 import { createSmtpMailer } from '../adapters/mailer-smtp.ts';
 import { createFsObjectStore } from '../adapters/store-fs.ts';
 import { createS3ObjectStore } from '../adapters/store-s3.ts';
-import { createPostgresTaskQueue } from '../adapters/task-queue-postgres.ts';
 import { createSqsTaskQueue } from '../adapters/task-queue-sqs.ts';
 import type { HubConfig } from '../config.ts';
 import type { DatabaseHandle } from '../db/client.ts';
@@ -23,9 +18,9 @@ import { type Clock, systemClock } from '../ports/clock.ts';
 import { type Logger, jsonLogger } from '../ports/logger.ts';
 import type { Services } from '../services.ts';
 import { type CheckpointSigner, createCheckpointSigner, refusingCheckpointSigner } from '../tracer/checkpoint-signer.ts';
-import { createTracer } from '../tracer/tracer-service.ts';
 import { useNodeSha256 } from '../tracer/node-sha256.ts';
 import { createGrantSigner, type GrantSigner, refusingGrantSigner } from '../negotiation/grant-signer.ts';
+import { assembleServices } from './services.ts';
 
 /**
  * Builds the hub's services for a Node process (local `npm start`, Lambda, tests): embedded
@@ -44,51 +39,26 @@ export async function createNodeServices(
   if (opts.migrate ?? true) await migrateDatabase(database);
   const aws = { endpoint: config.AWS_ENDPOINT_URL, region: config.AWS_REGION };
 
-  const jobQueue =
-    config.JOB_QUEUE === 'sqs'
-      ? createSqsJobQueue({ client: makeSqsClient(aws), queueUrlFor: queueUrlTemplate(config.SQS_QUEUE_URL_TEMPLATE as string) })
-      : createPostgresJobQueue(database.db, clock);
-  const taskQueue =
-    config.TASK_QUEUE === 'sqs'
-      ? createSqsTaskQueue({ client: makeSqsClient(aws), queueUrl: config.TASK_QUEUE_URL as string })
-      : createPostgresTaskQueue(database.db, clock);
-  const objectStore =
-    config.OBJECT_STORE === 's3'
-      ? createS3ObjectStore({ client: makeS3Client(aws), bucket: config.S3_BUCKET as string })
-      : createFsObjectStore(path.join(config.DATA_DIR, 'objects'));
-
-  const services: Services = {
-    config,
+  const services: Services = assembleServices(config, {
     db: database.db,
-    jobQueue,
-    taskQueue,
-    objectStore,
     clock,
     logger,
+    objectStore:
+      config.OBJECT_STORE === 's3'
+        ? createS3ObjectStore({ client: makeS3Client(aws), bucket: config.S3_BUCKET as string })
+        : createFsObjectStore(path.join(config.DATA_DIR, 'objects')),
     users: createOidcVerifier(oidcVerifierOptions(config)),
     jobSigner: await createJobSigner(config.JOB_SIGNING_KEY ?? (await localJobKey(config.DATA_DIR)), config.PUBLIC_URL),
     grantSigner: await grantSigner(config, opts.generateTracerKey ?? true),
-    tracer: createTracer({
-      db: database.db,
-      clock,
-      signer: await tracerSigner(config, opts.generateTracerKey ?? true),
-      checkpointEvery: config.TRACER_CHECKPOINT_EVERY,
-      checkpointSeconds: config.TRACER_CHECKPOINT_SECONDS,
-      sequencer: config.TRACER_SEQUENCER,
-    }),
-    helpdesk:
-      config.HELPDESK === 'zammad'
-        ? createZammadHelpdesk({
-            url: config.ZAMMAD_URL as string,
-            token: config.ZAMMAD_TOKEN as string,
-            timeoutMs: config.ZAMMAD_TIMEOUT_MS,
-          })
-        : createEmbeddedHelpdesk(database.db, clock),
-    mailer:
-      config.MAILER === 'smtp'
-        ? createSmtpMailer({ url: config.SMTP_URL as string, from: config.MAIL_FROM })
-        : createOutboxMailer(database.db, clock, config.MAIL_FROM),
-  };
+    checkpointSigner: await tracerSigner(config, opts.generateTracerKey ?? true),
+    tracerSequencer: config.TRACER_SEQUENCER,
+    sqs: {
+      jobQueue: () =>
+        createSqsJobQueue({ client: makeSqsClient(aws), queueUrlFor: queueUrlTemplate(config.SQS_QUEUE_URL_TEMPLATE as string) }),
+      taskQueue: () => createSqsTaskQueue({ client: makeSqsClient(aws), queueUrl: config.TASK_QUEUE_URL as string }),
+    },
+    smtp: () => createSmtpMailer({ url: config.SMTP_URL as string, from: config.MAIL_FROM }),
+  });
   // A database handed in belongs to the caller, who closes it.
   return { services, database, close: () => (opts.database ? Promise.resolve() : database.close()) };
 }

@@ -2,11 +2,6 @@ import { z } from 'zod';
 import type { AwsStaticCredentials } from '../adapters/aws-clients.ts';
 import { AppError, type ErrorBody } from '../../shared/errors.ts';
 import { openPostgres } from '../adapters/db-postgres.ts';
-import { createEmbeddedHelpdesk } from '../adapters/helpdesk-embedded.ts';
-import { createZammadHelpdesk } from '../adapters/helpdesk-zammad.ts';
-import { createOutboxMailer } from '../adapters/mailer-outbox.ts';
-import { createPostgresJobQueue } from '../adapters/queue-postgres.ts';
-import { createPostgresTaskQueue } from '../adapters/task-queue-postgres.ts';
 import { ConfigError, type HubConfig, loadHubConfig } from '../config.ts';
 import type { UserVerifier } from '../identity/principal.ts';
 import { createOidcVerifier, oidcVerifierOptions } from '../identity/oidc-verifier.ts';
@@ -16,8 +11,8 @@ import { jsonLogger } from '../ports/logger.ts';
 import type { ObjectStore } from '../ports/object-store.ts';
 import type { Services } from '../services.ts';
 import { type CheckpointSigner, createCheckpointSigner, refusingCheckpointSigner } from '../tracer/checkpoint-signer.ts';
-import { createTracer } from '../tracer/tracer-service.ts';
 import { grantSignerFor } from '../negotiation/grant-signer.ts';
+import { assembleServices } from './services.ts';
 
 /**
  * The Worker's bindings: the hub's settings as [vars] and secrets, plus Hyperdrive. Typed here, by
@@ -141,37 +136,20 @@ export async function createWorkerServices(env: WorkerEnv): Promise<{ services: 
   const database = openPostgres(connectionString, { max: 1 });
   const clock = systemClock;
   const objectStore = config.OBJECT_STORE === 's3' ? await s3ObjectStore(config, credentials) : refusingObjectStore;
-  const services: Services = {
-    config,
+  // No SQS and no SMTP here: loadWorkerConfig refuses both settings by name, so the tables serve.
+  const services: Services = assembleServices(config, {
     db: database.db,
-    jobQueue: createPostgresJobQueue(database.db, clock),
-    taskQueue: createPostgresTaskQueue(database.db, clock),
-    objectStore,
     clock,
     logger: jsonLogger({ service: 'hub', runtime: 'workers' }, undefined, config.LOG_LEVEL),
+    objectStore,
     users: verifierFor(config),
     jobSigner: await signerFor(jobKey, config.PUBLIC_URL),
     // Without GRANT_SIGNING_KEY no grant can be issued here, and the key route lists none.
     grantSigner: await grantSignerFor(config.GRANT_SIGNING_KEY, config.PUBLIC_URL),
+    checkpointSigner: await tracerSignerFor(config),
     // Per request like the database client: batching happens across requests only through the advisory lock.
-    tracer: createTracer({
-      db: database.db,
-      clock,
-      signer: await tracerSignerFor(config),
-      checkpointEvery: config.TRACER_CHECKPOINT_EVERY,
-      checkpointSeconds: config.TRACER_CHECKPOINT_SECONDS,
-      sequencer: 'direct',
-    }),
-    helpdesk:
-      config.HELPDESK === 'zammad'
-        ? createZammadHelpdesk({
-            url: config.ZAMMAD_URL as string,
-            token: config.ZAMMAD_TOKEN as string,
-            timeoutMs: config.ZAMMAD_TIMEOUT_MS,
-          })
-        : createEmbeddedHelpdesk(database.db, clock),
-    mailer: createOutboxMailer(database.db, clock, config.MAIL_FROM),
-  };
+    tracerSequencer: 'direct',
+  });
   return { services, close: () => database.close() };
 }
 

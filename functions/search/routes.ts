@@ -1,10 +1,9 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
-import { filterCatalogue } from '../../shared/filter-catalogue.ts';
+import { filterCatalogue, filterCatalogueSchema } from '../../shared/filter-catalogue.ts';
 import { idPattern } from '../../shared/ids.ts';
-import type { HubEnv } from '../env.ts';
-import { callingUser, requireMember } from '../middleware/guards.ts';
-import { validate } from '../middleware/validate.ts';
+import { defineRoute, hubRouter, json, media } from '../api/hub-router.ts';
+import { callingUser } from '../middleware/guards.ts';
+import { searchReportSchema, searchViewSchema } from './responses.ts';
 import { searchEvents } from './search-events.ts';
 import { searchReport } from './search-report.ts';
 import { searchBodySchema } from './search-request.ts';
@@ -17,23 +16,79 @@ function viewer(c: Parameters<typeof callingUser>[0]) {
 
 const searchParam = z.object({ id: z.string().regex(idPattern('srch'), 'not a search id') });
 
-export const searchRoutes = new Hono<HubEnv>()
-  /** Public: the filters the explorer offers and the hub checks queries against. */
-  .get('/catalogue', (c) => {
+// The routes, declared once each; the handlers below take them in the same order.
+const OWNER = "the search's owner, and platform admins (404 for anyone else)";
+const ownSearch = {
+  access: 'member',
+  rule: OWNER,
+  request: { params: searchParam },
+  errors: { not_found: 'no such search of the caller' },
+} as const;
+
+/** Public: the filters the explorer offers and the hub checks queries against. */
+const catalogue = defineRoute({
+  method: 'get',
+  path: '/catalogue',
+  access: 'public',
+  summary: 'the filter catalogue (keys, labels, codes, operators, units)',
+  description: 'The filters the explorer offers and the hub checks queries against; cacheable for five minutes.',
+  responses: { 200: json(filterCatalogueSchema, 'The filter catalogue.') },
+});
+const start = defineRoute({
+  method: 'post',
+  path: '/',
+  access: 'member',
+  summary:
+    'start a count query `{ ast, id?, deadlineSeconds? }`; values checked against the catalogue (400 names the path); 202 with the view',
+  description:
+    '`{ ast, id?, deadlineSeconds? }`: values are checked against the filter catalogue (400 names the path); one signed job per online node.',
+  request: { json: searchBodySchema },
+  responses: { 202: json(searchViewSchema, 'Started: the view now; poll it or follow its events.') },
+});
+const view = defineRoute({
+  ...ownSearch,
+  method: 'get',
+  path: '/:id',
+  summary: 'per node `pending / answered / unsupported / error / timed_out / skipped`, datasets, total',
+  responses: { 200: json(searchViewSchema, 'The search now.') },
+});
+const events = defineRoute({
+  ...ownSearch,
+  method: 'get',
+  path: '/:id/events',
+  summary: 'Server-Sent Events: the view now and on every change, closes at completion (on AWS served by a streaming function URL)',
+  description: 'Each event is `view` with the whole view as JSON. On AWS this is served by a streaming function URL.',
+  responses: { 200: media(['text/event-stream'], 'The event stream.') },
+});
+const report = defineRoute({
+  ...ownSearch,
+  method: 'get',
+  path: '/:id/report',
+  summary: 'JSON report: query tree and words, per-node status, obfuscation notes, counts per dataset, hub version, time',
+  responses: {
+    200: {
+      ...json(searchReportSchema, 'The report, as a download.'),
+      headers: { 'content-disposition': { description: 'attachment; filename="eucaim-search-<id>.json"' } },
+    },
+  },
+});
+
+export const searchRoutes = hubRouter({ tag: 'Search' })
+  .add(catalogue, (c) => {
     c.header('cache-control', 'public, max-age=300');
     return c.json(filterCatalogue);
   })
-  .post('/', requireMember, validate('json', searchBodySchema), async (c) => {
+  .add(start, async (c) => {
     const search = await createSearch(c.get('services'), viewer(c).sub, c.req.valid('json'), c.get('log'));
     return c.json(search, 202);
   })
-  .get('/:id', requireMember, validate('param', searchParam), async (c) => {
+  .add(view, async (c) => {
     return c.json(await getSearch(c.get('services'), viewer(c), c.req.valid('param').id));
   })
-  .get('/:id/events', requireMember, validate('param', searchParam), async (c) => {
+  .add(events, async (c) => {
     return searchEvents(c, viewer(c), c.req.valid('param').id);
   })
-  .get('/:id/report', requireMember, validate('param', searchParam), async (c) => {
+  .add(report, async (c) => {
     const id = c.req.valid('param').id;
     const report = await searchReport(c.get('services'), viewer(c), id);
     return c.json(report, 200, { 'content-disposition': `attachment; filename="eucaim-search-${id}.json"` });

@@ -1,3 +1,5 @@
+import { SERVER_PATHS } from '../../shared/server-paths.ts';
+
 // Path-based routing for the static app: the hub (Node, Workers assets, CloudFront) answers unknown
 // non-API paths with index.html, so a dataset page or a PID redirect lands on a real URL.
 
@@ -21,9 +23,7 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   return params;
 }
 
-/** Paths the hub itself answers: a click on them must reach the server, not the client router. */
-export const SERVER_PATHS = ['/api/', '/tracer/', '/fdp', '/pid/'];
-
+/** False for the paths the hub itself answers (shared/server-paths.ts): a click on them must reach the server. */
 export function isClientPath(url: URL): boolean {
   return url.origin === location.origin && !SERVER_PATHS.some((p) => url.pathname === p.replace(/\/$/, '') || url.pathname.startsWith(p));
 }
