@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rebuildQueryTables } from '../bridge/index/derive.ts';
+import { rebuildQueryTables } from '../bridge/query/derive.ts';
 import { openIndexDb } from '../bridge/index/schema.ts';
 import { answerQuery } from '../bridge/query/answer.ts';
 import { DEFAULT_PRIVACY, Obfuscator } from '../bridge/query/obfuscate.ts';
-import { Vocabulary } from '../bridge/vocabulary.ts';
+import { Vocabulary } from '../bridge/query/vocabulary.ts';
 import type { QueryNode } from '../shared/query.ts';
 
 /**
