@@ -11,13 +11,14 @@ import { type Logger, describeError } from './logger.ts';
 import { type Answer, answerQuery, listIndexedDatasets } from './query/answer.ts';
 import { capabilityManifest } from './query/capabilities.ts';
 import { askMediator } from './query/mediator.ts';
+import { mediatorCapabilities } from './query/mediator-dialect.ts';
 import { Obfuscator } from './query/obfuscate.ts';
 import { Vocabulary, loadMappings } from './query/vocabulary.ts';
 
 /** What the worker needs from the node's data, whether the bridge indexes it or a mediator answers. */
 export interface NodeData {
   /** The answer as it goes to the hub, obfuscated: answered with counts, or unsupported with the keys. */
-  answer(query: QueryNode): Promise<Answer>;
+  answer(query: QueryNode, id?: string): Promise<Answer>;
   datasets(): { id: string; name: string }[];
   capabilities(): CapabilityManifest;
   /** Re-indexes every REINDEX_INTERVAL_SECONDS until stopped (returns at once with a mediator or 0). */
@@ -42,9 +43,9 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
     const described = await loadDatasets(config.dataDir).catch(() => []);
     logger.info('answering through the local mediator', { url: config.mediator.url, obfuscation: config.privacy.enabled });
     return {
-      answer: async (query) => ({ status: 'answered' as const, result: await askMediator(mediator, query, obf) }),
+      answer: (query, id) => askMediator(mediator, query, id ?? crypto.randomUUID(), obf, vocab),
       datasets: () => described.map((d) => ({ id: d.id, name: d.name })),
-      capabilities: () => capabilityManifest(),
+      capabilities: mediatorCapabilities,
       reindexLoop: async () => {},
       close: () => db.close(),
     };

@@ -126,7 +126,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     execute: (job) => {
       // Processing jobs go to `accept`; nothing else reaches here but a count.
       if (job.body.kind !== 'search.count') throw new SafeJobError('unsupported_job', `this node does not handle ${job.body.kind} jobs`);
-      return data.answer(job.body.payload.query);
+      return data.answer(job.body.payload.query, job.body.payload.searchId);
     },
     accept: (job) => processing.jobs.accept(job),
     heartbeat: () => ({ version: BRIDGE_VERSION, datasets: data.datasets(), capabilities: data.capabilities() }),
