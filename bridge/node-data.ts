@@ -12,6 +12,7 @@ import { type Answer, answerQuery, listIndexedDatasets } from './query/answer.ts
 import { capabilityManifest } from './query/capabilities.ts';
 import { askMediator } from './query/mediator.ts';
 import { mediatorCapabilities } from './query/mediator-dialect.ts';
+import { type RunningEndpoint, serveMediatorEndpoint } from './query/mediator-endpoint.ts';
 import { Obfuscator } from './query/obfuscate.ts';
 import { Vocabulary, loadMappings } from './query/vocabulary.ts';
 
@@ -19,6 +20,8 @@ import { Vocabulary, loadMappings } from './query/vocabulary.ts';
 export interface NodeData {
   /** The answer as it goes to the hub, obfuscated: answered with counts, or unsupported with the keys. */
   answer(query: QueryNode, id?: string): Promise<Answer>;
+  /** The same from the own index for the mediator endpoint: unknown terms match nothing (absent with a mediator). */
+  answerAsMediator?: (query: QueryNode) => Answer;
   datasets(): { id: string; name: string }[];
   capabilities(): CapabilityManifest;
   /** Re-indexes every REINDEX_INTERVAL_SECONDS until stopped (returns at once with a mediator or 0). */
@@ -52,6 +55,7 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
   }
   const data: NodeData = {
     answer: async (query) => answerQuery(db, query, obf),
+    answerAsMediator: (query) => answerQuery(db, query, obf, 'no-match'),
     datasets: () => listIndexedDatasets(db).map((d) => ({ id: d.id, name: d.name })),
     capabilities: () => capabilityManifest(keysOf(db), new Set(JSON.parse(getMeta(db, 'sheet_columns') ?? '[]') as string[])),
     reindexLoop: async (signal) => {
@@ -76,4 +80,13 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
   };
   await reindex();
   return data;
+}
+
+/** The mediator endpoint for a site's Focus, when the data holder configured one; it answers from the own index. */
+export async function startMediatorEndpoint(config: BridgeConfig, data: NodeData, logger: Logger): Promise<RunningEndpoint | undefined> {
+  if (!config.mediatorEndpoint || !data.answerAsMediator) return undefined;
+  return serveMediatorEndpoint(config.mediatorEndpoint, data.answerAsMediator, logger).catch((err: unknown) => {
+    data.close();
+    throw err;
+  });
 }
