@@ -43,7 +43,8 @@ function mediatorCode(def: FilterDefinition, code: unknown): string | undefined 
 
 function mediatorLeaf(leaf: QueryLeaf): QueryLeaf | undefined {
   const def = filterByKey(leaf.key);
-  if (!def || !def.operators.includes(leaf.type)) return undefined;
+  if (def === undefined) return undefined;
+  if (!def.operators.includes(leaf.type)) return undefined;
   const { type, value } = leaf;
   if (MEDIATOR_NUMBERS.has(def.key)) {
     if (typeof value === 'number') return type === 'BETWEEN' ? undefined : { key: def.key, type, value };
