@@ -14,6 +14,7 @@ import { askMediator } from './query/mediator.ts';
 import { mediatorCapabilities } from './query/mediator-dialect.ts';
 import { type RunningEndpoint, serveMediatorEndpoint } from './query/mediator-endpoint.ts';
 import { Obfuscator } from './query/obfuscate.ts';
+import { snapshotOf } from './query/snapshot.ts';
 import { Vocabulary, loadMappings } from './query/vocabulary.ts';
 
 /** What the worker needs from the node's data, whether the bridge indexes it or a mediator answers. */
@@ -73,6 +74,8 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
   };
   const reindex = async () => {
     const summary = await indexDataDir(db, config.dataDir, vocab);
+    // Load the query columns now, not in the first query after an index run (seconds at a million series).
+    snapshotOf(db);
     data.lastIndex = summary;
     const { skipped, ...counts } = summary;
     logger.info('data indexed', { ...counts, skipped: skipped.length });

@@ -76,7 +76,10 @@ export function rebuildQueryTables(db: Db, datasets: DatasetFolder[], vocab: Voc
     if (f.patient_sex && !dicomSex.has(pk)) dicomSex.set(pk, f.patient_sex);
   }
 
-  const studyColumns = ['dataset', 'patient', 'study', 'series_from', 'series_to', ...keys.patient.map((k) => k.column)];
+  // Keys no sheet has a column for stay NULL: neither written here nor read by snapshots.
+  const sheetColumns = new Set(JSON.parse(getMeta(db, 'sheet_columns') ?? '[]') as string[]);
+  const patientKeys = keys.patient.filter((k) => keys.present(sheetColumns).includes(k));
+  const studyColumns = ['dataset', 'patient', 'study', 'series_from', 'series_to', ...patientKeys.map((k) => k.column)];
   const addStudy = insertStatement(db, 'q_studies', studyColumns);
   const addSeries = insertStatement(db, 'q_series', ['series', ...keys.series.map((k) => k.column)]);
   let n = 0;
@@ -91,7 +94,7 @@ export function rebuildQueryTables(db: Db, datasets: DatasetFolder[], vocab: Voc
       series_from: seriesCount,
       series_to: seriesCount + s.series.size,
     };
-    for (const k of keys.patient) {
+    for (const k of patientKeys) {
       const stored = row?.[k.column] ?? null;
       if (k.kind === 'number') study[k.column] = typeof stored === 'number' ? stored : null;
       else {

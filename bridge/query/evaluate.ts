@@ -29,9 +29,12 @@ interface Acc {
   aged: number;
   ageMin: number;
   ageMax: number;
-  /** Per stratified key, per code position: subjects. */
-  codes: Int32Array[];
+  /** Per code position: subjects, for gender and the three series-level lists. */
+  gender: Int32Array;
+  series: [Int32Array, Int32Array, Int32Array];
 }
+
+const SERIES_STRATA = ['modalities', 'body_parts', 'manufacturers'] as const;
 
 function addBits(counts: Int32Array, mask: number): void {
   for (let m = mask >>> 0, bit = 0; m !== 0; m >>>= 1, bit++) if (m & 1) counts[bit] = (counts[bit] as number) + 1;
@@ -42,26 +45,34 @@ function addBits(counts: Int32Array, mask: number): void {
  * counted once when its first matching study is seen, with the union of its matching studies' codes.
  * Stratified lists are counted per subject, because a group that must not be revealed is a group of
  * people. Obfuscation is applied afterwards, to what leaves the node. `unknownAs` as in compileQuery.
+ * The loop is written out per list (the key table gives each list at most one key, keys.ts) because
+ * it runs once per study of the node for every query.
  */
 export function evaluateQuery(db: Db, query: QueryNode, unknownAs: 'unsupported' | 'no-match' = 'unsupported'): TrueAnswer {
   const s = snapshotOf(db);
   const compiled = compileQuery(query, s, unknownAs);
   if (!compiled.ok) return compiled;
   const test = compiled.test;
-  const stratified = s.keys.all.filter((k) => k.stratum && k.kind === 'code');
-  const patientCols = stratified.map((k) => (k.level === 'patient' ? (s.codes[k.column] as Int16Array) : undefined));
-  const unionCols = stratified.map((k) => (k.level === 'series' ? (s.union[k.column] as Uint32Array) : undefined));
+  const listKey = (name: Stratum) => s.keys.all.find((k) => k.stratum === name);
+  const genderKey = listKey('gender');
+  const genderCol = genderKey ? (s.codes[genderKey.column] as Int16Array) : undefined;
+  const seriesKeys = SERIES_STRATA.map(listKey);
+  const [u0, u1, u2] = seriesKeys.map((k) => (k ? (s.union[k.column] as Uint32Array) : undefined));
   const ageKey = s.keys.find(EUCAIM_KEYS.ageAtDiagnosis);
   const ages = ageKey ? s.numbers[ageKey.column] : undefined;
   const byDataset = new Map<number, Acc>();
   const seenPatient = new Uint8Array(s.patients);
-  const masks = new Uint32Array(stratified.length);
   let totalSubjects = 0;
   let acc: Acc | undefined;
   let lastKey = -1;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
   const flush = () => {
     if (!acc) return;
-    for (let k = 0; k < stratified.length; k++) if (unionCols[k]) addBits(acc.codes[k] as Int32Array, masks[k] as number);
+    addBits(acc.series[0], m0);
+    addBits(acc.series[1], m1);
+    addBits(acc.series[2], m2);
   };
   for (let i = 0; i < s.n; i++) {
     if (!test(i)) continue;
@@ -78,16 +89,15 @@ export function evaluateQuery(db: Db, query: QueryNode, unknownAs: 'unsupported'
           aged: 0,
           ageMin: Number.POSITIVE_INFINITY,
           ageMax: Number.NEGATIVE_INFINITY,
-          codes: stratified.map((k) => new Int32Array(k.codes.length)),
+          gender: new Int32Array(genderKey?.codes.length ?? 0),
+          series: seriesKeys.map((k) => new Int32Array(k?.codes.length ?? 0)) as Acc['series'],
         };
         byDataset.set(d, acc);
       }
       acc.subjects++;
-      for (let k = 0; k < stratified.length; k++) {
-        const col = patientCols[k];
-        if (!col) continue;
-        const v = col[i] as number;
-        if (v >= 0) (acc.codes[k] as Int32Array)[v] = ((acc.codes[k] as Int32Array)[v] as number) + 1;
+      if (genderCol) {
+        const g = genderCol[i] as number;
+        if (g >= 0) acc.gender[g] = (acc.gender[g] as number) + 1;
       }
       const age = ages ? (ages[i] as number) : Number.NaN;
       if (!Number.isNaN(age)) {
@@ -100,21 +110,23 @@ export function evaluateQuery(db: Db, query: QueryNode, unknownAs: 'unsupported'
         seenPatient[p] = 1;
         totalSubjects++;
       }
-      masks.fill(0);
+      m0 = 0;
+      m1 = 0;
+      m2 = 0;
       lastKey = key;
     }
     (acc as Acc).studies++;
-    for (let k = 0; k < stratified.length; k++) {
-      const col = unionCols[k];
-      if (col) masks[k] = ((masks[k] as number) | (col[i] as number)) >>> 0;
-    }
+    if (u0) m0 |= u0[i] as number;
+    if (u1) m1 |= u1[i] as number;
+    if (u2) m2 |= u2[i] as number;
   }
   flush();
   const datasets = [...byDataset.entries()]
     .map(([datasetIdx, a]): DatasetCounts => {
       const strata: DatasetCounts['strata'] = { gender: {}, modalities: {}, body_parts: {}, manufacturers: {} };
-      for (const [k, key] of stratified.entries())
-        for (const [at, code] of key.codes.entries()) strata[key.stratum as Stratum][code] = (a.codes[k] as Int32Array)[at] as number;
+      for (const [at, code] of (genderKey?.codes ?? []).entries()) strata.gender[code] = a.gender[at] as number;
+      for (const [k, name] of SERIES_STRATA.entries())
+        for (const [at, code] of (seriesKeys[k]?.codes ?? []).entries()) strata[name][code] = (a.series[k] as Int32Array)[at] as number;
       const aged = a.aged > 0;
       return {
         datasetIdx,

@@ -114,6 +114,13 @@ export class KeySet {
         position.set(bare(v.code), at);
         if (v.noValue) noValue = at;
       }
+      // The answer's lists: gender per subject, the other three per series (evaluate.ts counts them so).
+      if (spec.stratum && (spec.stratum === 'gender') !== (filter.level === 'patient' && filter.valueType === 'code'))
+        throw new Error(
+          `query key ${spec.key}: the ${spec.stratum} list takes a ${spec.stratum === 'gender' ? 'patient' : 'series'}-level coded key`,
+        );
+      if (spec.stratum && specs.filter((x) => x.stratum === spec.stratum).length > 1)
+        throw new Error(`query key ${spec.key}: two keys feed ${spec.stratum}`);
       const limit = filter.level === 'series' ? MASK_BITS : MAX_PATIENT_CODES;
       if (codes.length > limit) throw new Error(`query key ${spec.key}: ${codes.length} codes do not fit its column (at most ${limit})`);
       const key: QueryKey = {
@@ -130,6 +137,11 @@ export class KeySet {
     });
     this.patient = this.all.filter((k) => k.level === 'patient');
     this.series = this.all.filter((k) => k.level === 'series');
+  }
+
+  /** The keys a node can hold values for: the always-known ones and those a sheet has a column for. */
+  present(sheetColumns: ReadonlySet<string>): QueryKey[] {
+    return this.all.filter((k) => k.always === true || sheetColumns.has(k.column));
   }
 
   /** The entry of a key in either spelling. */
