@@ -41,8 +41,15 @@ describe('the key table', () => {
     ['a free-text key', [filter('X', { valueType: 'string', values: undefined })], 'X', {}, /not free text/],
     ['a column another key has', [filter('X')], 'X', { column: 'gender' }, /not a free, plain column name/],
     ['a column name that is not plain', [filter('X')], 'X', { column: 'x; DROP TABLE files' }, /not a free, plain column name/],
+    ['a second key for an answer list', [filter('X')], 'X', { stratum: 'gender' }, /two keys feed gender/],
   ] as const)('refuses %s', (_name, filters, key, over, message) => {
     expect(() => keySet([{ key, column: 'x', sheet: ['x'], ...over }], [...filters])).toThrow(message);
+  });
+
+  it('refuses an answer list fed by a key of the wrong level', () => {
+    expect(() => new KeySet([{ key: 'X', column: 'x', sheet: ['x'], stratum: 'modalities' }], () => filter('X'))).toThrow(
+      /takes a series-level coded key/,
+    );
   });
 
   it('takes 32 codes in a series mask and the top bit works', () => {
