@@ -95,12 +95,6 @@ export function primaryCode(filter: FilterDefinition, code: unknown): string | u
   return v ? (v.sameAs ?? v.code) : undefined;
 }
 
-/** A key or code in the spelling the caller used, for a name the catalogue spells its own way. */
-export function inSpellingOf(name: string, callerSpelling: string): string {
-  const prefixed = callerSpelling.startsWith(HYPER_ONTOLOGY_PREFIX);
-  return prefixed ? `${HYPER_ONTOLOGY_PREFIX}${bare(name)}` : bare(name);
-}
-
 /** The keys of the EUCAIM table (not the hyper-ontology extras). */
 export const EUCAIM_KEYS = {
   gender: 'SNOMEDCT263495000',
