@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ed25519PublicJwkSchema, nodeIdSchema } from '../shared/node-auth.ts';
 import { type ProcessingConfig, parseProcessingEnv } from './processing/config.ts';
+import { type MediatorEndpointConfig, parseMediatorEndpointEnv } from './query/mediator-endpoint-config.ts';
 import { DEFAULT_PRIVACY, type PrivacySettings } from './query/obfuscate.ts';
 
 /** A hub job-signing key as pinned in HUB_JOB_KEYS or served by the hub: public, with a key id. */
@@ -127,6 +128,8 @@ export interface BridgeConfig {
   /** Pinned public grant keys of the hub; undefined: read from the hub's public key route. */
   hubGrantKeys?: HubJobKey[];
   healthIntervalMs: number;
+  /** Set when the bridge serves a site's Focus as its mediator (MEDIATOR_ENDPOINT_LISTEN). */
+  mediatorEndpoint?: MediatorEndpointConfig;
 }
 
 export class ConfigError extends Error {
@@ -141,13 +144,14 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
   const cleaned: Record<string, string | undefined> = cleanEnv(env);
   const parsed = envSchema.safeParse(cleaned);
   const processing = parseProcessingEnv(cleaned);
-  if (!parsed.success || processing.problems.length > 0) {
+  const endpoint = parseMediatorEndpointEnv(cleaned);
+  if (!parsed.success || processing.problems.length > 0 || endpoint.problems.length > 0) {
     const problems = (parsed.success ? [] : parsed.error.issues).map((issue) => {
       const name = issue.path.map(String).join('.') || '(environment)';
       const top = String(issue.path[0] ?? '');
       return `${name} ${cleaned[top] === undefined && issue.code === 'invalid_type' ? 'is missing' : issue.message}`;
     });
-    throw new ConfigError([...problems, ...processing.problems]);
+    throw new ConfigError([...problems, ...processing.problems, ...endpoint.problems]);
   }
   const e = parsed.data;
   const hubUrl = e.HUB_URL.replace(/\/+$/, '');
@@ -172,6 +176,7 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
     processing: processing.config,
     hubGrantKeys: e.HUB_GRANT_KEYS,
     healthIntervalMs: e.HEALTH_INTERVAL_SECONDS * 1000,
+    mediatorEndpoint: endpoint.config,
     mediator: e.MEDIATOR_URL
       ? { url: e.MEDIATOR_URL.replace(/\/+$/, ''), secret: e.MEDIATOR_SECRET as string, timeoutMs: e.MEDIATOR_TIMEOUT_MS }
       : undefined,

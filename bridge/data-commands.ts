@@ -5,11 +5,11 @@ import { queryTreeSchema } from '../shared/query.ts';
 import { UsageError, required, table } from './cli-util.ts';
 import { loadPrivacySettings } from './config.ts';
 import { type IndexRunSummary, indexDataDir } from './index/indexer.ts';
-import { openIndexDb } from './index/schema.ts';
+import { getMeta, openIndexDb } from './index/schema.ts';
 import { answerQuery } from './query/answer.ts';
 import { Obfuscator } from './query/obfuscate.ts';
 import { qualityCsv, qualityReport } from './quality.ts';
-import { Vocabulary, loadMappings } from './vocabulary.ts';
+import { Vocabulary, loadMappings } from './query/vocabulary.ts';
 
 interface Io {
   env: Record<string, string | undefined>;
@@ -47,6 +47,8 @@ export async function dataCommand(command: 'index' | 'query' | 'quality', values
       // Accept the explorer's `{ ast, id }` body as well as a bare tree.
       const parsed = queryTreeSchema.safeParse(json && typeof json === 'object' && 'ast' in json ? json.ast : json);
       if (!parsed.success) throw new UsageError(`--ast: not a query tree (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      // A bridge whose key table changed cannot answer from an index built for the old one.
+      if (getMeta(db, 'index_stale')) throw new UsageError('--db: the index was built by another bridge version; run `index` again first');
       const privacy = { ...loadPrivacySettings(io.env), ...(values.exact ? { enabled: false } : {}) };
       const outcome = answerQuery(db, parsed.data, new Obfuscator(privacy, db));
       io.out(JSON.stringify(outcome.status === 'answered' ? outcome.result : outcome, null, 2));

@@ -1,5 +1,4 @@
 import {
-  type CountResult,
   type JobRefusalReason,
   JobRefused,
   type JobResult,
@@ -25,11 +24,8 @@ export class SafeJobError extends Error {
   }
 }
 
-/** The node cannot evaluate part of the query: it answers with the keys instead of counts. */
-export interface Unsupported {
-  status: 'unsupported';
-  unsupported_keys: string[];
-}
+/** A count job's outcome as the node's data gives it: counts, or the keys it cannot evaluate instead. */
+export type CountOutcome = Extract<JobResult, { status: 'answered' | 'unsupported' }>;
 
 const REFUSAL_MESSAGES: Record<JobRefusalReason, string> = {
   unsigned: 'the job is not signed with EdDSA as a job token',
@@ -47,7 +43,7 @@ export interface JobHandlerDeps {
   trust: { keys: PublicJwk[]; issuer: string };
   store: HandledJobStore;
   /** Runs a verified job; only ever called after every check has passed. */
-  execute: (job: VerifiedJob) => Promise<CountResult | Unsupported>;
+  execute: (job: VerifiedJob) => Promise<CountOutcome>;
   /**
    * Takes a verified processing job (run or cancel) and resolves once it is durably taken, before
    * the run ends: the job is then acknowledged, and the run reports through its own status route.
@@ -115,11 +111,12 @@ export class JobHandler {
     const started = this.now();
     try {
       const outcome = await this.deps.execute(job);
-      if ('status' in outcome) {
+      if (outcome.status === 'unsupported') {
         this.deps.logger.info('job unsupported', { jobId: job.jobId, unsupportedKeys: outcome.unsupported_keys });
-        return { status: 'unsupported', unsupported_keys: outcome.unsupported_keys };
+        return outcome;
       }
-      const result = countResultSchema.parse(outcome);
+      // Passed on as the data gave it; the schema check only guards what leaves the node.
+      const result = countResultSchema.parse(outcome.result);
       this.deps.logger.info('job answered', { jobId: job.jobId, kind: job.body.kind, ms: this.now() - started, total: result.total });
       return { status: 'answered', result };
     } catch (err) {

@@ -1,23 +1,28 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CapabilityManifest, CountResult } from '../shared/job-protocol.ts';
+import type { CapabilityManifest } from '../shared/job-protocol.ts';
 import type { QueryNode } from '../shared/query.ts';
 import { sleep } from './backoff.ts';
 import type { BridgeConfig } from './config.ts';
 import { loadDatasets } from './dataset.ts';
 import { type IndexRunSummary, indexDataDir } from './index/indexer.ts';
-import { type Db, openIndexDb } from './index/schema.ts';
-import type { Unsupported } from './job-handler.ts';
+import { type Db, getMeta, keysOf, openIndexDb } from './index/schema.ts';
 import { type Logger, describeError } from './logger.ts';
-import { answerQuery, listIndexedDatasets } from './query/answer.ts';
+import { type Answer, answerQuery, listIndexedDatasets } from './query/answer.ts';
 import { capabilityManifest } from './query/capabilities.ts';
 import { askMediator } from './query/mediator.ts';
+import { mediatorCapabilities } from './query/mediator-dialect.ts';
+import { type RunningEndpoint, serveMediatorEndpoint } from './query/mediator-endpoint.ts';
 import { Obfuscator } from './query/obfuscate.ts';
-import { Vocabulary, loadMappings } from './vocabulary.ts';
+import { snapshotOf } from './query/snapshot.ts';
+import { Vocabulary, loadMappings } from './query/vocabulary.ts';
 
 /** What the worker needs from the node's data, whether the bridge indexes it or a mediator answers. */
 export interface NodeData {
-  answer(query: QueryNode): Promise<CountResult | Unsupported>;
+  /** The answer as it goes to the hub, obfuscated: answered with counts, or unsupported with the keys. */
+  answer(query: QueryNode, id?: string): Promise<Answer>;
+  /** The same from the own index for the mediator endpoint: unknown terms match nothing (absent with a mediator). */
+  answerAsMediator?: (query: QueryNode) => Answer;
   datasets(): { id: string; name: string }[];
   capabilities(): CapabilityManifest;
   /** Re-indexes every REINDEX_INTERVAL_SECONDS until stopped (returns at once with a mediator or 0). */
@@ -42,20 +47,18 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
     const described = await loadDatasets(config.dataDir).catch(() => []);
     logger.info('answering through the local mediator', { url: config.mediator.url, obfuscation: config.privacy.enabled });
     return {
-      answer: (query) => askMediator(mediator, query, obf),
+      answer: (query, id) => askMediator(mediator, query, id ?? crypto.randomUUID(), obf, vocab),
       datasets: () => described.map((d) => ({ id: d.id, name: d.name })),
-      capabilities: capabilityManifest,
+      capabilities: mediatorCapabilities,
       reindexLoop: async () => {},
       close: () => db.close(),
     };
   }
   const data: NodeData = {
-    answer: async (query) => {
-      const outcome = answerQuery(db, query, obf);
-      return outcome.status === 'answered' ? outcome.result : outcome;
-    },
+    answer: async (query) => answerQuery(db, query, obf),
+    answerAsMediator: (query) => answerQuery(db, query, obf, 'no-match'),
     datasets: () => listIndexedDatasets(db).map((d) => ({ id: d.id, name: d.name })),
-    capabilities: capabilityManifest,
+    capabilities: () => capabilityManifest(keysOf(db), new Set(JSON.parse(getMeta(db, 'sheet_columns') ?? '[]') as string[])),
     reindexLoop: async (signal) => {
       if (config.reindexIntervalMs <= 0) return;
       for (;;) {
@@ -71,6 +74,8 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
   };
   const reindex = async () => {
     const summary = await indexDataDir(db, config.dataDir, vocab);
+    // Load the query columns now, not in the first query after an index run (seconds at a million series).
+    snapshotOf(db);
     data.lastIndex = summary;
     const { skipped, ...counts } = summary;
     logger.info('data indexed', { ...counts, skipped: skipped.length });
@@ -78,4 +83,13 @@ export async function openNodeData(config: BridgeConfig, logger: Logger, fetchIm
   };
   await reindex();
   return data;
+}
+
+/** The mediator endpoint for a site's Focus, when the data holder configured one; it answers from the own index. */
+export async function startMediatorEndpoint(config: BridgeConfig, data: NodeData, logger: Logger): Promise<RunningEndpoint | undefined> {
+  if (!config.mediatorEndpoint || !data.answerAsMediator) return undefined;
+  return serveMediatorEndpoint(config.mediatorEndpoint, data.answerAsMediator, logger).catch((err: unknown) => {
+    data.close();
+    throw err;
+  });
 }

@@ -1,5 +1,5 @@
 import type { Db } from './index/schema.ts';
-import { CODED_KEYS, type Vocabulary } from './vocabulary.ts';
+import type { Vocabulary } from './query/vocabulary.ts';
 
 /** What a data holder should fix so that their data counts fully in federated searches. */
 export interface QualityReport {
@@ -20,11 +20,8 @@ const FIELDS = [
   ['AcquisitionDate', 'acquisition_date'],
 ] as const;
 
-const SERIES_KEYS = [
-  ['Modality', 'modality', CODED_KEYS.modality],
-  ['BodyPartExamined', 'body_part', CODED_KEYS.bodyPart],
-  ['Manufacturer', 'manufacturer', CODED_KEYS.manufacturer],
-] as const;
+/** The DICOM header behind each series-level key of the key table. */
+const HEADER_OF: Record<string, string> = { modality: 'Modality', body_part: 'BodyPartExamined', manufacturer: 'Manufacturer' };
 
 export function qualityReport(db: Db, vocab: Vocabulary): QualityReport {
   const ok = 'FROM files WHERE reason IS NULL';
@@ -39,7 +36,9 @@ export function qualityReport(db: Db, vocab: Vocabulary): QualityReport {
     }),
   ];
   const unmapped: QualityReport['unmapped'] = [];
-  for (const [source, column, key] of SERIES_KEYS) {
+  for (const k of vocab.keys.series) {
+    const column = k.dicom as string;
+    const [source, key] = [HEADER_OF[column] ?? column, k.key];
     const values = db
       .prepare(`SELECT ${column} AS value, count(*) AS n ${ok} AND coalesce(${column}, '') != '' GROUP BY ${column} ORDER BY ${column}`)
       .all() as {

@@ -5,7 +5,7 @@ import type { BridgeConfig } from './config.ts';
 import { HandledJobStore } from './handled-jobs.ts';
 import { HubClient } from './hub-client.ts';
 import { SafeJobError } from './job-handler.ts';
-import { type NodeData, openNodeData } from './node-data.ts';
+import { type NodeData, openNodeData, startMediatorEndpoint } from './node-data.ts';
 import { HubJobSource, type JobSource, SqsJobSource } from './job-source.ts';
 import { loadNodeKey } from './keys.ts';
 import { type Logger, describeError, jsonLogger } from './logger.ts';
@@ -87,6 +87,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
 
   const privateJwk = await loadNodeKey(config.keyFile, (msg) => logger.warn(msg));
   const data = await openNodeData(config, logger, opts.fetch);
+  const endpoint = await startMediatorEndpoint(config, data, logger);
   const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: opts.fetch });
   const trust = await resolveHubTrust(config, hub, logger, controller.signal);
   const store = await HandledJobStore.open(config.stateDir);
@@ -100,7 +101,8 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     healthIntervalMs: opts.healthIntervalMs,
     backoff: opts.backoff,
     stopGraceMs: opts.stopGraceMs,
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
+    await endpoint?.close();
     data.close();
     throw err;
   });
@@ -126,7 +128,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     execute: (job) => {
       // Processing jobs go to `accept`; nothing else reaches here but a count.
       if (job.body.kind !== 'search.count') throw new SafeJobError('unsupported_job', `this node does not handle ${job.body.kind} jobs`);
-      return data.answer(job.body.payload.query);
+      return data.answer(job.body.payload.query, job.body.payload.searchId);
     },
     accept: (job) => processing.jobs.accept(job),
     heartbeat: () => ({ version: BRIDGE_VERSION, datasets: data.datasets(), capabilities: data.capabilities() }),
@@ -143,7 +145,8 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     .finally(() => loops.abort());
   const done = Promise.all([worked, data.reindexLoop(controller.signal), processing.loops(loops.signal), stopping])
     .then(() => undefined)
-    .finally(() => {
+    .finally(async () => {
+      await endpoint?.close();
       data.close();
       opts.signal?.removeEventListener('abort', onAbort);
     });

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rebuildQueryTables } from '../bridge/index/derive.ts';
+import { rebuildQueryTables } from '../bridge/query/derive.ts';
 import { openIndexDb } from '../bridge/index/schema.ts';
 import { answerQuery } from '../bridge/query/answer.ts';
+import { MEDIATOR_ROUTE, serveMediatorEndpoint } from '../bridge/query/mediator-endpoint.ts';
 import { DEFAULT_PRIVACY, Obfuscator } from '../bridge/query/obfuscate.ts';
-import { Vocabulary } from '../bridge/vocabulary.ts';
+import { silentLogger } from '../shared/logger.ts';
+import { Vocabulary } from '../bridge/query/vocabulary.ts';
 import type { QueryNode } from '../shared/query.ts';
 
 /**
@@ -13,6 +15,8 @@ import type { QueryNode } from '../shared/query.ts';
  * index of BENCH_SERIES series (default 1,000,000). The `files` rows are made synthetically in one
  * transaction (one instance per series, 3 series per study, 2 studies per patient, 2 datasets), then
  * the real derivation builds the query table. BENCH_RUNS timed runs per query after one warm-up.
+ * The same queries are then posted to the mediator endpoint (what a site's Focus calls) on loopback,
+ * as Focus posts them, and timed end to end (HTTP, parsing, evaluation, obfuscation, answer).
  */
 const SERIES = Number(process.env.BENCH_SERIES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -46,6 +50,14 @@ const QUERIES: [string, QueryNode][] = [
       leaf('SNOMEDCT123037004', 'EQUALS', 'SNOMEDCT76752008'),
       leaf('C25392', 'EQUALS', 'birnlex_3066'),
       leaf('SNOMEDCT432213005', 'GREATER_THAN', 2017),
+    ),
+  ],
+  [
+    'MR of the prostate (one series both), male',
+    lens(
+      leaf('RID10311', 'EQUALS', 'RID10312'),
+      leaf('SNOMEDCT123037004', 'EQUALS', 'SNOMEDCT41216001'),
+      leaf('SNOMEDCT263495000', 'EQUALS', 'SNOMEDCT248153007'),
     ),
   ],
   [
@@ -110,38 +122,74 @@ function build(path: string) {
   return db;
 }
 
-function main() {
+function percentiles(times: number[]): { p50: string; p95: string; max: string } {
+  times.sort((a, b) => a - b);
+  const at = (q: number) => (times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number).toFixed(1);
+  return { p50: at(0.5), p95: at(0.95), max: (times.at(-1) as number).toFixed(1) };
+}
+
+async function timed(run: () => unknown | Promise<unknown>): Promise<ReturnType<typeof percentiles>> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = process.hrtime.bigint();
+    await run();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return percentiles(times);
+}
+
+async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'bench-query-'));
   try {
     const db = build(join(dir, 'index.sqlite'));
     const studies = (db.prepare('SELECT count(*) AS n FROM q_studies').get() as { n: number }).n;
     const obf = new Obfuscator(DEFAULT_PRIVACY, db);
     const rows: string[] = [];
-    // The first query after an indexing run loads the query table into memory columns.
+    // The first query after an indexing run loads the query tables into memory columns.
     const t0 = process.hrtime.bigint();
     answerQuery(db, QUERIES[0]?.[1] as QueryNode, obf);
     const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
     for (const [name, query] of QUERIES) {
       const first = answerQuery(db, query, obf);
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const t = process.hrtime.bigint();
-        answerQuery(db, query, obf);
-        times.push(Number(process.hrtime.bigint() - t) / 1e6);
-      }
-      times.sort((a, b) => a - b);
-      const at = (q: number) => (times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number).toFixed(1);
+      const p = await timed(() => answerQuery(db, query, obf));
       const total = first.status === 'answered' ? first.result.total.studies_count : first.status;
-      rows.push(`| ${name} | ${total} | ${at(0.5)} | ${at(0.95)} | ${(times.at(-1) as number).toFixed(1)} |`);
+      rows.push(`| ${name} | ${total} | ${p.p50} | ${p.p95} | ${p.max} |`);
     }
+    const secret = 'bench-secret-0123456789';
+    const endpoint = await serveMediatorEndpoint(
+      { host: '127.0.0.1', port: 0, secret },
+      (q) => answerQuery(db, q, obf, 'no-match'),
+      silentLogger,
+    );
+    const http: string[] = [];
+    for (const [name, query] of QUERIES) {
+      // Pretty-printed, as Focus posts it.
+      const body = JSON.stringify({ ast: query, id: 'bench__search__bench' }, null, 2);
+      const post = () =>
+        fetch(`${endpoint.url}${MEDIATOR_ROUTE}`, {
+          method: 'POST',
+          headers: { authorization: `Secret ${secret}`, 'content-type': 'application/json' },
+          body,
+        }).then((r) => r.json() as Promise<{ collections: unknown[] }>);
+      const datasets = (await post()).collections.length;
+      const p = await timed(post);
+      http.push(`| ${name} | ${datasets} | ${p.p50} | ${p.p95} | ${p.max} |`);
+    }
+    await endpoint.close();
     console.log(
       `\n${SERIES} series, ${studies} studies, ${RUNS} runs per query (${cpus().length} cores, load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at the end)\n`,
     );
+    console.log('Count answer from the index (hub jobs, `query` command):\n');
     console.log('| query | studies (obfuscated) | p50 ms | p95 ms | max ms |');
     console.log('|---|---:|---:|---:|---:|');
     for (const r of rows) console.log(r);
+    console.log('\nMediator endpoint, a Focus-shaped POST over loopback HTTP, end to end:\n');
+    console.log('| query | datasets in the answer | p50 ms | p95 ms | max ms |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const r of http) console.log(r);
     console.log(`\nfirst query after (re-)indexing, including loading ${studies} studies into memory columns: ${loadMs.toFixed(0)} ms`);
     db.close();
   } finally {
@@ -149,4 +197,4 @@ function main() {
   }
 }
 
-main();
+await main();

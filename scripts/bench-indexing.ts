@@ -6,7 +6,7 @@ import { writeImage } from '../bridge/demo/dicom-writer.ts';
 import { readDicomHead } from '../bridge/index/dicom-head.ts';
 import { indexDataDir } from '../bridge/index/indexer.ts';
 import { openIndexDb } from '../bridge/index/schema.ts';
-import { Vocabulary } from '../bridge/vocabulary.ts';
+import { Vocabulary } from '../bridge/query/vocabulary.ts';
 
 /**
  * `npm run bench:indexing`: header-indexing throughput of the bridge's reader against pydicom

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexDataDir } from '../index/indexer.ts';
 import { openIndexDb } from '../index/schema.ts';
-import { Vocabulary } from '../vocabulary.ts';
+import { Vocabulary } from '../query/vocabulary.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { generateDemo } from './generate.ts';
 import { planDemo } from './plan.ts';

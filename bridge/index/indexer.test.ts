@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImageFields, writeImage, writePart10 } from '../demo/dicom-writer.ts';
 import { writeXlsx } from '../demo/xlsx-writer.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
-import { Vocabulary } from '../vocabulary.ts';
+import { Vocabulary } from '../query/vocabulary.ts';
 import { indexDataDir } from './indexer.ts';
 import { type Db, openIndexDb } from './schema.ts';
 
@@ -116,7 +116,9 @@ describe('indexDataDir', () => {
     ]);
     // The xlsx row fills in the empty DICOM PatientSex of Q1.
     expect(db.prepare('SELECT gender FROM q_studies WHERE dataset = 1').pluck().all()).toEqual([1]);
+    // A number column that holds no number is listed too, for the quality report.
     expect(db.prepare('SELECT col, value FROM clinical_unmapped ORDER BY col').all()).toEqual([
+      { col: 'age_at_diagnosis', value: 'x' },
       { col: 'diagnosis', value: 'gout' },
       { col: 'sex', value: 'X' },
     ]);
@@ -142,7 +144,7 @@ describe('indexDataDir', () => {
   });
 
   it('applies the data holder mappings on top of the catalogue forms', async () => {
-    const codes = () => db.prepare('SELECT body_parts FROM q_studies ORDER BY study').pluck().all();
+    const codes = () => db.prepare('SELECT body_part FROM q_series ORDER BY series').pluck().all();
     const vocab = new Vocabulary({ SNOMEDCT123037004: { CHEST: 'SNOMEDCT76752008' } });
     expect(vocab.codes('SNOMEDCT123037004', 'chest')).toEqual(['SNOMEDCT76752008']);
     expect(new Vocabulary().codes('SNOMEDCT123037004', 'Pelvis^Masculin')).toEqual(['SNOMEDCT12921003']);

@@ -1,10 +1,11 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readClinical } from '../clinical.ts';
 import { loadDatasets } from '../dataset.ts';
 import { describeError } from '../logger.ts';
-import type { Vocabulary } from '../vocabulary.ts';
-import { rebuildQueryTables } from './derive.ts';
+import { type ClinicalSheet, readClinical } from '../query/clinical.ts';
+import { rebuildQueryTables } from '../query/derive.ts';
+import { insertStatement } from '../query/tables.ts';
+import type { Vocabulary } from '../query/vocabulary.ts';
 import { type HeadOptions, readDicomHead } from './dicom-head.ts';
 import { type Db, getMeta, setMeta } from './schema.ts';
 
@@ -118,28 +119,29 @@ export async function indexDataDir(db: Db, dataDir: string, vocab: Vocabulary, o
   // A sheet that cannot be read costs its rows, not the run; it is listed with the skipped files.
   const sheetProblems: { path: string; reason: string }[] = [];
   const clinical = await Promise.all(
-    datasets.map(async (d) => {
+    datasets.map(async (d): Promise<{ d: (typeof datasets)[number] } & ClinicalSheet> => {
       try {
         return { d, ...(await readClinical(join(dataDir, d.folder), vocab)) };
       } catch (err) {
         sheetProblems.push({ path: `${d.folder}/clinical sheet`, reason: `unreadable clinical sheet: ${describeError(err)}` });
-        return { d, rows: [] };
+        return { d, rows: [], columns: [] };
       }
     }),
   );
   const fingerprint = JSON.stringify({ datasets, clinical: clinical.map((c) => [c.d.folder, c.rows]), vocab: vocab.fingerprint });
   if (changed.length > 0 || known.size > 0 || getMeta(db, 'derived_from') !== fingerprint) {
+    const columns = vocab.keys.patient.filter((k) => k.sheet?.length).map((k) => k.column);
     db.transaction(() => {
       db.exec('DELETE FROM clinical; DELETE FROM clinical_unmapped');
-      const addRow = db.prepare(
-        'INSERT OR REPLACE INTO clinical (dataset, patient_id, gender, age, diagnosis, year) VALUES (?, ?, ?, ?, ?, ?)',
-      );
+      const addRow = insertStatement(db, 'clinical', ['dataset', 'patient_id', ...columns], 'INSERT OR REPLACE');
       const addUnmapped = db.prepare('INSERT INTO clinical_unmapped (dataset, patient_id, col, value) VALUES (?, ?, ?, ?)');
       for (const { d, rows } of clinical)
         for (const r of rows) {
-          addRow.run(d.folder, r.patientId, r.gender ?? null, r.age ?? null, r.diagnosis ?? null, r.year ?? null);
+          addRow.run({ dataset: d.folder, patient_id: r.patientId, ...Object.fromEntries(columns.map((c) => [c, r.values[c] ?? null])) });
           for (const u of r.unmapped) addUnmapped.run(d.folder, r.patientId, u.column, u.value);
         }
+      // Which keys some sheet has a column for: a key no sheet has is not one this node can answer.
+      setMeta(db, 'sheet_columns', JSON.stringify([...new Set(clinical.flatMap((c) => c.columns))].sort()));
       rebuildQueryTables(db, datasets, vocab);
       setMeta(db, 'derived_from', fingerprint);
     })();

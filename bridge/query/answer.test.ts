@@ -9,7 +9,7 @@ import { type Db, openIndexDb } from '../index/schema.ts';
 import * as o from '../test-support/plan-oracle.ts';
 import { AGE, GENDER, MOD, MR, QUERY_CASES, SPECT, and, leaf, not, or } from '../test-support/query-cases.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
-import { Vocabulary } from '../vocabulary.ts';
+import { Vocabulary } from './vocabulary.ts';
 import { answerQuery } from './answer.ts';
 import { DEFAULT_PRIVACY, Obfuscator } from './obfuscate.ts';
 

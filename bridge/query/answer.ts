@@ -1,5 +1,6 @@
 import type { CountResult, JobResult } from '../../shared/job-protocol.ts';
 import type { QueryNode } from '../../shared/query.ts';
+import { canonicalQuery } from '../../shared/query-canonical.ts';
 import type { Db } from '../index/schema.ts';
 import { type DatasetCounts, evaluateQuery } from './evaluate.ts';
 import type { Obfuscator } from './obfuscate.ts';
@@ -41,13 +42,17 @@ function collection(d: DatasetRow, counts: DatasetCounts | undefined, obf: Obfus
   };
 }
 
+export type Answer = Exclude<JobResult, { status: 'error' | 'answered' }> | { status: 'answered'; result: CountResult };
+
 /**
- * The mediator answer of this node for one query: per dataset and in total, obfuscated as configured
- * and saying so; or `unsupported` with every key it cannot evaluate — never counts that ignore part
- * of the query.
+ * The answer of this node for one query: per dataset and in total, obfuscated as configured and
+ * saying so; or `unsupported` with every key it cannot evaluate — never counts that ignore part of
+ * the query. This is the one place counts of the own index are obfuscated: hub jobs, the `query`
+ * command and the mediator endpoint all answer through it. `unknownAs: 'no-match'` (the mediator
+ * endpoint) answers with what cannot be evaluated matching nothing, listed in `unsupported_keys`.
  */
-export function answerQuery(db: Db, query: QueryNode, obf: Obfuscator): Exclude<JobResult, { status: 'error' }> {
-  const truth = evaluateQuery(db, query);
+export function answerQuery(db: Db, query: QueryNode, obf: Obfuscator, unknownAs: 'unsupported' | 'no-match' = 'unsupported'): Answer {
+  const truth = evaluateQuery(db, canonicalQuery(query), unknownAs);
   if (!truth.ok) return { status: 'unsupported', unsupported_keys: truth.unsupportedKeys };
   const byIdx = new Map(truth.datasets.map((d) => [d.datasetIdx, d]));
   return {
@@ -58,7 +63,7 @@ export function answerQuery(db: Db, query: QueryNode, obf: Obfuscator): Exclude<
         studies_count: obf.count(truth.totalStudies, 'total:studies'),
         subjects_count: obf.count(truth.totalSubjects, 'total:subjects'),
       },
-      unsupported_keys: [],
+      unsupported_keys: truth.unsupportedKeys,
       obfuscation: obf.notes(),
     },
   };

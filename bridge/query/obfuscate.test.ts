@@ -8,7 +8,7 @@ import { openIndexDb } from '../index/schema.ts';
 import * as o from '../test-support/plan-oracle.ts';
 import { QUERY_CASES } from '../test-support/query-cases.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
-import { Vocabulary } from '../vocabulary.ts';
+import { Vocabulary } from './vocabulary.ts';
 import { answerQuery } from './answer.ts';
 import { DEFAULT_PRIVACY, Obfuscator, laplace } from './obfuscate.ts';
 

@@ -8,9 +8,10 @@ export const GENDER_OF = { M: 'SNOMEDCT248153007', F: 'SNOMEDCT248152002', O: 'S
 const BODY_PART_OF: Record<string, string[]> = {
   PROSTATE: ['SNOMEDCT41216001'],
   Prostata: ['SNOMEDCT41216001'],
-  PELVIS: ['SNOMEDCT12921003'],
-  'Pelvis^Masculin': ['SNOMEDCT12921003'],
-  'Pelvis^Femenina': ['SNOMEDCT12921003'],
+  // The catalogue's pelvis and the one the CHAIMELEON mediator knows are one body part.
+  PELVIS: ['SNOMEDCT12921003', 'SNOMEDCT816092008'],
+  'Pelvis^Masculin': ['SNOMEDCT12921003', 'SNOMEDCT816092008'],
+  'Pelvis^Femenina': ['SNOMEDCT12921003', 'SNOMEDCT816092008'],
   BREAST: ['SNOMEDCT76752008'],
   Breast: ['SNOMEDCT76752008'],
   MAMA: ['SNOMEDCT76752008'],
@@ -21,10 +22,11 @@ const BODY_PART_OF: Record<string, string[]> = {
   LUNG: ['SNOMEDCT39607008'],
   COLON: ['SNOMEDCT71854001'],
   Colon: ['SNOMEDCT71854001'],
-  ABDOMEN: [],
+  ABDOMEN: ['SNOMEDCT818981001'],
 };
+/** An empty Manufacturer is "unknown"; Canon is no catalogue manufacturer (not Toshiba) without a mapping file. */
 const MANUFACTURER_OF: Record<string, string[]> = {
-  '': [],
+  '': ['SNOMEDCT261665006'],
   SIEMENS: ['birnlex_3066'],
   'Siemens Healthineers': ['birnlex_3066', 'C200140'],
   'GE MEDICAL SYSTEMS': ['birnlex_12833'],
@@ -32,7 +34,7 @@ const MANUFACTURER_OF: Record<string, string[]> = {
   Philips: ['birnlex_3065'],
   'Philips Medical Systems': ['birnlex_3065'],
   TOSHIBA: ['birnlex_3067'],
-  'Canon Medical Systems': ['birnlex_3067'],
+  'Canon Medical Systems': [],
 };
 const MODALITY_OF: Record<string, string> = { MR: 'RID10312', PT: 'RID10337', NM: 'RID10334', CT: 'RID10321' };
 
@@ -40,9 +42,15 @@ export const gender = (p: DemoPatient) => (p.hasClinicalRow ? GENDER_OF[p.clinic
 export const age = (p: DemoPatient) => (p.hasClinicalRow ? p.ageAtDiagnosis : undefined);
 export const year = (p: DemoPatient) => (p.hasClinicalRow ? p.yearOfDiagnosis : undefined);
 export const diagnosis = (p: DemoPatient) => (p.hasClinicalRow ? p.diagnosisCode : undefined);
-export const hasModality = (s: DemoStudy, code: string) => s.series.some((r) => MODALITY_OF[r.modality] === code);
-export const hasBodyPart = (s: DemoStudy, code: string) => s.series.some((r) => (BODY_PART_OF[r.bodyPart] ?? []).includes(code));
-export const hasManufacturer = (s: DemoStudy, code: string) => s.series.some((r) => (MANUFACTURER_OF[r.manufacturer] ?? []).includes(code));
+type Series = DemoStudy['series'][number];
+/** Per series: what one series is; a study "has" a code when one of its series is it. */
+export const isModality = (r: Series, code: string) => MODALITY_OF[r.modality] === code;
+export const isBodyPart = (r: Series, code: string) => (BODY_PART_OF[r.bodyPart] ?? []).includes(code);
+export const isManufacturer = (r: Series, code: string) => (MANUFACTURER_OF[r.manufacturer] ?? []).includes(code);
+export const hasSeries = (s: DemoStudy, test: (r: Series) => boolean) => s.series.some(test);
+export const hasModality = (s: DemoStudy, code: string) => hasSeries(s, (r) => isModality(r, code));
+export const hasBodyPart = (s: DemoStudy, code: string) => hasSeries(s, (r) => isBodyPart(r, code));
+export const hasManufacturer = (s: DemoStudy, code: string) => hasSeries(s, (r) => isManufacturer(r, code));
 
 export type Match = (p: DemoPatient, s: DemoStudy) => boolean;
 

@@ -18,6 +18,7 @@ export const [GENDER, AGE, DX, YEAR, MOD, BODY, MAN] = [
 ];
 export const [MR, CT, PET, SPECT] = ['RID10312', 'RID10321', 'RID10337', 'RID10334'];
 const [PROSTATE_DX, BREAST_DX, LUNG_DX, COLON_DX] = ['SNOMEDCT399068003', 'SNOMEDCT254837009', 'SNOMEDCT363358000', 'SNOMEDCT363406005'];
+const [PROSTATE, PELVIS] = ['SNOMEDCT41216001', 'SNOMEDCT12921003'];
 const between = (v: number | undefined, min?: number, max?: number) =>
   v !== undefined && (min === undefined || v >= min) && (max === undefined || v <= max);
 
@@ -30,7 +31,11 @@ export const QUERY_CASES: { name: string; query: QueryNode; match: o.Match }[] =
     match: (p, s) => o.gender(p) === o.GENDER_OF.M && o.hasModality(s, CT),
   },
   { name: 'NOT PET', query: not(leaf(MOD, 'EQUALS', PET)), match: (_, s) => !o.hasModality(s, PET) },
-  { name: 'modality NOT_EQUALS CT (no CT series)', query: leaf(MOD, 'NOT_EQUALS', CT), match: (_, s) => !o.hasModality(s, CT) },
+  {
+    name: 'modality NOT_EQUALS CT (a series of another modality)',
+    query: leaf(MOD, 'NOT_EQUALS', CT),
+    match: (_, s) => o.hasSeries(s, (r) => !o.isModality(r, CT)),
+  },
   { name: 'PET or SPECT', query: leaf(MOD, 'IN', [PET, SPECT]), match: (_, s) => o.hasModality(s, PET) || o.hasModality(s, SPECT) },
   {
     name: 'female or prostate body part',
@@ -54,7 +59,16 @@ export const QUERY_CASES: { name: string; query: QueryNode; match: o.Match }[] =
     match: (p) => !between(o.age(p), undefined, 49.999),
   },
   { name: 'diagnosis prostate cancer', query: leaf(DX, 'EQUALS', PROSTATE_DX), match: (p) => o.diagnosis(p) === PROSTATE_DX },
-  { name: 'diagnosis not breast cancer', query: leaf(DX, 'NOT_EQUALS', BREAST_DX), match: (p) => o.diagnosis(p) !== BREAST_DX },
+  {
+    name: 'diagnosis not breast cancer (a diagnosis, another one)',
+    query: leaf(DX, 'NOT_EQUALS', BREAST_DX),
+    match: (p) => o.diagnosis(p) !== undefined && o.diagnosis(p) !== BREAST_DX,
+  },
+  {
+    name: 'gender not male (a known gender, another one)',
+    query: leaf(GENDER, 'NOT_EQUALS', o.GENDER_OF.M),
+    match: (p) => o.gender(p) !== o.GENDER_OF.M && o.gender(p) !== o.GENDER_OF.U,
+  },
   {
     name: 'diagnosis IN lung/colon and year from 2016',
     query: or(and(or(leaf(DX, 'IN', [LUNG_DX, COLON_DX])), or(leaf(YEAR, 'BETWEEN', { min: 2016 })))),
@@ -67,9 +81,40 @@ export const QUERY_CASES: { name: string; query: QueryNode; match: o.Match }[] =
     match: (_, s) => o.hasModality(s, MR) !== o.hasModality(s, CT),
   },
   {
-    name: 'Siemens and lung, each on any series of the study',
+    name: 'Siemens and lung: one series of the study is both',
     query: and(leaf(MAN, 'EQUALS', 'birnlex_3066'), leaf(BODY, 'EQUALS', 'SNOMEDCT39607008')),
-    match: (_, s) => o.hasManufacturer(s, 'birnlex_3066') && o.hasBodyPart(s, 'SNOMEDCT39607008'),
+    match: (_, s) => o.hasSeries(s, (r) => o.isManufacturer(r, 'birnlex_3066') && o.isBodyPart(r, 'SNOMEDCT39607008')),
+  },
+  {
+    name: 'MR of the prostate in Lens shape: one series, not an MR of one part and a prostate of another',
+    query: or(and(or(leaf(MOD, 'EQUALS', MR)), or(leaf(BODY, 'EQUALS', PROSTATE)), or(leaf(GENDER, 'EQUALS', o.GENDER_OF.M)))),
+    match: (p, s) => o.gender(p) === o.GENDER_OF.M && o.hasSeries(s, (r) => o.isModality(r, MR) && o.isBodyPart(r, PROSTATE)),
+  },
+  {
+    name: 'MR or CT of the pelvis, the pelvis by the code the CHAIMELEON mediator knows',
+    query: and(or(leaf(MOD, 'EQUALS', MR), leaf(MOD, 'EQUALS', CT)), leaf(BODY, 'IN', ['SNOMEDCT816092008'])),
+    match: (_, s) => o.hasSeries(s, (r) => (o.isModality(r, MR) || o.isModality(r, CT)) && o.isBodyPart(r, PELVIS)),
+  },
+  {
+    name: 'a series of the study is not of the prostate, with a study-level criterion beside it',
+    query: or(leaf(DX, 'EQUALS', LUNG_DX), leaf(BODY, 'NOT_EQUALS', PROSTATE)),
+    match: (p, s) => o.diagnosis(p) === LUNG_DX || o.hasSeries(s, (r) => !o.isBodyPart(r, PROSTATE)),
+  },
+  {
+    name: 'NOT (MR of the prostate): no series is both',
+    query: not(and(leaf(MOD, 'EQUALS', MR), leaf(BODY, 'EQUALS', PROSTATE))),
+    match: (_, s) => !o.hasSeries(s, (r) => o.isModality(r, MR) && o.isBodyPart(r, PROSTATE)),
+  },
+  {
+    name: 'manufacturer unknown (a series without Manufacturer)',
+    query: leaf(MAN, 'IN', ['SNOMEDCT261665006']),
+    match: (_, s) => o.hasManufacturer(s, 'SNOMEDCT261665006'),
+  },
+  { name: 'the abdomen', query: leaf(BODY, 'EQUALS', 'SNOMEDCT818981001'), match: (_, s) => o.hasBodyPart(s, 'SNOMEDCT818981001') },
+  {
+    name: 'manufacturer known (NOT_EQUALS unknown)',
+    query: leaf(MAN, 'NOT_EQUALS', 'SNOMEDCT261665006'),
+    match: (_, s) => o.hasSeries(s, (r) => !o.isManufacturer(r, 'SNOMEDCT261665006')),
   },
   {
     name: 'GE or Toshiba',

@@ -21,6 +21,15 @@ describe('unsupportedKeys', () => {
     expect(unsupportedKeys(q, manifest)).toEqual(expected);
   });
 
+  it('compares hyper-ontology keys and codes in either spelling, and names them as the caller wrote them', () => {
+    const er = 'EUCAIM_Hyper-Ontology_V1.0.CLIN1045815';
+    const withEr = { catalogueVersion: 2, filters: [{ key: er, values: ['EUCAIM_Hyper-Ontology_V1.0.COM1001310'] }] };
+    expect(unsupportedKeys(query(leaf('CLIN1045815', 'COM1001310')), withEr)).toEqual([]);
+    expect(unsupportedKeys(query(leaf(er, `EUCAIM_Hyper-Ontology_V1.0.COM1001310`)), withEr)).toEqual([]);
+    expect(unsupportedKeys(query(leaf('CLIN1045815', 'COM1001332')), withEr)).toEqual(['CLIN1045815']);
+    expect(unsupportedKeys(query(leaf('CLIN1046085', 'COM1001310')), withEr)).toEqual(['CLIN1046085']);
+  });
+
   it('names nothing for a node that sent no manifest: it is asked as before', () => {
     expect(unsupportedKeys(query(leaf('gender', 'F')), null)).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { filterByKey } from '../../shared/filter-catalogue.ts';
+import { catalogueValue, filterByKey } from '../../shared/filter-catalogue.ts';
 import type { QueryLeaf, QueryNode } from '../../shared/query.ts';
 
 const verbs: Record<QueryLeaf['type'], string> = {
@@ -13,7 +13,7 @@ const verbs: Record<QueryLeaf['type'], string> = {
 
 function valueWords(leaf: QueryLeaf): string {
   const def = filterByKey(leaf.key);
-  const label = (v: unknown) => def?.values?.find((x) => x.code === v)?.label ?? String(v);
+  const label = (v: unknown) => (def ? catalogueValue(def, v)?.label : undefined) ?? String(v);
   const unit = def?.unit ? ` ${def.unit}` : '';
   const v = leaf.value;
   if (Array.isArray(v)) return v.map(label).join(', ');

@@ -32,6 +32,7 @@ export const searchViewSchema = z.object({
     }),
   ),
   total: counts,
+  notices: z.array(z.string()).describe('words for the user about terms the platform does not know, e.g. "unknown value X of filter Y"'),
 });
 
 export const searchReportSchema = z.object({
@@ -39,7 +40,7 @@ export const searchReportSchema = z.object({
   generatedAt: iso,
   hub: z.object({ url: z.string(), version: z.string(), catalogueVersion: z.number().int() }),
   search: searchViewSchema.pick({ id: true, clientId: true, status: true, createdAt: true, deadlineAt: true }),
-  query: z.object({ tree: queryTreeSchema, words: z.string(), sha256: z.string().nullable() }),
+  query: z.object({ tree: queryTreeSchema, words: z.string(), notices: z.array(z.string()), sha256: z.string().nullable() }),
   nodes: z.array(
     z.object({
       nodeId: z.string(),

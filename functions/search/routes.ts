@@ -39,9 +39,9 @@ const start = defineRoute({
   path: '/',
   access: 'member',
   summary:
-    'start a count query `{ ast, id?, deadlineSeconds? }`; values checked against the catalogue (400 names the path); 202 with the view',
+    'start a count query `{ ast, id?, deadlineSeconds? }` with the tree as the EUCAIM explorer (Lens 0.4.6 / 0.6) or Focus builds it; a malformed tree or a value of the wrong shape for its filter is a 400 naming the path; an unknown key or code goes to the nodes and the view names it in `notices`; 202 with the view',
   description:
-    '`{ ast, id?, deadlineSeconds? }`: values are checked against the filter catalogue (400 names the path); one signed job per online node.',
+    "`{ ast, id?, deadlineSeconds? }`: Lens and Focus additions (`nodeType`, branch `key`, `system`, labels) are accepted and Lens's empty number field `0` is read as meant; one signed job per online node.",
   request: { json: searchBodySchema },
   responses: { 202: json(searchViewSchema, 'Started: the view now; poll it or follow its events.') },
 });
@@ -49,7 +49,8 @@ const view = defineRoute({
   ...ownSearch,
   method: 'get',
   path: '/:id',
-  summary: 'per node `pending / answered / unsupported / error / timed_out / skipped`, datasets, total',
+  summary:
+    'per node `pending / answered / unsupported / error / timed_out / skipped`, datasets, total, `notices` ("unknown value X of filter Y")',
   responses: { 200: json(searchViewSchema, 'The search now.') },
 });
 const events = defineRoute({

@@ -27,7 +27,7 @@ export async function searchReport(s: Services, viewer: Viewer, searchId: string
     generatedAt: s.clock.now().toISOString(),
     hub: { url: s.config.PUBLIC_URL, version: pkg.version, catalogueVersion: filterCatalogue.version },
     search: { id: view.id, clientId: view.clientId, status: view.status, createdAt: view.createdAt, deadlineAt: view.deadlineAt },
-    query: { tree: view.query, words: queryInWords(view.query), sha256: view.queryHash },
+    query: { tree: view.query, words: queryInWords(view.query), notices: view.notices, sha256: view.queryHash },
     nodes: view.nodes.map((n) => ({
       nodeId: n.nodeId,
       name: n.name,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.ts';
 import { nodes } from '../nodes/nodes.sql.ts';
+import { unknownTerms } from './catalogue-check.ts';
 import type { Services } from '../services.ts';
 import { searchNodes, searches } from './search.sql.ts';
 
@@ -53,6 +54,8 @@ export async function getSearch(s: Services, viewer: Viewer, searchId: string) {
     deadlineAt: search.deadlineAt.toISOString(),
     query: search.query,
     queryHash: search.queryHash,
+    /** Keys and codes the catalogue does not know ("unknown value X of filter Y"): sent on, and said here. */
+    notices: unknownTerms(search.query).map((t) => t.message),
     nodes: nodeViews,
     total,
   };

@@ -32,7 +32,7 @@ function runWorker(execute: (job: VerifiedJob) => Promise<CountResult> = async (
       logger: silentLogger,
       execute: (job) => {
         executed.push(job.jobId);
-        return execute(job);
+        return execute(job).then((result) => ({ status: 'answered' as const, result }));
       },
       heartbeat: () => ({ version: 'test', datasets: [] }),
       minPollIntervalMs: 20,

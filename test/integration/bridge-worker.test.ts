@@ -145,6 +145,7 @@ describe('a bridge started against the hub', () => {
       'RID10337',
       'RID10334',
       'RID10321',
+      'SNOMEDCT261665006',
     ]);
   });
 

@@ -38,7 +38,7 @@ describe(`search input checked against the filter catalogue (${databaseKind()})`
         'C25392',
       ]),
     );
-    expect(body.filters.find((f) => f.key === 'RID10311')?.values?.map((v) => v.label)).toEqual(['MR', 'PET', 'SPECT', 'CT']);
+    expect(body.filters.find((f) => f.key === 'RID10311')?.values?.map((v) => v.label)).toEqual(['MR', 'PET', 'SPECT', 'CT', 'Unknown']);
   });
 
   it('still refuses anonymous searches', async () => {
@@ -58,17 +58,17 @@ describe(`search input checked against the filter catalogue (${databaseKind()})`
       ast: lens({ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 'old' } }),
       path: `${at(0)}.value.min`,
     },
-    {
-      name: 'an unknown modality code',
-      ast: lens({ key: 'RID10312', type: 'EQUALS', value: 'x' }, { key: 'RID10311', type: 'EQUALS', value: 'RID99999' }),
-      path: `${at(1)}.value`,
-    },
     { name: 'an operator the key does not take', ast: lens({ key: 'RID10311', type: 'CONTAINS', value: 'MR' }), path: `${at(0)}.type` },
     { name: 'a number for gender', ast: lens({ key: 'SNOMEDCT263495000', type: 'EQUALS', value: 1 }), path: `${at(0)}.value` },
     {
-      name: 'an unknown code inside IN',
-      ast: lens({ key: 'C25392', type: 'IN', value: ['birnlex_3065', 'acme'] }),
-      path: `${at(0)}.value[1]`,
+      name: 'a number inside IN',
+      ast: lens({ key: 'C25392', type: 'IN', value: ['birnlex_3065', 7] }),
+      path: `${at(0)}.value`,
+    },
+    {
+      name: 'an unknown property in the tree',
+      ast: { operand: 'OR', children: [{ operand: 'AND', children: [], colour: 'red' }] },
+      path: 'ast.children[0].colour',
     },
   ])('$name', ({ ast, path }) => {
     it(`is a 400 naming ${path}`, async () => {
@@ -78,9 +78,60 @@ describe(`search input checked against the filter catalogue (${databaseKind()})`
     });
   });
 
-  it('accepts an unknown key: the nodes report it as unsupported', async () => {
-    const { status, body } = await post({ ast: lens({ key: 'LOCAL42', type: 'EQUALS', value: 'anything' }) });
+  it('accepts an unknown key or code: the nodes report it as unsupported, the user reads it in words', async () => {
+    const { status, body } = await post({
+      ast: lens(
+        { key: 'LOCAL42', type: 'EQUALS', value: 'anything' },
+        { key: 'RID10311', type: 'EQUALS', value: 'RID99999' },
+        { key: 'C25392', type: 'IN', value: ['birnlex_3065', 'acme'] },
+      ),
+    });
     expect(status, JSON.stringify(body)).toBe(202);
+    expect((body as { notices?: string[] }).notices).toEqual([
+      'unknown filter LOCAL42',
+      'unknown value RID99999 of filter Modality',
+      'unknown value acme of filter Manufacturer',
+    ]);
+  });
+
+  it('accepts the tree as Lens 0.4.6 builds it and reads its empty number fields as the user meant', async () => {
+    const leaf = (key: string, type: string, value: unknown) => ({ nodeType: 'leaf', key, type, system: '', value });
+    const criterion = (l: ReturnType<typeof leaf>) => ({ nodeType: 'branch', key: l.key, operand: 'OR', children: [l] });
+    const ast = {
+      nodeType: 'branch',
+      operand: 'OR',
+      children: [
+        {
+          nodeType: 'branch',
+          operand: 'AND',
+          children: [
+            criterion(leaf('SNOMEDCT432213005', 'BETWEEN', { min: 0, max: 2017 })),
+            criterion(leaf('SNOMEDCT423493009', 'BETWEEN', { min: 50, max: 0 })),
+            criterion(leaf('EUCAIM_Hyper-Ontology_V1.0.CLIN1045851', 'EQUALS', 'EUCAIM_Hyper-Ontology_V1.0.COM1001882')),
+          ],
+        },
+      ],
+    };
+    const { status, body } = await post({ ast, id: 'lens-0.4.6' });
+    expect(status, JSON.stringify(body)).toBe(202);
+    const view = body as { query?: unknown; notices?: string[] };
+    expect(view.notices).toEqual([]);
+    expect(view.query).toEqual({
+      operand: 'OR',
+      children: [
+        {
+          operand: 'AND',
+          children: [
+            { operand: 'OR', children: [{ key: 'SNOMEDCT432213005', type: 'BETWEEN', value: { max: 2017 } }] },
+            { operand: 'OR', children: [{ key: 'SNOMEDCT423493009', type: 'BETWEEN', value: { min: 50 } }] },
+            {
+              operand: 'OR',
+              children: [{ key: 'EUCAIM_Hyper-Ontology_V1.0.CLIN1045851', type: 'EQUALS', value: 'EUCAIM_Hyper-Ontology_V1.0.COM1001882' }],
+            },
+          ],
+        },
+      ],
+    });
   });
 
   it('accepts every EUCAIM key with a valid value', async () => {

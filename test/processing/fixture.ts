@@ -10,7 +10,7 @@ import { type RunExecutorDeps, RunExecutor } from '../../bridge/processing/execu
 import { signedGrantCheck } from '../../bridge/processing/grant-check.ts';
 import { RunStateStore } from '../../bridge/processing/run-state.ts';
 import { FsOutputSink } from '../../bridge/processing/upload.ts';
-import { Vocabulary } from '../../bridge/vocabulary.ts';
+import { Vocabulary } from '../../bridge/query/vocabulary.ts';
 import { tempDir } from '../../bridge/test-support/temp-dir.ts';
 import { newId } from '../../shared/ids.ts';
 import { type AccessCondition, signGrant } from '../../shared/negotiation/grant.ts';

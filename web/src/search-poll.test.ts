@@ -12,6 +12,7 @@ const view = (status: SearchView['status'], deadlineInMs: number): SearchView =>
     deadlineAt: new Date(created + deadlineInMs).toISOString(),
     query: { operand: 'OR', children: [] },
     queryHash: null,
+    notices: [],
     nodes: [],
     total: { subjects_count: 0, studies_count: 0 },
   };

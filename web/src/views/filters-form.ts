@@ -2,13 +2,6 @@ import type { Catalogue, CatalogueFilter } from '../api.ts';
 import { h } from '../dom.ts';
 import type { Criterion } from '../query.ts';
 
-/** The seed's panels (user guide 4.5); the hyper-ontology extras sit in a panel of their own. */
-const panels: { title: string; keys: string[] }[] = [
-  { title: 'Patient information', keys: ['SNOMEDCT263495000', 'SNOMEDCT423493009'] },
-  { title: 'Clinical parameters', keys: ['SNOMEDCT439401001', 'SNOMEDCT432213005'] },
-  { title: 'Image parameters', keys: ['RID10311', 'SNOMEDCT123037004', 'C25392'] },
-];
-
 export interface FilterControls {
   element: HTMLElement;
   criteria(): Criterion[];
@@ -27,10 +20,11 @@ function filterControl(f: CatalogueFilter): { element: HTMLElement; read(): Crit
     const select = h(
       'select',
       { id: controlId(f.key), multiple: true, size: String(Math.min(f.values?.length ?? 2, 5)), 'data-filter-key': f.key },
-      ...(f.values ?? []).map((v) => h('option', { value: v.code }, v.label)),
+      // A code that is another name of one listed (`sameAs`) is offered once, under its first name.
+      ...(f.values ?? []).filter((v) => !v.sameAs).map((v) => h('option', { value: v.code }, v.label)),
     );
     return {
-      element: h('div', { class: 'filter' }, h('label', { for: controlId(f.key) }, f.label), select),
+      element: h('div', { class: 'filter' }, h('label', { for: controlId(f.key), title: f.note }, f.label), select),
       read: () => ({ key: f.key, kind: 'values', values: [...select.selectedOptions].map((o) => o.value) }),
     };
   }
@@ -64,13 +58,17 @@ function filterControl(f: CatalogueFilter): { element: HTMLElement; read(): Crit
   };
 }
 
-/** Every filter of the catalogue as form controls, grouped as the EUCAIM explorer groups them. */
+/**
+ * Every filter of the catalogue as form controls, in the catalogue's groups (the EUCAIM explorer's
+ * panels); the EUCAIM filters open, the hyper-ontology extras folded away.
+ */
 export function filterControls(catalogue: Catalogue): FilterControls {
   const controls = catalogue.filters.map((f) => ({ f, ...filterControl(f) }));
-  const placed = new Set(panels.flatMap((p) => p.keys));
-  const panel = (title: string, items: typeof controls) =>
-    h('fieldset', { class: 'panel' }, h('legend', {}, title), ...items.map((c) => c.element));
-  const extras = controls.filter((c) => !placed.has(c.f.key));
+  const groups = [...new Set(catalogue.filters.map((f) => f.group))];
+  const panel = (title: string) =>
+    h('fieldset', { class: 'panel' }, h('legend', {}, title), ...controls.filter((c) => c.f.group === title).map((c) => c.element));
+  const extra = (title: string) => controls.some((c) => c.f.group === title && c.f.source !== 'eucaim');
+  const extras = groups.filter(extra);
   const element = h(
     'div',
     { class: 'filters' },
@@ -79,13 +77,8 @@ export function filterControls(catalogue: Catalogue): FilterControls {
       { class: 'muted hint wide' },
       'Choose several values of one filter with Ctrl (⌘ on a Mac); a node must match every filter you set.',
     ),
-    ...panels.map((p) =>
-      panel(
-        p.title,
-        controls.filter((c) => p.keys.includes(c.f.key)),
-      ),
-    ),
-    extras.length ? h('details', { class: 'more' }, h('summary', {}, 'More clinical filters'), panel('Hyper-ontology', extras)) : null,
+    ...groups.filter((g) => !extra(g)).map(panel),
+    extras.length ? h('details', { class: 'more' }, h('summary', {}, 'More clinical filters'), ...extras.map(panel)) : null,
   );
   return { element, criteria: () => controls.flatMap((c) => c.read() ?? []) };
 }

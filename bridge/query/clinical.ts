@@ -3,21 +3,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSheet } from 'read-excel-file/node';
 import type { Vocabulary } from './vocabulary.ts';
-import { CODED_KEYS } from './vocabulary.ts';
 
-/** One clinical row as the index stores it: codes, not the sheet's spelling. */
+/** One clinical row as the index stores it: per key column a code or a number, never the sheet's spelling. */
 export interface ClinicalRow {
   patientId: string;
-  /** Gender code, undefined when the cell is empty or not understood. */
-  gender?: string;
-  age?: number;
-  diagnosis?: string;
-  year?: number;
-  /** Cell texts that named no catalogue code, for the quality report. */
+  values: Record<string, string | number>;
+  /** Cell texts that named no catalogue code (or no number), for the quality report. */
   unmapped: { column: string; value: string }[];
 }
 
-export const CLINICAL_COLUMNS = ['patientid', 'sex', 'age_at_diagnosis', 'diagnosis', 'year_of_diagnosis'] as const;
+export interface ClinicalSheet {
+  rows: ClinicalRow[];
+  source?: string;
+  /** Key columns (of the key table) the sheet has a header for: the keys this dataset can answer. */
+  columns: string[];
+}
 
 /** Splits one CSV line; quotes may wrap a cell and `""` is a quote inside one. */
 function splitCsvLine(line: string): string[] {
@@ -41,33 +41,33 @@ function splitCsvLine(line: string): string[] {
 
 const num = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
 
-function toRows(table: string[][], vocab: Vocabulary, source: string): ClinicalRow[] {
+/** Reads the columns the key table names (PatientID plus each key's sheet columns, header in any case). */
+function toSheet(table: string[][], vocab: Vocabulary, source: string): ClinicalSheet {
   const header = (table[0] ?? []).map((h) => h.trim().toLowerCase());
-  const col = Object.fromEntries(CLINICAL_COLUMNS.map((c) => [c, header.indexOf(c)]));
-  if (col.patientid === -1) throw new Error(`${source}: no PatientID column (header: ${CLINICAL_COLUMNS.join(',')})`);
+  const at = (name: string) => header.indexOf(name);
+  if (at('patientid') === -1) throw new Error(`${source}: no PatientID column`);
+  const keys = vocab.keys.patient.filter((k) => k.sheet?.some((c) => at(c) !== -1));
   const rows: ClinicalRow[] = [];
   for (const cells of table.slice(1)) {
-    const cell = (name: (typeof CLINICAL_COLUMNS)[number]) => (col[name] === -1 ? '' : String(cells[col[name] as number] ?? '').trim());
+    const cell = (name: string) => (at(name) === -1 ? '' : String(cells[at(name)] ?? '').trim());
     const patientId = cell('patientid');
     if (!patientId) continue;
-    const row: ClinicalRow = { patientId, age: num(cell('age_at_diagnosis')), year: num(cell('year_of_diagnosis')), unmapped: [] };
-    for (const [column, key, field] of [
-      ['sex', CODED_KEYS.gender, 'gender'],
-      ['diagnosis', CODED_KEYS.diagnosis, 'diagnosis'],
-    ] as const) {
+    const row: ClinicalRow = { patientId, values: {}, unmapped: [] };
+    for (const k of keys) {
+      const column = k.sheet?.find((c) => cell(c) !== '');
+      if (!column) continue;
       const text = cell(column);
-      if (!text) continue;
-      const code = vocab.code(key, text);
-      if (code) row[field] = code;
+      const value = k.kind === 'number' ? num(text) : vocab.code(k.key, k.cellText ? k.cellText(column, text) : text);
+      if (value !== undefined) row.values[k.column] = value;
       else row.unmapped.push({ column, value: text });
     }
     rows.push(row);
   }
-  return rows;
+  return { rows, source, columns: keys.map((k) => k.column) };
 }
 
 /** Reads `clinical.csv` or `clinical.xlsx` of a dataset folder (csv wins if both exist); none is fine. */
-export async function readClinical(datasetDir: string, vocab: Vocabulary): Promise<{ rows: ClinicalRow[]; source?: string }> {
+export async function readClinical(datasetDir: string, vocab: Vocabulary): Promise<ClinicalSheet> {
   const csv = join(datasetDir, 'clinical.csv');
   const xlsx = join(datasetDir, 'clinical.xlsx');
   if (existsSync(csv)) {
@@ -76,12 +76,12 @@ export async function readClinical(datasetDir: string, vocab: Vocabulary): Promi
       .split(/\r?\n/)
       .filter((l) => l.trim() !== '')
       .map(splitCsvLine);
-    return { rows: toRows(table, vocab, csv), source: 'clinical.csv' };
+    return { ...toSheet(table, vocab, csv), source: 'clinical.csv' };
   }
   if (existsSync(xlsx)) {
     const sheet = await readSheet(xlsx);
     const table = sheet.map((r) => r.map((c) => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : String(c))));
-    return { rows: toRows(table, vocab, xlsx), source: 'clinical.xlsx' };
+    return { ...toSheet(table, vocab, xlsx), source: 'clinical.xlsx' };
   }
-  return { rows: [] };
+  return { rows: [], columns: [] };
 }

@@ -1,23 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { EUCAIM_KEYS, type FilterDefinition, filterByKey } from '../shared/filter-catalogue.ts';
+import { catalogueValue, filterByKey } from '../../shared/filter-catalogue.ts';
+import { DEFAULT_KEYS, type KeySet } from './keys.ts';
 
 /**
  * Turns the free text of DICOM headers and clinical sheets into catalogue codes. The forms come from
  * the shared catalogue (`local`, plus each code and label) and from the data holder's own mapping
- * file, so the bridge holds no vocabulary table of its own.
+ * file, so the bridge holds no vocabulary table of its own. Matching is by whole words after
+ * normalising case, accents and punctuation, which is kinder to real headers than the exact match
+ * of the CHAIMELEON mediator (`Pelvis^Masculin` is the pelvis, `Siemens Healthineers` is Siemens);
+ * a name the catalogue does not give (Canon) maps to nothing unless the mapping file says so.
  */
 export const mappingsSchema = z.record(z.string(), z.record(z.string(), z.string()));
 export type Mappings = z.infer<typeof mappingsSchema>;
-
-/** The coded keys the index stores, in a fixed order so bit positions and ids stay stable. */
-export const CODED_KEYS = {
-  gender: EUCAIM_KEYS.gender,
-  diagnosis: EUCAIM_KEYS.diagnosis,
-  modality: EUCAIM_KEYS.modality,
-  bodyPart: EUCAIM_KEYS.bodyPart,
-  manufacturer: EUCAIM_KEYS.manufacturer,
-} as const;
 
 /** Lower case, accents and punctuation gone, words separated by one space: `Pelvis^Masculin` → `pelvis masculin`. */
 export function normaliseText(text: string): string {
@@ -27,10 +22,6 @@ export function normaliseText(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
-}
-
-export function codesOf(key: string): string[] {
-  return (filterByKey(key)?.values ?? []).map((v) => v.code);
 }
 
 interface KeyVocabulary {
@@ -46,14 +37,22 @@ export class Vocabulary {
   /** Changes when the mappings change, so the index knows to re-derive its codes. */
   readonly fingerprint: string;
 
-  constructor(mappings: Mappings = {}) {
+  constructor(
+    mappings: Mappings = {},
+    readonly keys: KeySet = DEFAULT_KEYS,
+  ) {
     this.fingerprint = JSON.stringify(mappings);
-    for (const key of Object.values(CODED_KEYS)) {
-      const filter = filterByKey(key) as FilterDefinition;
+    const mapped = new Map<string, Record<string, string>>();
+    for (const [key, map] of Object.entries(mappings)) mapped.set(keys.find(key)?.key ?? key, map);
+    for (const k of keys.all) {
+      if (k.kind !== 'code') continue;
+      // A `sameAs` code names its primary: the index keeps one position for both.
+      const primary = (code: string) => k.codes[keys.position(k, code) ?? -1] ?? code;
       const forms: [string, string][] = [];
-      for (const v of filter.values ?? []) for (const f of [v.code, v.label, ...(v.local ?? [])]) forms.push([normaliseText(f), v.code]);
-      const exact = new Map(Object.entries(mappings[key] ?? {}).map(([text, code]) => [normaliseText(text), code]));
-      this.byKey.set(key, { exact, forms });
+      for (const v of k.filter.values ?? [])
+        for (const f of [v.code, v.label, ...(v.local ?? [])]) forms.push([normaliseText(f), primary(v.code)]);
+      const exact = new Map(Object.entries(mapped.get(k.key) ?? {}).map(([text, code]) => [normaliseText(text), primary(code)]));
+      this.byKey.set(k.key, { exact, forms });
     }
   }
 
@@ -62,7 +61,7 @@ export class Vocabulary {
     const cacheKey = `${key}\u0000${text}`;
     const hit = this.cache.get(cacheKey);
     if (hit) return hit;
-    const vocab = this.byKey.get(key);
+    const vocab = this.byKey.get(this.keys.find(key)?.key ?? key);
     const value = normaliseText(text);
     let codes: string[] = [];
     if (vocab) {
@@ -70,7 +69,7 @@ export class Vocabulary {
       if (mapped !== undefined) codes = [mapped];
       else {
         const padded = ` ${value} `;
-        // The empty form (unknown sex) matches only an empty value, never every value.
+        // The empty form (unknown) matches only an empty value, never every value.
         for (const [form, code] of vocab.forms)
           if ((form === '' ? value === '' : padded.includes(` ${form} `)) && !codes.includes(code)) codes.push(code);
       }
@@ -85,16 +84,19 @@ export class Vocabulary {
   }
 }
 
-/** Reads MAPPINGS_FILE: `{ "<filterKey>": { "<local text>": "<code>" } }`; codes must be catalogue codes. */
+/**
+ * Reads MAPPINGS_FILE: `{ "<filterKey>": { "<local text>": "<code>" } }`; keys and codes must be the
+ * catalogue's (hyper-ontology ones with or without their prefix).
+ */
 export async function loadMappings(path: string | undefined): Promise<Mappings> {
   if (!path) return {};
   const parsed = mappingsSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
   if (!parsed.success) throw new Error(`${path}: expected { "<filterKey>": { "<local text>": "<code>" } }`);
   for (const [key, map] of Object.entries(parsed.data)) {
-    const known = codesOf(key);
-    if (known.length === 0) throw new Error(`${path}: ${key} is not a coded filter key of the catalogue`);
+    const filter = filterByKey(key);
+    if (!filter?.values?.length) throw new Error(`${path}: ${key} is not a coded filter key of the catalogue`);
     for (const [text, code] of Object.entries(map))
-      if (!known.includes(code)) throw new Error(`${path}: "${text}" maps to ${code}, which is not a code of ${key}`);
+      if (!catalogueValue(filter, code)) throw new Error(`${path}: "${text}" maps to ${code}, which is not a code of ${key}`);
   }
   return parsed.data;
 }
