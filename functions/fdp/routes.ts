@@ -1,6 +1,7 @@
 // The hub's FAIR Data Point, public and read-only: /fdp (repository), /fdp/catalog/{id},
-// /fdp/dataset/{uuid}, /fdp/distribution/{uuid}/{n}, and the SHACL profiles records conform to,
-// /fdp/profile/{layer}. Drafts never appear; withdrawn datasets answer 410 with a tombstone record.
+// /fdp/dataset/{uuid}, /fdp/distribution/{uuid}/{n}, the series and networks datasets point to, the
+// vocabularies as SKOS, and the SHACL profiles records conform to, /fdp/profile/{layer}. Drafts
+// never appear; withdrawn datasets answer 410 with a tombstone record.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
@@ -10,7 +11,18 @@ import type { Services } from '../services.ts';
 import { catalogueOf, fdpSelf } from './catalogue.ts';
 import { CATALOG_ID } from './iris.ts';
 import { FDP_LAYERS, SHAPES_MODIFIED, profileRecord } from './profiles.ts';
-import { catalogRecord, datasetRecord, distributionRecord, repositoryRecord, tombstoneRecord } from './records.ts';
+import {
+  catalogRecord,
+  datasetRecord,
+  distributionRecord,
+  repositoryRecord,
+  tombstoneRecord,
+  writeNetwork,
+  writeSeries,
+} from './records.ts';
+import { Graph } from './graph.ts';
+import { typeLinkedIris } from './ranges.ts';
+import { VOCABULARY_NAMES, vocabularyRecord } from './vocabulary-rdf.ts';
 import { rdfFormat, rdfResponse } from './respond.ts';
 
 export const FDP_PAGE_SIZE = { default: 50, max: 500 } as const;
@@ -64,13 +76,7 @@ export const fdpRoutes = new Hono<HubEnv>()
       store.lastModified(),
     ]);
     const modified = lastModified ?? new Date(0).toISOString();
-    const g = catalogRecord(
-      fdpSelf(s),
-      CATALOG_ID,
-      datasets.items.map((d) => d.id),
-      { series, networks },
-      { issued: modified, modified },
-    );
+    const g = catalogRecord(fdpSelf(s), CATALOG_ID, datasets.items, { series, networks }, { issued: modified, modified });
     const link = pageLinks(new URL(c.req.url), page, size, datasets.total);
     return rdfResponse(c, format, { quads: g.quads, modified, headers: { link } });
   })
@@ -87,6 +93,43 @@ export const fdpRoutes = new Hono<HubEnv>()
     const network = one && networks.find((n) => n.id === one.networkId);
     const g = datasetRecord(fdpSelf(s), CATALOG_ID, record, one, network);
     return rdfResponse(c, format, { quads: g.quads, modified: record.modifiedAt });
+  })
+  .get('/series/:id', validate('query', formatQuery), async (c) => {
+    const format = rdfFormat(c);
+    const s = c.get('services');
+    const store = catalogueOf(s);
+    const [series, networks, modified] = await Promise.all([store.series(), store.networks(), store.lastModified()]);
+    const one = series.find((x) => x.id === c.req.param('id'));
+    if (!one) throw new AppError('not_found', `no dataset series ${c.req.param('id')} with published datasets`);
+    const g = new Graph();
+    writeSeries(
+      g,
+      fdpSelf(s),
+      one,
+      networks.find((n) => n.id === one.networkId),
+    );
+    return rdfResponse(c, format, { quads: typeLinkedIris(g).quads, modified });
+  })
+  .get('/network/:id', validate('query', formatQuery), async (c) => {
+    const format = rdfFormat(c);
+    const s = c.get('services');
+    const store = catalogueOf(s);
+    const [networks, modified] = await Promise.all([store.networks(), store.lastModified()]);
+    const one = networks.find((n) => n.id === c.req.param('id'));
+    if (!one) throw new AppError('not_found', `no network ${c.req.param('id')} with published datasets`);
+    const g = new Graph();
+    writeNetwork(g, fdpSelf(s), one);
+    return rdfResponse(c, format, { quads: g.quads, modified });
+  })
+  .get('/vocabularies/:name', validate('query', formatQuery), async (c) => {
+    const format = rdfFormat(c);
+    const name = VOCABULARY_NAMES.find((n) => n === c.req.param('name'));
+    if (!name) throw new AppError('not_found', `no vocabulary ${c.req.param('name')}; vocabularies: ${VOCABULARY_NAMES.join(', ')}`);
+    return rdfResponse(c, format, {
+      quads: vocabularyRecord(fdpSelf(c.get('services')), name).quads,
+      modified: SHAPES_MODIFIED,
+      cacheControl: 'public, max-age=3600',
+    });
   })
   .get('/profile/:layer', validate('query', formatQuery), async (c) => {
     const format = rdfFormat(c);

@@ -18,6 +18,13 @@ export const harvestSourceSchema = z
       .url({ protocol: /^https?$/ })
       .max(2000)
       .refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL'),
+    /** The node whose FAIR Data Point this is: its admins review (publish) the datasets harvested from it. */
+    nodeId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/)
+      .optional(),
+    /** A trusted source publishes what it lists; otherwise new datasets arrive as drafts for the node's admins. */
+    trusted: z.boolean().default(false),
     /** Harvested every this many minutes by the maintenance sweep; absent for on-demand only. */
     intervalMinutes: z
       .number()
@@ -37,6 +44,8 @@ const runView = (r: RunRow) => ({ ...r, startedAt: r.startedAt.toISOString(), fi
 const sourceView = (s: SourceRow, last: RunRow | undefined) => ({
   id: s.id,
   url: s.url,
+  nodeId: s.nodeId,
+  trusted: s.trusted,
   intervalMinutes: s.intervalMinutes,
   nextRunAt: s.nextRunAt?.toISOString() ?? null,
   running: !!s.runningUntil,
@@ -54,6 +63,8 @@ export const harvestRoutes = new Hono<HubEnv>()
       .values({
         id: body.id,
         url: body.url,
+        nodeId: body.nodeId ?? null,
+        trusted: body.trusted,
         intervalMinutes: body.intervalMinutes ?? null,
         nextRunAt: body.intervalMinutes ? s.clock.now() : null,
         createdBy: callingUser(c).user.sub,

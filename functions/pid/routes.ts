@@ -13,7 +13,14 @@ import { notAcceptable, rdfResponse } from '../fdp/respond.ts';
 import { type Tombstone, tombstonePage } from './tombstone-page.ts';
 
 /** What the resolver offers, in order of preference when the client does not say (`*\/*`: people). */
-export const PID_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples', 'application/json'] as const;
+export const PID_TYPES = [
+  'text/html',
+  'text/turtle',
+  'application/ld+json',
+  'application/n-triples',
+  'application/rdf+xml',
+  'application/json',
+] as const;
 
 export const PID_CACHE = {
   /** A redirect stays right until the dataset is withdrawn, and its FDP record then answers 410 itself. */
