@@ -86,9 +86,15 @@ function metadata(i: number): DatasetMetadata {
     subjects: 10 + Math.floor(rand() * 5000),
     studies: 10 + Math.floor(rand() * 20_000),
     keywords: some(WORDS, 4),
-    publisher: { name: pick(PUBLISHERS) },
+    publisher: { name: pick(PUBLISHERS), email: 'data-access@hospital.example' },
     seriesId: pick(SERIES),
-    distributions: [{ accessUrl: 'https://negotiation.eucaim.example/requests/new', accessCondition: pick(codesOf(ACCESS_CONDITIONS)) }],
+    distributions: [
+      {
+        accessUrl: 'https://negotiation.eucaim.example/requests/new',
+        accessCondition: pick(codesOf(ACCESS_CONDITIONS)),
+        applicableLegislation: ['EHDS'],
+      },
+    ],
   });
 }
 

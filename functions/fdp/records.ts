@@ -142,9 +142,14 @@ export function catalogRecord(
   return typeLinkedIris(g);
 }
 
-/** The record's dates: a harvested dataset keeps its source's, a registered one has the hub's. */
+const aDate = (v: string | null | undefined) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
+
+/** The record's dates: a harvested dataset keeps its source's (when they are dates), a registered one has the hub's. */
 function datasetTimes(r: DatasetRecord): RecordTimes {
-  return { issued: r.source?.issued ?? r.publishedAt ?? r.issuedAt, modified: r.source?.modified ?? r.modifiedAt };
+  return {
+    issued: aDate(r.source?.issued) ?? r.publishedAt ?? r.issuedAt,
+    modified: aDate(r.source?.modified) ?? r.modifiedAt,
+  };
 }
 
 export function datasetRecord(self: FdpSelf, catalogId: string, record: DatasetRecord, series?: DatasetSeries, network?: Network): Graph {

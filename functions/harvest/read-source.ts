@@ -50,7 +50,11 @@ function readSeries(r: RdfReader, node: Quad_Subject | undefined): { series?: Da
 const describedFully = (r: RdfReader, s: Quad_Subject) =>
   r.objects(s, dcat('distribution')).length > 0 || r.objects(s, dct('publisher')).length > 0;
 
-export function readSource(store: Store, listed: ReadonlySet<string> = new Set()): SourceContent {
+/**
+ * `defaultSeries`: the series of datasets their source puts in none (the profile makes `dcat:inSeries`
+ * optional; the catalogue files every dataset under a series).
+ */
+export function readSource(store: Store, listed: ReadonlySet<string> = new Set(), defaultSeries?: string): SourceContent {
   const r = new RdfReader(store);
   const out: SourceContent = { datasets: [], rejected: [], present: { ids: [], iris: [...listed] } };
   for (const iri of listed) {
@@ -77,7 +81,10 @@ export function readSource(store: Store, listed: ReadonlySet<string> = new Set()
       });
       continue;
     }
-    const metadata = datasetMetadataSchema.safeParse(rdfToDataset(r, subject));
+    const mapped = rdfToDataset(r, subject);
+    const metadata = datasetMetadataSchema.safeParse(
+      mapped.seriesId === undefined && defaultSeries ? { ...mapped, seriesId: defaultSeries } : mapped,
+    );
     const modified = r.text(subject, dct('modified')) ?? r.text(subject, fdp('metadataModified'));
     const issued = r.text(subject, dct('issued')) ?? r.text(subject, fdp('metadataIssued'));
     if (!metadata.success || !modified) {

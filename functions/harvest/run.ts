@@ -65,7 +65,7 @@ async function execute(s: Services, source: Source, runId: string, report: Harve
     fetcher.checkDeadline();
     report.failures = walk.failures;
     report.navigation = walk.navigation;
-    const content = readSource(walk.store, walk.listed);
+    const content = readSource(walk.store, walk.listed, `harvest-${source.id}`.slice(0, 100));
     report.datasets = content.datasets.length;
     report.rejected = content.rejected;
     const catalogue = catalogueOf(s);
