@@ -7,12 +7,15 @@
 // - DCAT-AP 2.1.1 admits only SHA-1 checksums and an `xsd:decimal` byte size, where 3.0.1 (and
 //   EUCAIM DCAT-AP v2.0, built on it) take any SPDX algorithm and an `xsd:nonNegativeInteger`: the
 //   hub follows 3.0.1.
-import { DataFactory, type Quad, Store } from 'n3';
+import jsonld from 'jsonld';
+import { DataFactory, type Quad, Store, Writer } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShaclProblem, validateFdp } from '../../functions/fdp/shacl.ts';
 import { type ShapeSet, SHAPE_SETS, conformanceMissing, shapeSetQuads } from '../support/conformance.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
-import { crawlFdp, type FdpDocument, seedDatasets } from './fdp-support.ts';
+import { createCatalogueStore } from '../../functions/catalogue/store.ts';
+import { fullMetadata } from '../../functions/fdp/fixtures.ts';
+import { crawlFdp, type FdpDocument, getOnce, parseRdfXml, seedDatasets } from './fdp-support.ts';
 
 const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
 const DCAT = 'http://www.w3.org/ns/dcat#';
@@ -21,7 +24,7 @@ const FDP = 'https://w3id.org/fdp/fdp-o#';
 let hub: TestHub;
 let docs: FdpDocument[];
 let unreachable: string[];
-let ids: { full: string; minimal: string; withdrawn: string };
+let ids: { full: string; minimal: string; withdrawn: string; harvested: string };
 
 beforeAll(async () => {
   if (conformanceMissing) return;
@@ -31,7 +34,18 @@ beforeAll(async () => {
   const minimal = await seed.make('Mandatory fields only', 'published', {}, 'minimal');
   const withdrawn = await seed.make('Withdrawn dataset', 'withdrawn');
   await seed.make('A draft nobody sees', 'draft');
-  ids = { full: full.id, minimal: minimal.id, withdrawn: withdrawn.id };
+  // A harvested record: it links back to its source and keeps the source's identifier and dates.
+  const { id: harvested } = await createCatalogueStore(hub.services.db).upsertHarvested(
+    { id: 'conformance-source', trusted: true, nodeId: null },
+    {
+      sourceIri: 'https://node.example/fdp/dataset/prostate-mr',
+      sourceIdentifier: 'ds-prostate-mr',
+      issued: '2022-09-10',
+      modified: '2026-01-15',
+      metadata: fullMetadata({ title: 'Harvested from a node', seriesId: seed.seriesId }),
+    },
+  );
+  ids = { full: full.id, minimal: minimal.id, withdrawn: withdrawn.id, harvested };
   ({ docs, failures: unreachable } = await crawlFdp(hub.url, [`${hub.url}/fdp/dataset/${withdrawn.id}`]));
 }, 120_000);
 afterAll(async () => hub?.stop());
@@ -58,6 +72,7 @@ describeIf('the FDP records against the official shapes', () => {
     expect(urls).toContain(`${hub.url}/fdp`);
     expect(urls).toContain(`${hub.url}/fdp/dataset/${ids.full}`);
     expect(urls).toContain(`${hub.url}/fdp/distribution/${ids.full}/1`);
+    expect(urls).toContain(`${hub.url}/fdp/dataset/${ids.harvested}`);
     expect(docs.find((d) => d.url.endsWith(ids.withdrawn))?.status).toBe(410);
     // Minted IRIs are typed where they are served: each document says what its own subject is.
     for (const d of docs) {
@@ -100,6 +115,24 @@ describeIf('the FDP records against the official shapes', () => {
       q.predicate.value === `${DCAT}mediaType` ? DataFactory.quad(q.subject, q.predicate, DataFactory.literal(q.object.value), q.graph) : q,
     );
     expect((await violations(set, asLiteral)).some((v) => v.path === `${DCAT}mediaType`)).toBe(true);
+  });
+});
+
+describeIf('every record in RDF/XML', () => {
+  const canon = async (quads: Quad[]) =>
+    jsonld.canonize(await jsonld.fromRDF(new Writer({ format: 'N-Quads' }).quadsToString(quads), { format: 'application/n-quads' }), {
+      algorithm: 'URDNA2015',
+      format: 'application/n-quads',
+    });
+
+  it('is the same graph as in Turtle', async () => {
+    for (const d of docs) {
+      const u = new URL(d.url);
+      u.searchParams.set('format', 'rdf');
+      const res = await getOnce(u);
+      expect(res.headers.get('content-type'), d.url).toMatch(/^application\/rdf\+xml/);
+      expect(await canon(await parseRdfXml(await res.text(), d.url)), d.url).toBe(await canon(d.quads));
+    }
   });
 });
 

@@ -1,13 +1,12 @@
 import jsonld from 'jsonld';
 import { Parser, type Quad, Store, Writer } from 'n3';
-import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../../shared/catalogue/profile.ts';
 import { errorBodySchema } from '../../shared/errors.ts';
 import { fdpIris } from '../../functions/fdp/iris.ts';
 import { RdfReader, rdfToDataset } from '../../functions/fdp/rdf-to-dataset.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
-import { getRdf, seedDatasets } from './fdp-support.ts';
+import { getRdf, parseRdfXml, seedDatasets } from './fdp-support.ts';
 
 const LDP = 'http://www.w3.org/ns/ldp#';
 
@@ -29,19 +28,6 @@ beforeAll(async () => {
   withdrawn = await seed.make('Withdrawn one', 'withdrawn');
 });
 afterAll(async () => hub?.stop());
-
-/** RDF/XML parsed with a parser of its own (not the hub's writer read back by itself). */
-function parseRdfXml(text: string, baseIRI: string): Promise<Quad[]> {
-  return new Promise((resolve, reject) => {
-    const quads: Quad[] = [];
-    const parser = new RdfXmlParser({ baseIRI });
-    parser.on('data', (q: Quad) => quads.push(q));
-    parser.on('error', reject);
-    parser.on('end', () => resolve(quads));
-    parser.write(text);
-    parser.end();
-  });
-}
 
 const contained = (text: string, base: string) =>
   new Store(new Parser({ format: 'text/turtle', baseIRI: base }).parse(text)).getObjects(null, `${LDP}contains`, null).map((o) => o.value);

@@ -1,6 +1,7 @@
 // Set-up shared by the FDP, PID and harvest suites: datasets in each state, written through the
 // catalogue's own registry so they are the records registration makes.
 import { Parser, type Quad } from 'n3';
+import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import type { DatasetMetadata, DatasetRecord } from '../../shared/catalogue/profile.ts';
 import { changeDataset, registerDataset } from '../../functions/catalogue/registry.ts';
 import { sampleMetadata } from '../../functions/catalogue/sample.ts';
@@ -28,8 +29,21 @@ export async function seedDatasets(hub: TestHub) {
   return { ...ids, make };
 }
 
+/**
+ * A GET that tries once more when a kept-alive connection the hub already closed is reset (undici
+ * reuses an idle socket the server timed out; GETs are safe to repeat).
+ */
+export async function getOnce(url: string | URL, init: RequestInit = {}): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw err;
+    return fetch(url, init);
+  }
+}
+
 export async function getRdf(url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { headers: { accept: 'text/turtle', ...headers } });
+  const res = await getOnce(url, { headers: { accept: 'text/turtle', ...headers } });
   const text = await res.text();
   return { res, text, quads: (): Quad[] => new Parser({ format: 'text/turtle', baseIRI: url }).parse(text) };
 }
@@ -73,4 +87,17 @@ export async function crawlFdp(hubUrl: string, extra: string[] = []): Promise<{ 
     if (next) enqueue(next);
   }
   return { docs, failures };
+}
+
+/** RDF/XML parsed with a parser of its own (not the hub's writer read back by itself). */
+export function parseRdfXml(text: string, baseIRI: string): Promise<Quad[]> {
+  return new Promise((resolve, reject) => {
+    const quads: Quad[] = [];
+    const parser = new RdfXmlParser({ baseIRI });
+    parser.on('data', (q: Quad) => quads.push(q));
+    parser.on('error', reject);
+    parser.on('end', () => resolve(quads));
+    parser.write(text);
+    parser.end();
+  });
 }
