@@ -6,7 +6,7 @@
 import { DataFactory, type NamedNode, type Quad } from 'n3';
 import { THEME_HEALTH, VOCABULARIES } from '../../shared/catalogue/vocabularies.ts';
 import type { Graph } from './graph.ts';
-import { ADMS_WITHDRAWN, RDF_TYPE, dcat, dcatap, dct, eli, foaf, healthdcatap, rdfs, skos, spdx } from './namespaces.ts';
+import { ADMS_WITHDRAWN, RDF_TYPE, dcat, dcatap, dct, eli, eucaim, foaf, healthdcatap, rdfs, skos, spdx } from './namespaces.ts';
 
 const RANGES: [NamedNode, NamedNode[]][] = [
   [dcat('theme'), [skos('Concept')]],
@@ -24,6 +24,16 @@ const RANGES: [NamedNode, NamedNode[]][] = [
   [dcat('themeTaxonomy'), [skos('ConceptScheme')]],
   [dct('language'), [dct('LinguisticSystem')]],
   [dcat('endpointURL'), [rdfs('Resource')]],
+  // The profile's hyper-ontology properties: their terms are concepts of the hub's SKOS vocabularies.
+  ...[
+    'interoperabilityLevel',
+    'hasCondition',
+    'hasImageModality',
+    'hasEquipmentManufacturer',
+    'hasImageBodyPart',
+    'hasBirthSex',
+    'collectionMethod',
+  ].map((p): [NamedNode, NamedNode[]] => [eucaim(p), [skos('Concept')]]),
 ];
 
 /** DCAT-AP asks every `skos:Concept` for a `skos:prefLabel` and every scheme for a `dct:title`: the vocabularies' own labels. */
@@ -35,8 +45,14 @@ const LABELS = new Map<string, string>([
 const SCHEME_TITLES = new Map([['http://publications.europa.eu/resource/authority/data-theme', 'Data theme']]);
 const byPredicate = new Map(RANGES.map(([p, classes]) => [p.value, classes]));
 
-/** Adds the range classes of every IRI the graph links to, once each. */
-export function typeLinkedIris(g: Graph): Graph {
+/** The hub's scheme of each vocabulary term (`/fdp/vocabularies/{name}`), by the term's IRI. */
+const SCHEME_OF = new Map(Object.entries(VOCABULARIES).flatMap(([name, v]) => v.terms.map((t): [string, string] => [t.iri, name])));
+
+/**
+ * Adds the range classes of every IRI the graph links to, once each; a concept of one of the
+ * catalogue's vocabularies also names the hub's SKOS scheme it is served in (`vocabulary(name)`).
+ */
+export function typeLinkedIris(g: Graph, vocabulary?: (name: string) => string): Graph {
   const seen = new Set(g.quads.filter((q) => q.predicate.equals(RDF_TYPE)).map((q) => `${q.subject.value} ${q.object.value}`));
   const extra: Quad[] = [];
   for (const q of g.quads) {
@@ -56,6 +72,8 @@ export function typeLinkedIris(g: Graph): Graph {
         extra.push(
           DataFactory.quad(q.object, c.equals(skos('Concept')) ? skos('prefLabel') : dct('title'), DataFactory.literal(label, 'en')),
         );
+      const scheme = c.equals(skos('Concept')) && vocabulary ? SCHEME_OF.get(q.object.value) : undefined;
+      if (scheme && vocabulary) extra.push(DataFactory.quad(q.object, skos('inScheme'), DataFactory.namedNode(vocabulary(scheme))));
     }
   }
   g.quads.push(...extra);

@@ -75,7 +75,7 @@ export function repositoryRecord(self: FdpSelf, catalogs: string[], times: Recor
     fdp('metadataCatalog'),
     catalogs.map((id) => self.iris.catalog(id)),
   );
-  return typeLinkedIris(g);
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
 /** A network of imaging biobanks: an organisation the series belong to (`dct:isPartOf`). */
@@ -139,7 +139,7 @@ export function catalogRecord(
   for (const d of datasets) listedDataset(g, self, d);
   const networks = new Map(hierarchy.networks.map((n) => [n.id, n]));
   for (const series of hierarchy.series) writeSeries(g, self, series, networks.get(series.networkId));
-  return typeLinkedIris(g);
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
 const aDate = (v: string | null | undefined) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
@@ -174,7 +174,7 @@ export function datasetRecord(self: FdpSelf, catalogId: string, record: DatasetR
     g.add(c, ldp('contains'), namedNode(self.iris.distribution(record.id, i + 1)));
   });
   if (series) writeSeries(g, self, series, network);
-  return typeLinkedIris(g);
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
 export function distributionRecord(self: FdpSelf, record: DatasetRecord, n: number): Graph | null {
@@ -186,7 +186,7 @@ export function distributionRecord(self: FdpSelf, record: DatasetRecord, n: numb
   const publisherIri = namedNode(part(self.iris.dataset(record.id), 'publisher'));
   writeDistribution(g, s, d, { datasetTitle: m.title, version: m.version, publisher: m.publisher, publisherIri, n });
   recordMetadata(g, s, self, 'distribution', datasetTimes(record), self.iris.dataset(record.id));
-  return typeLinkedIris(g);
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
 /**
@@ -211,5 +211,5 @@ export function tombstoneRecord(self: FdpSelf, record: DatasetRecord): Graph {
     .add(s, dct('modified'), dateTime(record.withdrawnAt))
     .add(s, skos('changeNote'), en(reason));
   hubPublisher(g, s, self);
-  return typeLinkedIris(g);
+  return typeLinkedIris(g, self.iris.vocabulary);
 }

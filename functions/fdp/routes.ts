@@ -108,7 +108,7 @@ export const fdpRoutes = new Hono<HubEnv>()
       one,
       networks.find((n) => n.id === one.networkId),
     );
-    return rdfResponse(c, format, { quads: typeLinkedIris(g).quads, modified });
+    return rdfResponse(c, format, { quads: typeLinkedIris(g, fdpSelf(s).iris.vocabulary).quads, modified });
   })
   .get('/network/:id', validate('query', formatQuery), async (c) => {
     const format = rdfFormat(c);

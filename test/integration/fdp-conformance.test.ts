@@ -79,6 +79,17 @@ describeIf('the FDP records against the official shapes', () => {
       const self = d.quads.filter((q) => q.subject.value === d.url && q.predicate.value === RDF_TYPE);
       expect(self.length, `${d.url} does not type itself`).toBeGreaterThan(0);
     }
+    // And every IRI the hub mints (records, their named parts, vocabularies) is typed somewhere.
+    const all = docs.flatMap((d) => d.quads);
+    const typed = new Set(all.filter((q) => q.predicate.value === RDF_TYPE).map((q) => q.subject.value));
+    const minted = new Set(
+      all
+        .flatMap((q) => [q.subject, q.object])
+        .filter((t) => t.termType === 'NamedNode' && t.value.startsWith(`${hub.url}/fdp`))
+        .map((t) => t.value),
+    );
+    expect([...minted].filter((iri) => !typed.has(iri))).toEqual([]);
+    expect(urls).toContain(`${hub.url}/fdp/vocabularies/condition`);
   });
 
   describe.each(SHAPE_SETS.filter((s) => s.enforced))('$name', (set) => {
