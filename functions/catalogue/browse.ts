@@ -53,20 +53,23 @@ const vocabularyOf: Partial<Record<BrowseFilter, Vocabulary>> = {
   tier: TIERS,
 };
 
-/** Counts per value of every filter over the datasets the query matches (one scan of the matches). */
+/**
+ * Counts per value of every filter over the datasets the query matches: one pass over the matches
+ * yields every (filter, value) pair, one aggregate counts them all.
+ */
 async function facetsOf(db: Database, where: SQL): Promise<{ total: number; values: Record<BrowseFilter, FacetValue[]> }> {
   const rows = rowsOf<{ facet: BrowseFilter; value: string; n: number }>(
     await db.execute(sql`
       with m as (select condition, tier, publisher, series_id, modalities, body_parts, manufacturers, access_conditions from ${d} where ${where})
       select 'total' as facet, '' as value, count(*)::int as n from m
-      union all select 'condition', condition, count(*)::int from m group by 2
-      union all select 'tier', tier, count(*)::int from m group by 2
-      union all select 'publisher', publisher, count(*)::int from m group by 2
-      union all select 'series', series_id, count(*)::int from m group by 2
-      union all select 'modality', v, count(*)::int from m, unnest(m.modalities) v group by 2
-      union all select 'bodyPart', v, count(*)::int from m, unnest(m.body_parts) v group by 2
-      union all select 'manufacturer', v, count(*)::int from m, unnest(m.manufacturers) v group by 2
-      union all select 'accessCondition', v, count(*)::int from m, unnest(m.access_conditions) v group by 2`),
+      union all
+      select x.facet, x.value, count(*)::int from m cross join lateral (
+        values ('condition', m.condition), ('tier', m.tier), ('publisher', m.publisher), ('series', m.series_id)
+        union all select 'modality', unnest(m.modalities)
+        union all select 'bodyPart', unnest(m.body_parts)
+        union all select 'manufacturer', unnest(m.manufacturers)
+        union all select 'accessCondition', unnest(m.access_conditions)
+      ) x(facet, value) group by 1, 2`),
   );
   const seriesIds = rows.filter((r) => r.facet === 'series').map((r) => r.value);
   const titles = new Map(
