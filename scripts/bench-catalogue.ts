@@ -210,6 +210,7 @@ async function main() {
       for (const q of [
         sql`select id from catalogue_datasets where ${where} order by title, id limit 20`,
         sql`select count(*) from catalogue_datasets where ${where}`,
+        sql`select modalities, body_parts, manufacturers, access_conditions, condition, tier, publisher, series_id from catalogue_datasets where ${where}`,
       ]) {
         const plan = await db.execute(sql`explain (analyze, buffers) ${q}`);
         console.log((Array.isArray(plan) ? plan : (plan as { rows: unknown[] }).rows).map((r) => Object.values(r as object)[0]).join('\n'));

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browseDatasets } from '../../functions/catalogue/browse.ts';
+import { browseDatasets, facetOfCode } from '../../functions/catalogue/browse.ts';
 import { sampleMetadata } from '../../functions/catalogue/sample.ts';
 import { browseQuerySchema } from '../../shared/catalogue/registration.ts';
 import type { DatasetMetadata } from '../../shared/catalogue/profile.ts';
+import { ACCESS_CONDITIONS, BODY_PARTS, CONDITIONS, MANUFACTURERS, MODALITIES, TIERS } from '../../shared/catalogue/vocabularies.ts';
 import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { type Call, caller, seedHierarchy } from './catalogue-support.ts';
@@ -136,6 +137,12 @@ describe(`catalogue browsing and dashboard (${databaseKind()})`, () => {
     expect(counts('series')).toEqual({ [series]: 2 });
     expect(facets?.modality?.find((f) => f.value === CT)?.label).toBe('Computed tomography');
     expect(facets?.series?.[0]?.label).toBe(`Biobank ${series}`);
+  });
+
+  it('reads a facet from its code alone: the codes of the browse vocabularies are distinct', () => {
+    const codes = [CONDITIONS, TIERS, MODALITIES, BODY_PARTS, MANUFACTURERS, ACCESS_CONDITIONS].flatMap((v) => v.map((t) => t.code));
+    expect(facetOfCode.size).toBe(codes.length);
+    expect(codes.some((c) => c === '' || c.startsWith('p:') || c.startsWith('s:'))).toBe(false);
   });
 
   it('says "more than" past the count cap, and counts exactly when facets are asked for', async () => {
