@@ -5,24 +5,26 @@
 import { planDemo } from '../bridge/demo/plan.ts';
 import { sampleMetadata } from '../functions/catalogue/sample.ts';
 import type { DatasetMetadata } from '../shared/catalogue/profile.ts';
+import { CONDITIONS, currentCode } from '../shared/catalogue/vocabularies.ts';
 
-const MODALITY: Record<string, string> = { MR: 'RID10312', CT: 'RID10321', PT: 'RID10337', NM: 'RID10334' };
-// The free-text body parts and manufacturers the demo DICOM carries, mapped to the vocabularies' codes.
+// DICOM modalities, body parts, manufacturers and sexes of the demo data, as the EUCAIM hyper-ontology codes them.
+const MODALITY: Record<string, string> = { MR: 'IMG1000038', CT: 'IMG1000042', PT: 'IMG1000062', NM: 'IMG1000061' };
 const BODY_PART: [RegExp, string][] = [
-  [/prostat/i, 'SNOMEDCT41216001'],
-  [/breast|mama|sein/i, 'SNOMEDCT76752008'],
-  [/chest|torax|thorax|lung/i, 'SNOMEDCT39607008'],
-  [/colon/i, 'SNOMEDCT71854001'],
-  [/pelvis/i, 'SNOMEDCT12921003'],
+  [/prostat/i, 'BP1000021'],
+  [/breast|mama|sein/i, 'BP1000136'],
+  [/chest|torax|thorax|lung/i, 'BP1000113'],
+  [/colon/i, 'BP1000257'],
+  [/pelvis/i, 'BP1000092'],
 ];
 const MANUFACTURER: [RegExp, string][] = [
-  [/siemens healthineers/i, 'C200140'],
-  [/siemens/i, 'birnlex_3066'],
-  [/^ge /i, 'birnlex_12833'],
-  [/philips/i, 'birnlex_3065'],
-  [/toshiba|canon/i, 'birnlex_3067'],
+  [/siemens/i, 'IMG1000044'],
+  [/^ge /i, 'IMG1000047'],
+  [/philips/i, 'IMG1000046'],
+  [/toshiba/i, 'IMG1000045'],
+  [/canon/i, 'IMG1000050'],
 ];
-const SEX: Record<string, string> = { M: 'SNOMEDCT248153007', F: 'SNOMEDCT248152002', O: 'SNOMEDCT74964007', U: 'SNOMEDCT261665006' };
+// The ontology codes sex at birth as male or female only.
+const SEX: Record<string, string> = { M: 'COM1001366', F: 'COM1001370' };
 
 export const DEMO_NETWORK = {
   id: 'eucaim-demo',
@@ -49,7 +51,10 @@ export function demoMetadata(nodeId: string, nodeName: string): { id: string; me
     const series = patients.flatMap((p) => p.studies.flatMap((s) => s.series));
     const conditions = new Map<string, number>();
     for (const p of patients) conditions.set(p.diagnosisCode, (conditions.get(p.diagnosisCode) ?? 0) + 1);
-    const condition = [...conditions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'SNOMEDCT399068003';
+    const diagnosis = [...conditions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'SNOMEDCT399068003';
+    // The plan speaks the search catalogue's codes: the vocabulary's table gives the ontology term.
+    const condition = currentCode(CONDITIONS, diagnosis) ?? 'CLIN1000075';
+    const sexes = [...new Set(patients.flatMap((p) => SEX[p.sex] ?? []))];
     return {
       id: d.id,
       metadata: sampleMetadata({
@@ -67,14 +72,15 @@ export function demoMetadata(nodeId: string, nodeName: string): { id: string; me
           series.map((s) => s.manufacturer),
           MANUFACTURER,
         ),
-        birthSex: [...new Set(patients.map((p) => SEX[p.sex || 'U'] as string))],
-        publisher: { name: nodeName },
+        birthSex: sexes.length ? sexes : Object.values(SEX),
+        publisher: { name: nodeName, email: `data-access@${nodeId}.demo.example` },
         keywords: ['synthetic', 'demo', nodeId],
         seriesId: DEMO_SERIES.id,
         distributions: [
           {
             accessUrl: 'http://127.0.0.1:8080/cart',
             accessCondition: d.clinicalFile === 'clinical.csv' ? 'IN_SITU_PROCESSING' : 'REMOTE_PROCESSING',
+            applicableLegislation: ['EHDS'],
           },
         ],
       }),

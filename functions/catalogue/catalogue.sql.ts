@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import type { Agent, DatasetMetadata, DatasetState } from '../../shared/catalogue/profile.ts';
+import type { DatasetMetadata, DatasetSeries, DatasetState } from '../../shared/catalogue/profile.ts';
 import { DATASET_STATES } from '../../shared/catalogue/profile.ts';
 import { createdAt, tstz } from '../db/columns.ts';
 
@@ -11,6 +11,8 @@ export const catalogueNetworks = pgTable('catalogue_networks', {
   id: text('id').primaryKey(),
   title: text('title').notNull(),
   description: text('description').notNull(),
+  /** The harvest source that described it first; its later runs keep it as the source describes it. */
+  sourceId: text('source_id'),
   createdAt: createdAt(),
   modifiedAt: tstz('modified_at').notNull().defaultNow(),
 });
@@ -25,7 +27,9 @@ export const catalogueSeries = pgTable(
       .references(() => catalogueNetworks.id),
     title: text('title').notNull(),
     description: text('description').notNull(),
-    publisher: jsonb('publisher').$type<Agent>().notNull(),
+    publisher: jsonb('publisher').$type<DatasetSeries['publisher']>().notNull(),
+    /** The harvest source that described it first; its later runs keep it as the source describes it. */
+    sourceId: text('source_id'),
     createdAt: createdAt(),
     modifiedAt: tstz('modified_at').notNull().defaultNow(),
   },
@@ -44,6 +48,12 @@ export const catalogueDatasets = pgTable(
     owner: text('owner').notNull(),
     nodeId: text('node_id'),
     sourceId: text('source_id'),
+    /** The dataset's IRI in its harvest source (found again by it when the source gives no UUID). */
+    sourceIri: text('source_iri'),
+    /** The source's own `dct:identifier`, kept as it wrote it. */
+    sourceIdentifier: text('source_identifier'),
+    /** `dct:issued` of the harvest source: the record keeps the source's dates. */
+    sourceIssued: text('source_issued'),
     /** `dct:modified` of the harvest source, for incremental harvests. */
     sourceModified: text('source_modified'),
     version: integer('version').notNull(),
@@ -87,6 +97,7 @@ export const catalogueDatasets = pgTable(
     index('catalogue_datasets_state_studies').on(t.state, t.studies, t.id),
     index('catalogue_datasets_node').on(t.nodeId),
     index('catalogue_datasets_source').on(t.sourceId, t.state),
+    index('catalogue_datasets_source_iri').on(t.sourceId, t.sourceIri),
     index('catalogue_datasets_owner').on(t.owner),
   ],
 );

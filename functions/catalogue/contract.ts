@@ -21,24 +21,52 @@ export interface CatalogueReader {
 }
 
 export interface HarvestedDataset {
-  /** The dataset's identifier in the source; must be a UUID (the catalogue keeps it as the dataset id). */
-  id: string;
-  metadata: DatasetMetadata;
-  /** `dct:modified` in the source: an unchanged value skips the record (incremental harvest). */
+  /**
+   * The UUID the source gives the dataset (in its `dct:identifier` or its IRI). Absent: the catalogue
+   * finds the dataset again by its source IRI, or mints a UUID the first time it meets it.
+   */
+  id?: string;
+  /** The dataset's IRI in the source: the record links back to it. Required when `id` is absent. */
+  sourceIri?: string;
+  /** The source's own `dct:identifier`, kept as written. */
+  sourceIdentifier?: string;
+  /** `dct:issued` in the source (else its `fdp:metadataIssued`). */
+  issued?: string;
+  /** `dct:modified` in the source (else its `fdp:metadataModified`): an unchanged value skips the record. */
   modified: string;
-  /** The series to create when missing (harvesters meet series before the catalogue knows them). */
+  metadata: DatasetMetadata;
+  /** The series as the source describes it: created when missing, kept up to date when this source created it. */
   series?: DatasetSeries;
-  /** The series' network as the source describes it, created when missing with its title and description. */
+  /** The series' network as the source describes it, likewise. */
   network?: Network;
 }
 
+/**
+ * The harvest source writing: its id, whether it publishes directly, and the node whose admins
+ * review its drafts. A bare id is a trusted source of no node (what seeding scripts and tests use).
+ */
+export interface HarvestSourceRef {
+  id: string;
+  trusted: boolean;
+  nodeId: string | null;
+}
+
+export type HarvestOutcome = 'created' | 'updated' | 'unchanged' | 'conflict';
+
 export interface CatalogueWriter {
   /**
-   * Creates or updates (keeping the previous version) a dataset from a harvest source, published.
-   * A dataset registered through the API or by another source with the same id is not overwritten:
-   * answers 'conflict'.
+   * Creates or updates (keeping the previous version) a dataset from a harvest source: published
+   * when the source is trusted, else a new dataset is a draft for the source's node admins. A
+   * dataset registered through the API or by another source with the same id is not overwritten.
    */
-  upsertHarvested(sourceId: string, record: HarvestedDataset): Promise<'created' | 'updated' | 'unchanged' | 'conflict'>;
-  /** Withdraws (with the reason) every published dataset of the source whose id is not in `keep`; answers their ids. */
-  withdrawMissing(sourceId: string, keep: readonly string[], reason: string): Promise<string[]>;
+  upsertHarvested(source: HarvestSourceRef | string, record: HarvestedDataset): Promise<{ outcome: HarvestOutcome; id: string }>;
+  /**
+   * Withdraws (with the reason) every published or draft dataset of the source the source no longer
+   * lists: neither its id nor its source IRI is kept. Answers their ids.
+   */
+  withdrawMissing(
+    sourceId: string,
+    keep: { ids: readonly string[]; iris: readonly string[] } | readonly string[],
+    reason: string,
+  ): Promise<string[]>;
 }

@@ -39,6 +39,7 @@ export async function datasetView(db: Database, actor: Actor | null, id: string)
     version: record.version,
     nodeId: record.nodeId,
     sourceId: record.sourceId,
+    source: record.source,
     issuedAt: record.issuedAt,
     modifiedAt: record.modifiedAt,
     publishedAt: record.publishedAt,

@@ -39,6 +39,9 @@ export function toRecord(row: DatasetRow): DatasetRecord {
     nodeId: row.nodeId,
     owner: row.owner,
     sourceId: row.sourceId,
+    source: row.sourceIri
+      ? { iri: row.sourceIri, identifier: row.sourceIdentifier, issued: row.sourceIssued, modified: row.sourceModified }
+      : null,
     version: row.version,
     issuedAt: row.issuedAt.toISOString(),
     modifiedAt: row.modifiedAt.toISOString(),

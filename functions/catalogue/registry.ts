@@ -2,6 +2,7 @@
 // write is one transaction that keeps the previous version; the tracer records it after commit.
 import { and, eq, notInArray } from 'drizzle-orm';
 import { type DatasetMetadata, type DatasetRecord, datasetMetadataSchema } from '../../shared/catalogue/profile.ts';
+import { upgradeMetadata } from '../../shared/catalogue/legacy.ts';
 import type { DatasetUpdate, Registration } from '../../shared/catalogue/registration.ts';
 import { sha3_256 } from '../../shared/catalogue/sha3.ts';
 import { AppError, issuesToDetails } from '../../shared/errors.ts';
@@ -60,6 +61,9 @@ export async function registerDataset(deps: Deps, actor: Actor, input: Registrat
         owner: actor.sub,
         nodeId: input.nodeId ?? null,
         sourceId: null,
+        sourceIri: null,
+        sourceIdentifier: null,
+        sourceIssued: null,
         sourceModified: null,
         version: 1,
         metadata: input.metadata,
@@ -100,7 +104,9 @@ export async function changeDataset(deps: Deps, actor: Actor, id: string, change
     if (change.kind === 'update' && change.update.id !== undefined && change.update.id !== current.id) {
       throw new AppError('conflict', 'a dataset identifier can never change');
     }
-    if (current.sourceId) throw new AppError('conflict', `dataset ${id} is harvested from ${current.sourceId}: change it at its source`);
+    // A harvested dataset's content is its source's: its node's admins publish or withdraw it, nothing more.
+    if (current.sourceId && change.kind === 'update')
+      throw new AppError('conflict', `dataset ${id} is harvested from ${current.sourceId}: change it at its source`);
     if (current.state === 'withdrawn') throw new AppError('conflict', `dataset ${id} is withdrawn`);
     const at = deps.clock.now();
     const next = { ...current, version: current.version + 1, modifiedAt: at };
@@ -111,7 +117,7 @@ export async function changeDataset(deps: Deps, actor: Actor, id: string, change
     if (change.kind === 'withdraw') {
       return writeVersion(tx, { ...next, state: 'withdrawn', withdrawnAt: at, withdrawnReason: change.reason }, 'withdrawn', actor.sub);
     }
-    const merged = datasetMetadataSchema.safeParse({ ...current.metadata, ...change.update.metadata });
+    const merged = datasetMetadataSchema.safeParse(upgradeMetadata({ ...current.metadata, ...change.update.metadata }));
     if (!merged.success) {
       const faults = issuesToDetails(merged.error.issues).map((f) => ({ ...f, path: `metadata.${f.path}` }));
       throw new AppError('unprocessable', 'the changed dataset does not satisfy the profile', faults);

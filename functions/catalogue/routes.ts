@@ -50,7 +50,7 @@ const browse = defineRoute({
   path: '/datasets',
   access: 'public',
   summary:
-    'published datasets: full text, filters (values of one filter are alternatives, filters AND), sorts, paging, facet counts; a value outside the vocabularies is 400',
+    'published datasets: full text, filters (values of one filter are alternatives, filters AND; EUCAIM DCAT-AP v2.0 codes, pre-v2.0 codes still read for one release), sorts, paging, facet counts; a value outside the vocabularies is 400',
   description:
     'Values of one filter are alternatives, filters AND together; a value outside the vocabularies is 400. Without `facets` the total stops counting at 1000 (`totalCapped`).',
   request: { query: browseQuerySchema },
@@ -62,7 +62,7 @@ const register = defineRoute({
   access: 'user',
   rule: 'node admins (for their nodes) and platform admins',
   summary:
-    'register a draft (JSON or Turtle) `{ id?, nodeId?, representatives?, datasetHashes?, metadata }`; 422 lists every problem at once; 409 id taken',
+    'register a draft (JSON or Turtle) `{ id?, nodeId?, representatives?, datasetHashes?, metadata }` (metadata: EUCAIM DCAT-AP v2.0, see "Catalogue model"); 422 lists every problem at once; 409 id taken',
   description: '`{ id?, nodeId?, representatives?, datasetHashes?, metadata }`; 422 lists every problem at once; 409 when the id is taken.',
   middleware: [onlyDataHolders],
   request: { body: profile(registrationSchema, 'The registration, as JSON or as Turtle in the profile.', 'register') },
@@ -94,7 +94,7 @@ const change = defineRoute({
   path: '/datasets/:id',
   access: 'user',
   rule: EDITORS,
-  summary: 'change a dataset: a new version, never an id change',
+  summary: 'change a dataset: a new version, never an id change; a harvested dataset is changed at its source (409)',
   request: { body: profile(updateSchema, 'The fields to change, as JSON or as Turtle.', 'update') },
   responses: { 200: json(datasetRecordSchema, 'The new version.') },
   errors: {

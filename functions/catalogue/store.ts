@@ -1,11 +1,12 @@
 // The catalogue's storage behind the contract the FAIR Data Point, the PID resolver and the
 // harvester use (contract.ts). Every write goes through `writeVersion`, so every change keeps the
 // previous version whichever door it came in by.
-import { and, asc, count, eq, inArray, max, notInArray } from 'drizzle-orm';
-import type { DatasetMetadata, DatasetRecord, DatasetSeries, DatasetState, Network } from '../../shared/catalogue/profile.ts';
+import { asc, count, eq, inArray, max } from 'drizzle-orm';
+import type { DatasetRecord, DatasetSeries, Network } from '../../shared/catalogue/profile.ts';
 import type { Database } from '../db/client.ts';
 import { catalogueDatasets, catalogueDatasetVersions, catalogueNetworks, catalogueSeries } from './catalogue.sql.ts';
-import type { CatalogueReader, CatalogueWriter, HarvestedDataset } from './contract.ts';
+import type { CatalogueReader, CatalogueWriter } from './contract.ts';
+import { harvestWriter } from './harvest-writer.ts';
 import { type DatasetRow, type Db, indexedColumns, isUuid, toRecord } from './record.ts';
 
 type BaseRow = Pick<
@@ -15,6 +16,9 @@ type BaseRow = Pick<
   | 'owner'
   | 'nodeId'
   | 'sourceId'
+  | 'sourceIri'
+  | 'sourceIdentifier'
+  | 'sourceIssued'
   | 'sourceModified'
   | 'version'
   | 'metadata'
@@ -35,6 +39,9 @@ export async function writeVersion(tx: Db, row: BaseRow, change: VersionChange, 
     owner,
     nodeId,
     sourceId,
+    sourceIri,
+    sourceIdentifier,
+    sourceIssued,
     sourceModified,
     version,
     metadata,
@@ -50,6 +57,9 @@ export async function writeVersion(tx: Db, row: BaseRow, change: VersionChange, 
     owner,
     nodeId,
     sourceId,
+    sourceIri,
+    sourceIdentifier,
+    sourceIssued,
     sourceModified,
     version,
     metadata,
@@ -82,35 +92,6 @@ export async function lockDataset(tx: Db, id: string): Promise<DatasetRow | unde
   if (!isUuid(id)) return undefined;
   const [row] = await tx.select().from(catalogueDatasets).where(eq(catalogueDatasets.id, id)).for('update');
   return row;
-}
-
-/**
- * Creates a missing series and network the way a harvest meets them, with what the source says
- * about them (placeholders where it says nothing); existing ones are kept as the catalogue has them.
- */
-export async function ensureSeries(tx: Db, seriesId: string, series: DatasetSeries | undefined, network?: Network): Promise<void> {
-  const [found] = await tx.select({ id: catalogueSeries.id }).from(catalogueSeries).where(eq(catalogueSeries.id, seriesId));
-  if (found) return;
-  const networkId = series?.networkId ?? network?.id ?? 'unassigned';
-  const described = network?.id === networkId ? network : undefined;
-  await tx
-    .insert(catalogueNetworks)
-    .values({
-      id: networkId,
-      title: described?.title ?? (networkId === 'unassigned' ? 'Not yet in a network' : networkId),
-      description: described?.description ?? 'Created when a harvest met it first.',
-    })
-    .onConflictDoNothing();
-  await tx
-    .insert(catalogueSeries)
-    .values({
-      id: seriesId,
-      networkId,
-      title: series?.title ?? seriesId,
-      description: series?.description ?? 'Created when a harvest met it first.',
-      publisher: series?.publisher ?? { name: 'unknown' },
-    })
-    .onConflictDoNothing();
 }
 
 const seriesOf = (r: typeof catalogueSeries.$inferSelect): DatasetSeries => ({
@@ -172,60 +153,7 @@ export function createCatalogueStore(db: Database, now: () => Date = () => new D
       return row?.at ? new Date(row.at).toISOString() : null;
     },
 
-    async upsertHarvested(sourceId, record: HarvestedDataset) {
-      if (!isUuid(record.id)) throw new Error(`harvested dataset id ${record.id} is not a UUID`);
-      return db.transaction(async (tx) => {
-        const existing = await lockDataset(tx, record.id);
-        if (existing && existing.sourceId !== sourceId) return 'conflict' as const;
-        if (existing?.state === 'published' && existing.sourceModified === record.modified) return 'unchanged' as const;
-        await ensureSeries(tx, record.metadata.seriesId, record.series, record.network);
-        const at = now();
-        const state: DatasetState = 'published';
-        await writeVersion(
-          tx,
-          {
-            id: record.id,
-            state,
-            owner: existing?.owner ?? `harvest:${sourceId}`,
-            nodeId: existing?.nodeId ?? null,
-            sourceId,
-            sourceModified: record.modified,
-            version: (existing?.version ?? 0) + 1,
-            metadata: record.metadata as DatasetMetadata,
-            issuedAt: existing?.issuedAt ?? at,
-            modifiedAt: at,
-            publishedAt: existing?.publishedAt && existing.state === 'published' ? existing.publishedAt : at,
-            withdrawnAt: null,
-            withdrawnReason: null,
-          },
-          'harvested',
-          `harvest:${sourceId}`,
-        );
-        return existing ? ('updated' as const) : ('created' as const);
-      });
-    },
-
-    async withdrawMissing(sourceId, keep, reason) {
-      return db.transaction(async (tx) => {
-        const conditions = [eq(catalogueDatasets.sourceId, sourceId), published];
-        if (keep.length) conditions.push(notInArray(catalogueDatasets.id, keep.filter(isUuid)));
-        const gone = await tx
-          .select()
-          .from(catalogueDatasets)
-          .where(and(...conditions))
-          .for('update');
-        const at = now();
-        for (const row of gone) {
-          await writeVersion(
-            tx,
-            { ...row, state: 'withdrawn', version: row.version + 1, modifiedAt: at, withdrawnAt: at, withdrawnReason: reason },
-            'withdrawn',
-            `harvest:${sourceId}`,
-          );
-        }
-        return gone.map((r) => r.id);
-      });
-    },
+    ...harvestWriter(db, now),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Parser, Store } from 'n3';
 import { describe, expect, it } from 'vitest';
-import { datasetMetadataSchema } from '../../shared/catalogue/profile.ts';
+import { DEFAULT_MEDIA_TYPE, datasetMetadataSchema } from '../../shared/catalogue/profile.ts';
 import { sampleMetadata } from '../catalogue/sample.ts';
 import { datasetToRdf } from './dataset-to-rdf.ts';
 import { fullMetadata } from './fixtures.ts';
@@ -27,23 +27,40 @@ describe('dataset metadata <-> RDF', () => {
     expect(mapped).toEqual(meta);
   });
 
-  it('comes back equal with only the mandatory fields', async () => {
+  it('comes back equal with only the mandatory fields, but for the media type the FDP states', async () => {
     const meta = sampleMetadata();
     const { mapped } = await roundTrip('ttl', meta);
-    expect(mapped).toEqual(meta);
+    const distributions = meta.distributions.map((d) => ({ ...d, mediaType: DEFAULT_MEDIA_TYPE }));
+    expect(mapped).toEqual({ ...meta, distributions });
+  });
+
+  it('writes typed literals where DCAT-AP asks for them, and one named node per publisher, contact point and checksum', async () => {
+    const { body } = await roundTrip('nt');
+    expect(body).toContain('"0.0005"^^<http://www.w3.org/2001/XMLSchema#decimal>');
+    expect(body).toContain('"P1D"^^<http://www.w3.org/2001/XMLSchema#duration>');
+    expect(body).toContain(`"${'a'.repeat(64)}"^^<http://www.w3.org/2001/XMLSchema#hexBinary>`);
+    for (const part of ['publisher', 'contact-point', 'publisher-contact', 'hdab', 'custodian'])
+      expect(body).toContain(`<${iris.dataset(id)}#${part}>`);
+    expect(body).toContain(`<${iris.distribution(id, 1)}#checksum>`);
+    expect(body).not.toMatch(/_:\S+ <http:\/\/spdx.org\/rdf\/terms#checksumValue>/);
   });
 
   it('writes codes as the vocabularies IRIs and texts in English', async () => {
     const { body } = await roundTrip('nt');
     expect(body).toContain('<http://publications.europa.eu/resource/authority/access-right/RESTRICTED>');
     expect(body).toContain('<http://publications.europa.eu/resource/authority/data-theme/HEAL>');
+    expect(body).toContain('<https://cancerimage.eu/ontology/EUCAIM#CLIN1000075>');
+    expect(body).toContain(
+      '<https://eucaim.github.io/eucaim_dcat_ap/releases/controlled-vocabularies/access-conditions/#IN_SITU_PROCESSING>',
+    );
+    expect(body).toContain(`"${iris.cataloguePage(id)}"`);
     expect(body).toContain('"Prostate MR, biopsy-confirmed"@en');
     expect(body).toContain('<mailto:access@hospital.example>');
   });
 
   it('keeps an IRI outside a vocabulary as is, so profile validation names it', async () => {
     const { body } = await roundTrip('nt');
-    const doctored = body.replace('https://w3id.org/eucaim/ontology#TIER_1', 'https://example.org/tier/unknown');
+    const doctored = body.replace('https://cancerimage.eu/ontology/EUCAIM#SPEC1000009', 'https://example.org/tier/unknown');
     const store = new Store(new Parser({ format: 'application/n-triples' }).parse(doctored));
     const [subject] = store.getSubjects(null, null, null).filter((s) => s.value === iris.dataset(id));
     const mapped = rdfToDataset(new RdfReader(store), subject!);

@@ -33,6 +33,11 @@ export const en = (value: string | undefined): Literal | undefined => (value ===
 export const str = (value: string | undefined): Literal | undefined => (value === undefined ? undefined : literal(value));
 export const int = (value: number | undefined) => (value === undefined ? undefined : literal(String(value), xsd('nonNegativeInteger')));
 export const bool = (value: boolean) => literal(String(value), xsd('boolean'));
+/** `xsd:decimal` in its canonical lexical form (no exponent, as XML Schema requires). */
+export const decimal = (value: number | undefined) =>
+  value === undefined ? undefined : literal(value.toFixed(12).replace(/0+$/, '').replace(/\.$/, '.0'), xsd('decimal'));
+export const duration = (value: string | undefined) => (value ? literal(value, xsd('duration')) : undefined);
+export const hexBinary = (value: string | undefined) => (value ? literal(value, xsd('hexBinary')) : undefined);
 export const date = (value: string | undefined) => (value ? literal(value, xsd('date')) : undefined);
 export const dateTime = (value: string | Date | undefined | null) =>
   value ? literal(new Date(value).toISOString(), xsd('dateTime')) : undefined;

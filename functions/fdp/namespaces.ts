@@ -6,6 +6,9 @@ const ns =
   (local: string): NamedNode =>
     DataFactory.namedNode(base + local);
 
+const PREFIXES_HEALTHDCATAP = 'https://w3id.org/healthdcat-ap#';
+const PREFIXES_EUCAIM = 'https://cancerimage.eu/ontology/EUCAIM#';
+
 export const PREFIXES = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
   rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
@@ -26,9 +29,24 @@ export const PREFIXES = {
   dpv: 'https://w3id.org/dpv#',
   dcatap: 'http://data.europa.eu/r5r/',
   geodcatap: 'http://data.europa.eu/930/',
-  healthdcatap: 'http://healthdataportal.eu/ns/health#',
-  eucaim: 'https://w3id.org/eucaim/ontology#',
+  healthdcatap: PREFIXES_HEALTHDCATAP,
+  eucaim: PREFIXES_EUCAIM,
+  cv: 'http://data.europa.eu/m8g/',
+  csvw: 'http://www.w3.org/ns/csvw#',
+  prov: 'http://www.w3.org/ns/prov#',
+  eli: 'http://data.europa.eu/eli/ontology#',
+  prof: 'http://www.w3.org/ns/dx/prof/',
 } as const;
+
+/**
+ * Namespaces records of other producers still use for the same terms, read as if they were ours:
+ * HealthDCAT-AP's earlier namespace, and the EUCAIM examples that wrote the hyper-ontology under
+ * the address of its web service.
+ */
+export const NAMESPACE_ALIASES: Record<string, string> = {
+  'http://healthdataportal.eu/ns/health#': PREFIXES_HEALTHDCATAP,
+  'https://hyperontology.eucaim.cancerimage.eu/#': PREFIXES_EUCAIM,
+};
 
 export const rdf = ns(PREFIXES.rdf);
 export const rdfs = ns(PREFIXES.rdfs);
@@ -51,6 +69,11 @@ export const dcatap = ns(PREFIXES.dcatap);
 export const geodcatap = ns(PREFIXES.geodcatap);
 export const healthdcatap = ns(PREFIXES.healthdcatap);
 export const eucaim = ns(PREFIXES.eucaim);
+export const cv = ns(PREFIXES.cv);
+export const csvw = ns(PREFIXES.csvw);
+export const prov = ns(PREFIXES.prov);
+export const eli = ns(PREFIXES.eli);
+export const prof = ns(PREFIXES.prof);
 
 export const RDF_TYPE = rdf('type');
 /** IANA media types as IRIs, as DCAT-AP asks for `dcat:mediaType`. */

@@ -12,7 +12,8 @@ describe('negotiateRdf', () => {
     { accept: 'text/turtle;q=0.2, application/ld+json;q=0.8', want: 'jsonld' },
     { accept: 'application/*', want: 'jsonld' },
     { accept: 'text/turtle;q=0, */*', want: 'jsonld' },
-    { accept: 'application/rdf+xml', want: null },
+    { accept: 'application/rdf+xml', want: 'rdf' },
+    { accept: 'application/xml', want: null },
     { accept: 'text/html', want: null },
     { accept: 'text/turtle;q=0', want: null },
   ])('picks $want for Accept "$accept"', ({ accept, want }) => {

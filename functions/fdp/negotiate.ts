@@ -6,6 +6,7 @@ export const RDF_TYPES = {
   ttl: 'text/turtle',
   jsonld: 'application/ld+json',
   nt: 'application/n-triples',
+  rdf: 'application/rdf+xml',
 } as const;
 export type RdfFormat = keyof typeof RDF_TYPES;
 export const SUPPORTED_RDF_TYPES = Object.values(RDF_TYPES);

@@ -6,12 +6,21 @@ import { Graph, en } from './graph.ts';
 import type { FdpLayer } from './iris.ts';
 import { dct } from './namespaces.ts';
 import type { FdpSelf } from './records.ts';
-import { PROFILE_SHAPES, SHAPES, type ShapeName } from './shapes/index.ts';
+import { MEDIA_TYPE_DEVIATION, PROFILE_SHAPES, SHAPES, type ShapeName } from './shapes/index.ts';
 
 export const FDP_LAYERS = Object.keys(PROFILE_SHAPES) as FdpLayer[];
 
 /** Bump when a shape changes: it is the profiles' `Last-Modified` and part of their ETag. */
-export const SHAPES_MODIFIED = '2026-11-26T00:00:00.000Z';
+export const SHAPES_MODIFIED = '2026-12-08T00:00:00.000Z';
+
+/** How each layer's shapes relate to the FAIR Data Point reference server's default shapes. */
+const RELATION: Record<FdpLayer, string> = {
+  repository: 'The FAIR Data Point reference shapes for a resource, a FAIR Data Point, a metadata service and a data service, unchanged.',
+  catalog: 'The FAIR Data Point reference shapes for a resource and a catalog, unchanged.',
+  dataset:
+    'The FAIR Data Point reference shapes for a resource and a dataset, unchanged, and the mandatory properties of EUCAIM DCAT-AP v2.0.',
+  distribution: `The FAIR Data Point reference shapes for a resource and a distribution, with one difference: ${MEDIA_TYPE_DEVIATION}`,
+};
 
 const PROF = 'http://www.w3.org/ns/dx/prof/';
 const prof = (local: string) => DataFactory.namedNode(PROF + local);
@@ -26,7 +35,7 @@ export function profileRecord(self: FdpSelf, layer: FdpLayer): Quad[] {
   const g = new Graph()
     .type(s, prof('Profile'), dct('Standard'))
     .add(s, dct('title'), en(`EUCAIM FAIR Data Point ${layer} profile`))
-    .add(s, dct('description'), en(`The SHACL shapes every ${layer} record of this FAIR Data Point conforms to.`));
+    .add(s, dct('description'), en(`The SHACL shapes every ${layer} record of this FAIR Data Point conforms to. ${RELATION[layer]}`));
   g.node(s, prof('hasResource'), (r) =>
     g
       .type(r, prof('ResourceDescriptor'))

@@ -1,11 +1,16 @@
-// The FAIR Data Point's records: repository -> catalog -> dataset -> distribution, each with the
-// FDP's own metadata (identifier, issued, modified, profile) and an LDP container of its children.
+// The FAIR Data Point's records: repository -> catalog -> dataset -> distribution, each typed as the
+// reference FAIR Data Point types it (the record's class and `dcat:Resource`; the root also
+// `fdp:FAIRDataPoint`, `fdp:MetadataService`, `dcat:DataService`), with the FDP's own metadata
+// (identifier, issued, modified, profile) and an LDP container of its children.
 import { DataFactory, type NamedNode } from 'n3';
-import { DEFAULT_MEDIA_TYPE, type DatasetRecord, type DatasetSeries, type Network } from '../../shared/catalogue/profile.ts';
-import { datasetToRdf, publisherIri, writeAgent, writeDistribution } from './dataset-to-rdf.ts';
+import pkg from '../../package.json' with { type: 'json' };
+import type { DatasetRecord, DatasetSeries, Network } from '../../shared/catalogue/profile.ts';
+import { THEME_HEALTH } from '../../shared/catalogue/vocabularies.ts';
+import { datasetToRdf, writeAgent, writeDistribution } from './dataset-to-rdf.ts';
 import { Graph, bool, dateTime, en, str } from './graph.ts';
-import type { FdpIris, FdpLayer } from './iris.ts';
-import { ADMS_WITHDRAWN, IANA_MEDIA_TYPES, adms, datacite, dcat, dct, eucaim, fdp, ldp, owl, r3d, skos } from './namespaces.ts';
+import { type FdpIris, type FdpLayer, part } from './iris.ts';
+import { ADMS_WITHDRAWN, adms, datacite, dcat, dct, fdp, foaf, ldp, owl, prov, skos } from './namespaces.ts';
+import { typeLinkedIris } from './ranges.ts';
 
 const { namedNode } = DataFactory;
 
@@ -14,7 +19,9 @@ export interface FdpSelf {
   iris: FdpIris;
   publisher: string;
 }
-export const FDP_LAYOUT_VERSION = '1.0';
+export const FDP_LAYOUT_VERSION = '2.0';
+/** `fdp:fdpSoftwareVersion`, as the reference FDP states its own ("FDP:1.17.0"). */
+export const FDP_SOFTWARE_VERSION = `EUCAIM hub:${pkg.version}`;
 
 interface RecordTimes {
   issued: string | Date;
@@ -22,19 +29,20 @@ interface RecordTimes {
 }
 
 function recordMetadata(g: Graph, s: NamedNode, self: FdpSelf, layer: FdpLayer, times: RecordTimes, parent?: string) {
-  const id = namedNode(`${s.value}#identifier`);
+  const id = namedNode(part(s.value, 'identifier'));
+  const profile = namedNode(self.iris.profile(layer));
   g.add(s, fdp('metadataIdentifier'), id)
     .type(id, datacite('Identifier'))
     .add(id, dct('identifier'), str(s.value))
     .add(s, fdp('metadataIssued'), dateTime(times.issued))
     .add(s, fdp('metadataModified'), dateTime(times.modified))
-    .add(s, dct('conformsTo'), namedNode(self.iris.profile(layer)))
+    .add(s, dct('conformsTo'), profile)
     .add(s, dct('isPartOf'), parent ? namedNode(parent) : undefined);
 }
 
 /** An `ldp:DirectContainer` of `members`, with the membership triples it stands for. */
 function container(g: Graph, s: NamedNode, name: string, relation: NamedNode, members: string[]) {
-  const c = namedNode(`${s.value}#${name}`);
+  const c = namedNode(part(s.value, name));
   g.type(c, ldp('DirectContainer'))
     .add(c, dct('title'), en(name))
     .add(c, ldp('membershipResource'), s)
@@ -42,22 +50,23 @@ function container(g: Graph, s: NamedNode, name: string, relation: NamedNode, me
   for (const m of members) g.add(c, ldp('contains'), namedNode(m)).add(s, relation, namedNode(m));
 }
 
-function publisher(g: Graph, s: NamedNode, self: FdpSelf) {
-  writeAgent(g, s, dct('publisher'), { name: self.publisher });
-}
+const hubPublisher = (g: Graph, s: NamedNode, self: FdpSelf) =>
+  writeAgent(g, s, dct('publisher'), { name: self.publisher }, namedNode(part(self.iris.repository, 'publisher')));
 
 export function repositoryRecord(self: FdpSelf, catalogs: string[], times: RecordTimes): Graph {
   const g = new Graph();
   const s = namedNode(self.iris.repository);
-  g.type(s, r3d('Repository'), fdp('FAIRDataPoint'))
+  g.type(s, fdp('FAIRDataPoint'), fdp('MetadataService'), dcat('DataService'), dcat('Resource'))
     .add(s, dct('title'), en('EUCAIM federation FAIR Data Point'))
     .add(
       s,
       dct('description'),
-      en('Published datasets of the EUCAIM federation (Cancer Image Europe), described with the EUCAIM DCAT-AP profile.'),
+      en('Published datasets of the EUCAIM federation (Cancer Image Europe), described with EUCAIM DCAT-AP v2.0.'),
     )
-    .add(s, dcat('version'), str(FDP_LAYOUT_VERSION));
-  publisher(g, s, self);
+    .add(s, dcat('version'), str(FDP_LAYOUT_VERSION))
+    .add(s, dcat('endpointURL'), s)
+    .add(s, fdp('fdpSoftwareVersion'), str(FDP_SOFTWARE_VERSION));
+  hubPublisher(g, s, self);
   recordMetadata(g, s, self, 'repository', times);
   container(
     g,
@@ -66,17 +75,20 @@ export function repositoryRecord(self: FdpSelf, catalogs: string[], times: Recor
     fdp('metadataCatalog'),
     catalogs.map((id) => self.iris.catalog(id)),
   );
-  return g;
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
-function writeNetwork(g: Graph, self: FdpSelf, n: Network) {
+/** A network of imaging biobanks: an organisation the series belong to (`dct:isPartOf`). */
+export function writeNetwork(g: Graph, self: FdpSelf, n: Network) {
   const s = namedNode(self.iris.network(n.id));
-  g.type(s, eucaim('Network'))
+  g.type(s, foaf('Organization'))
     .add(s, dct('identifier'), str(n.id))
+    .add(s, foaf('name'), str(n.title))
     .add(s, dct('title'), en(n.title))
     .add(s, dct('description'), en(n.description));
 }
 
+/** A `dcat:DatasetSeries` ("imaging biobank"), the same triples wherever it is written. */
 export function writeSeries(g: Graph, self: FdpSelf, series: DatasetSeries, network?: Network) {
   const s = namedNode(self.iris.series(series.id));
   g.type(s, dcat('DatasetSeries'))
@@ -84,72 +96,85 @@ export function writeSeries(g: Graph, self: FdpSelf, series: DatasetSeries, netw
     .add(s, dct('title'), en(series.title))
     .add(s, dct('description'), en(series.description))
     .add(s, dct('isPartOf'), namedNode(self.iris.network(series.networkId)));
-  writeAgent(g, s, dct('publisher'), series.publisher);
+  writeAgent(g, s, dct('publisher'), series.publisher, namedNode(part(s.value, 'publisher')));
   if (network) writeNetwork(g, self, network);
 }
 
-/** One page of the catalog: its datasets (ids), and every series and network the catalogue holds. */
+/** What a catalog page says about each dataset it lists: what DCAT-AP asks of a dataset, as the record says it. */
+function listedDataset(g: Graph, self: FdpSelf, d: DatasetRecord) {
+  const s = namedNode(self.iris.dataset(d.id));
+  g.type(s, dcat('Dataset'))
+    .add(s, dct('title'), en(d.metadata.title))
+    .add(s, dct('description'), en(d.metadata.description))
+    .add(s, dcat('theme'), namedNode(THEME_HEALTH.iri));
+}
+
+/** One page of the catalog: its datasets, and every series and network the catalogue holds. */
 export function catalogRecord(
   self: FdpSelf,
   catalogId: string,
-  datasetIds: string[],
+  datasets: DatasetRecord[],
   hierarchy: { series: DatasetSeries[]; networks: Network[] },
   times: RecordTimes,
 ): Graph {
   const g = new Graph();
   const s = namedNode(self.iris.catalog(catalogId));
-  g.type(s, dcat('Catalog'))
+  g.type(s, dcat('Catalog'), dcat('Resource'))
     .add(s, dct('title'), en('EUCAIM public catalogue'))
     .add(s, dct('description'), en('Imaging datasets of the federation, grouped in imaging biobanks (dataset series) and networks.'))
     .add(s, dcat('version'), str(FDP_LAYOUT_VERSION))
+    .add(s, dct('issued'), dateTime(times.issued))
+    .add(s, dct('modified'), dateTime(times.modified))
     .add(s, dcat('themeTaxonomy'), namedNode('http://publications.europa.eu/resource/authority/data-theme'));
-  publisher(g, s, self);
-  recordMetadata(g, s, self, 'catalog', times, self.iris.repository);
+  hubPublisher(g, s, self);
+  // No dct:isPartOf to the repository: DCAT-AP allows only a catalog there; fdp:metadataCatalog links them.
+  recordMetadata(g, s, self, 'catalog', times);
   container(
     g,
     s,
     'datasets',
     dcat('dataset'),
-    datasetIds.map((id) => self.iris.dataset(id)),
+    datasets.map((d) => self.iris.dataset(d.id)),
   );
-  for (const series of hierarchy.series) writeSeries(g, self, series);
-  for (const n of hierarchy.networks) writeNetwork(g, self, n);
-  return g;
+  for (const d of datasets) listedDataset(g, self, d);
+  const networks = new Map(hierarchy.networks.map((n) => [n.id, n]));
+  for (const series of hierarchy.series) writeSeries(g, self, series, networks.get(series.networkId));
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
-/**
- * The reference shapes ask every distribution for a title, a publisher, a version and exactly one
- * media type, which the profile does not: the FDP states the dataset's publisher and version, a
- * title naming the dataset and, when none is given, the profile's DEFAULT_MEDIA_TYPE.
- */
-function distributionExtras(g: Graph, self: FdpSelf, record: DatasetRecord, n: number) {
-  const s = namedNode(self.iris.distribution(record.id, n));
-  const d = record.metadata.distributions[n - 1];
-  if (!d) return;
-  if (!d.title) g.add(s, dct('title'), en(`Distribution ${n} of ${record.metadata.title}`));
-  if (!d.mediaType) g.add(s, dcat('mediaType'), namedNode(IANA_MEDIA_TYPES + DEFAULT_MEDIA_TYPE));
-  g.add(s, dcat('version'), str(record.metadata.version));
-  writeAgent(g, s, dct('publisher'), record.metadata.publisher, publisherIri(self.iris.dataset(record.id)));
-}
+const aDate = (v: string | null | undefined) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined);
 
-const times = (r: DatasetRecord): RecordTimes => ({ issued: r.publishedAt ?? r.issuedAt, modified: r.modifiedAt });
+/** The record's dates: a harvested dataset keeps its source's (when they are dates), a registered one has the hub's. */
+function datasetTimes(r: DatasetRecord): RecordTimes {
+  return {
+    issued: aDate(r.source?.issued) ?? r.publishedAt ?? r.issuedAt,
+    modified: aDate(r.source?.modified) ?? r.modifiedAt,
+  };
+}
 
 export function datasetRecord(self: FdpSelf, catalogId: string, record: DatasetRecord, series?: DatasetSeries, network?: Network): Graph {
   const g = datasetToRdf(record.metadata, record.id, self.iris);
   const s = namedNode(self.iris.dataset(record.id));
-  g.add(s, dct('issued'), dateTime(record.publishedAt ?? record.issuedAt)).add(s, dct('modified'), dateTime(record.modifiedAt));
-  recordMetadata(g, s, self, 'dataset', times(record), self.iris.catalog(catalogId));
-  const distributions = record.metadata.distributions.map((_, i) => i + 1);
-  for (const n of distributions) distributionExtras(g, self, record, n);
+  const times = datasetTimes(record);
+  g.add(s, dct('issued'), dateTime(times.issued)).add(s, dct('modified'), dateTime(times.modified));
+  if (record.source) {
+    // The link back to the record this one was harvested from, and the source's own identifier.
+    g.add(s, prov('wasDerivedFrom'), namedNode(record.source.iri));
+    const sourceId = record.source.identifier;
+    if (sourceId) g.node(s, adms('identifier'), (b) => g.type(b, adms('Identifier')).add(b, skos('notation'), str(sourceId)));
+  }
+  recordMetadata(g, s, self, 'dataset', times, self.iris.catalog(catalogId));
   // datasetToRdf already states dcat:distribution; the container adds the LDP view of the same links.
-  const c = namedNode(`${s.value}#distributions`);
+  const c = namedNode(part(s.value, 'distributions'));
   g.type(c, ldp('DirectContainer'))
     .add(c, dct('title'), en('distributions'))
     .add(c, ldp('membershipResource'), s)
     .add(c, ldp('hasMemberRelation'), dcat('distribution'));
-  for (const n of distributions) g.add(c, ldp('contains'), namedNode(self.iris.distribution(record.id, n)));
+  record.metadata.distributions.forEach((_, i) => {
+    g.add(c, ldp('contains'), namedNode(self.iris.distribution(record.id, i + 1)));
+  });
   if (series) writeSeries(g, self, series, network);
-  return g;
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
 export function distributionRecord(self: FdpSelf, record: DatasetRecord, n: number): Graph | null {
@@ -157,21 +182,34 @@ export function distributionRecord(self: FdpSelf, record: DatasetRecord, n: numb
   if (!d) return null;
   const g = new Graph();
   const s = namedNode(self.iris.distribution(record.id, n));
-  writeDistribution(g, s, d);
-  distributionExtras(g, self, record, n);
-  recordMetadata(g, s, self, 'distribution', times(record), self.iris.dataset(record.id));
-  return g;
+  const m = record.metadata;
+  const publisherIri = namedNode(part(self.iris.dataset(record.id), 'publisher'));
+  writeDistribution(g, s, d, { datasetTitle: m.title, version: m.version, publisher: m.publisher, publisherIri, n });
+  recordMetadata(g, s, self, 'distribution', datasetTimes(record), self.iris.dataset(record.id));
+  return typeLinkedIris(g, self.iris.vocabulary);
 }
 
-/** What a withdrawn dataset's record says instead: who it was, that it is withdrawn, when and why. */
+/**
+ * What a withdrawn dataset's record says instead: who it was, that it is withdrawn, when and why.
+ * Still a `dcat:Dataset` with what DCAT-AP and the reference shapes ask of one, so harvesters that
+ * keep it as metadata keep a valid record.
+ */
 export function tombstoneRecord(self: FdpSelf, record: DatasetRecord): Graph {
   const g = new Graph();
   const s = namedNode(self.iris.dataset(record.id));
-  return g
-    .add(s, dct('identifier'), str(record.id))
+  const reason = record.withdrawnReason ?? 'withdrawn';
+  g.type(s, dcat('Dataset'), dcat('Resource'))
+    .add(s, dct('identifier'), str(self.iris.cataloguePage(record.id)))
     .add(s, dct('title'), en(record.metadata.title))
+    .add(s, dct('description'), en(`Withdrawn from the EUCAIM catalogue: ${reason}`))
+    .add(s, dcat('version'), str(String(record.version)))
+    .add(s, dcat('theme'), namedNode(THEME_HEALTH.iri))
     .add(s, owl('deprecated'), bool(true))
     .add(s, adms('status'), namedNode(ADMS_WITHDRAWN))
+    .type(namedNode(ADMS_WITHDRAWN), skos('Concept'))
+    .add(namedNode(ADMS_WITHDRAWN), skos('prefLabel'), en('Withdrawn'))
     .add(s, dct('modified'), dateTime(record.withdrawnAt))
-    .add(s, skos('changeNote'), en(record.withdrawnReason ?? 'withdrawn'));
+    .add(s, skos('changeNote'), en(reason));
+  hubPublisher(g, s, self);
+  return typeLinkedIris(g, self.iris.vocabulary);
 }

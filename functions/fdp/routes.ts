@@ -1,6 +1,7 @@
 // The hub's FAIR Data Point, public and read-only: /fdp (repository), /fdp/catalog/{id},
-// /fdp/dataset/{uuid}, /fdp/distribution/{uuid}/{n}, and the SHACL profiles records conform to,
-// /fdp/profile/{layer}. Drafts never appear; withdrawn datasets answer 410 with a tombstone record.
+// /fdp/dataset/{uuid}, /fdp/distribution/{uuid}/{n}, the series and networks datasets point to, the
+// vocabularies as SKOS, and the SHACL profiles records conform to, /fdp/profile/{layer}. Drafts
+// never appear; withdrawn datasets answer 410 with a tombstone record.
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { defineRoute, hubRouter, media, noContent } from '../api/hub-router.ts';
@@ -9,7 +10,18 @@ import { catalogueOf, fdpSelf } from './catalogue.ts';
 import { CATALOG_ID } from './iris.ts';
 import { SUPPORTED_RDF_TYPES } from './negotiate.ts';
 import { FDP_LAYERS, SHAPES_MODIFIED, profileRecord } from './profiles.ts';
-import { catalogRecord, datasetRecord, distributionRecord, repositoryRecord, tombstoneRecord } from './records.ts';
+import {
+  catalogRecord,
+  datasetRecord,
+  distributionRecord,
+  repositoryRecord,
+  tombstoneRecord,
+  writeNetwork,
+  writeSeries,
+} from './records.ts';
+import { Graph } from './graph.ts';
+import { typeLinkedIris } from './ranges.ts';
+import { VOCABULARY_NAMES, vocabularyRecord } from './vocabulary-rdf.ts';
 import { rdfFormat, rdfResponse } from './respond.ts';
 
 export const FDP_PAGE_SIZE = { default: 50, max: 500 } as const;
@@ -43,7 +55,7 @@ async function visibleDataset(s: Services, id: string) {
 }
 
 // The routes, declared once each (all public, read-only); the handlers below take them in order.
-const RDF = 'Turtle (the default), JSON-LD or N-Triples, chosen by `Accept` or `?format=ttl|jsonld|nt`.';
+const RDF = 'Turtle (the default), JSON-LD, N-Triples or RDF/XML, chosen by `Accept` or `?format=ttl|jsonld|nt|rdf`.';
 const rdf = (description: string, headers?: Parameters<typeof media>[2]) => media(SUPPORTED_RDF_TYPES, `${description} ${RDF}`, headers);
 const cached = {
   etag: { description: 'weak: the newest change, the format and the page' },
@@ -61,7 +73,7 @@ const repository = defineRoute({
   method: 'get',
   path: '/',
   summary:
-    'the FAIR Data Point: Turtle (default), JSON-LD, N-Triples by `Accept` or `?format=ttl|jsonld|nt`, 406 `not_acceptable` (with `details.supported`) otherwise',
+    'the FAIR Data Point: Turtle (default), JSON-LD, N-Triples, RDF/XML by `Accept` or `?format=ttl|jsonld|nt|rdf`, 406 `not_acceptable` (with `details.supported`) otherwise',
   responses: { 200: rdf('The repository.', cached), ...unchanged },
 });
 const catalog = defineRoute({
@@ -89,6 +101,32 @@ const profile = defineRoute({
   summary: "the SHACL shapes a record's `dct:conformsTo` names (repository, catalog, dataset, distribution)",
   responses: { 200: rdf('The profile with its shapes; cacheable for an hour.', cached), ...unchanged },
   errors: { ...record.errors, not_found: 'no such profile' },
+});
+const series = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/series/:id',
+  summary: 'a dataset series (imaging biobank) that published datasets belong to',
+  description: 'One IRI per series, so documents merged by a harvester state it once.',
+  responses: { 200: rdf('The series.', cached), ...unchanged },
+  errors: { ...record.errors, not_found: 'no series with published datasets' },
+});
+const network = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/network/:id',
+  summary: 'a network that published series belong to',
+  responses: { 200: rdf('The network.', cached), ...unchanged },
+  errors: { ...record.errors, not_found: 'no network with published datasets' },
+});
+const vocabulary = defineRoute({
+  ...record,
+  method: 'get',
+  path: '/vocabularies/:name',
+  summary: 'a vocabulary the records use (tiers, dataset types, conditions, …) as a SKOS concept scheme',
+  description: 'Every IRI the platform mints for a term dereferences here.',
+  responses: { 200: rdf('The concept scheme; cacheable for an hour.', cached), ...unchanged },
+  errors: { ...record.errors, not_found: 'no such vocabulary' },
 });
 const distribution = defineRoute({
   ...record,
@@ -120,13 +158,7 @@ export const fdpRoutes = hubRouter({ tag: 'FAIR Data Point' })
       store.lastModified(),
     ]);
     const modified = lastModified ?? new Date(0).toISOString();
-    const g = catalogRecord(
-      fdpSelf(s),
-      CATALOG_ID,
-      datasets.items.map((d) => d.id),
-      { series, networks },
-      { issued: modified, modified },
-    );
+    const g = catalogRecord(fdpSelf(s), CATALOG_ID, datasets.items, { series, networks }, { issued: modified, modified });
     const link = pageLinks(new URL(c.req.url), page, size, datasets.total);
     return rdfResponse(c, format, { quads: g.quads, modified, headers: { link } });
   })
@@ -143,6 +175,43 @@ export const fdpRoutes = hubRouter({ tag: 'FAIR Data Point' })
     const network = one && networks.find((n) => n.id === one.networkId);
     const g = datasetRecord(fdpSelf(s), CATALOG_ID, record, one, network);
     return rdfResponse(c, format, { quads: g.quads, modified: record.modifiedAt });
+  })
+  .add(series, async (c) => {
+    const format = rdfFormat(c);
+    const s = c.get('services');
+    const store = catalogueOf(s);
+    const [series, networks, modified] = await Promise.all([store.series(), store.networks(), store.lastModified()]);
+    const one = series.find((x) => x.id === c.req.param('id'));
+    if (!one) throw new AppError('not_found', `no dataset series ${c.req.param('id')} with published datasets`);
+    const g = new Graph();
+    writeSeries(
+      g,
+      fdpSelf(s),
+      one,
+      networks.find((n) => n.id === one.networkId),
+    );
+    return rdfResponse(c, format, { quads: typeLinkedIris(g, fdpSelf(s).iris.vocabulary).quads, modified });
+  })
+  .add(network, async (c) => {
+    const format = rdfFormat(c);
+    const s = c.get('services');
+    const store = catalogueOf(s);
+    const [networks, modified] = await Promise.all([store.networks(), store.lastModified()]);
+    const one = networks.find((n) => n.id === c.req.param('id'));
+    if (!one) throw new AppError('not_found', `no network ${c.req.param('id')} with published datasets`);
+    const g = new Graph();
+    writeNetwork(g, fdpSelf(s), one);
+    return rdfResponse(c, format, { quads: g.quads, modified });
+  })
+  .add(vocabulary, async (c) => {
+    const format = rdfFormat(c);
+    const name = VOCABULARY_NAMES.find((n) => n === c.req.param('name'));
+    if (!name) throw new AppError('not_found', `no vocabulary ${c.req.param('name')}; vocabularies: ${VOCABULARY_NAMES.join(', ')}`);
+    return rdfResponse(c, format, {
+      quads: vocabularyRecord(fdpSelf(c.get('services')), name).quads,
+      modified: SHAPES_MODIFIED,
+      cacheControl: 'public, max-age=3600',
+    });
   })
   .add(profile, async (c) => {
     const format = rdfFormat(c);

@@ -1,9 +1,10 @@
-// Quads -> Turtle / N-Triples (n3's Writer) / expanded JSON-LD. JSON-LD is built from the quads
+// Quads -> Turtle / N-Triples (n3's Writer) / expanded JSON-LD / RDF/XML (rdfxml.ts). JSON-LD is built from the quads
 // here rather than with the jsonld package: expanded form is a direct, lossless transcription of
 // the quads, and it keeps jsonld (HTTP client, canonicalisation) out of the Worker bundle.
 import { Writer, type Quad, type Term } from 'n3';
 import { PREFIXES } from './namespaces.ts';
 import { RDF_TYPES, type RdfFormat } from './negotiate.ts';
+import { toRdfXml } from './rdfxml.ts';
 
 const RDF_TYPE = `${PREFIXES.rdf}type`;
 const XSD_STRING = `${PREFIXES.xsd}string`;
@@ -50,6 +51,7 @@ export function toExpandedJsonLd(quads: Quad[]): JsonLdNode[] {
 
 export async function serialize(quads: Quad[], format: RdfFormat): Promise<{ body: string; contentType: string }> {
   if (format === 'jsonld') return { body: JSON.stringify(toExpandedJsonLd(quads)), contentType: RDF_TYPES.jsonld };
+  if (format === 'rdf') return { body: toRdfXml(quads), contentType: `${RDF_TYPES.rdf}; charset=utf-8` };
   const body = await writeN3(quads, format === 'ttl' ? 'Turtle' : 'N-Triples');
   return { body, contentType: `${RDF_TYPES[format]}; charset=utf-8` };
 }

@@ -21,7 +21,10 @@ function refusal(text: string): AppError {
 describe('datasetFromTurtle', () => {
   it('turns a Turtle description of one dataset into the profile JSON with its identifier', async () => {
     const id = crypto.randomUUID();
-    const meta = sampleMetadata({ title: 'From Turtle' });
+    const meta = sampleMetadata({
+      title: 'From Turtle',
+      distributions: [{ ...sampleMetadata().distributions[0]!, mediaType: 'application/dicom' }],
+    });
     const { body } = await serialize(datasetToRdf(meta, id, iris).quads, 'ttl');
     expect(datasetFromTurtle(body)).toEqual({ metadata: meta, identifier: id });
   });

@@ -2,12 +2,12 @@
 // JSON. Checking that JSON against the profile (422, every problem) stays with the catalogue.
 import { Parser, type Quad, type Quad_Subject, Store } from 'n3';
 import { AppError } from '../../shared/errors.ts';
-import { RDF_TYPE, dcat, dct } from './namespaces.ts';
-import { type MappedDataset, RdfReader, rdfToDataset } from './rdf-to-dataset.ts';
+import { RDF_TYPE, dcat } from './namespaces.ts';
+import { type MappedDataset, RdfReader, canonicalQuads, datasetIdentity, rdfToDataset } from './rdf-to-dataset.ts';
 
 export interface TurtleDataset {
   metadata: MappedDataset;
-  /** `dct:identifier` when the document gives one. */
+  /** The UUID the document gives the dataset (in its `dct:identifier` or its IRI), when it gives one. */
   identifier?: string;
 }
 
@@ -41,13 +41,13 @@ export function parseTurtle(text: string, baseIRI: string): Quad[] {
 
 /** The one dcat:Dataset of a Turtle document as profile JSON; 400 when it does not parse or holds none or several. */
 export function datasetFromTurtle(text: string, baseIRI = 'urn:eucaim:registration:'): TurtleDataset {
-  const store = new Store(parseTurtle(text, baseIRI));
+  const store = new Store(canonicalQuads(parseTurtle(text, baseIRI)));
   const datasets = store.getSubjects(RDF_TYPE, dcat('Dataset'), null) as Quad_Subject[];
   if (datasets.length !== 1) {
     throw new AppError('bad_request', `the Turtle document must describe exactly one dcat:Dataset; it describes ${datasets.length}`);
   }
   const reader = new RdfReader(store);
   const subject = datasets[0] as Quad_Subject;
-  const identifier = reader.text(subject, dct('identifier'));
-  return identifier === undefined ? { metadata: rdfToDataset(reader, subject) } : { metadata: rdfToDataset(reader, subject), identifier };
+  const { uuid } = datasetIdentity(reader, subject);
+  return uuid === undefined ? { metadata: rdfToDataset(reader, subject) } : { metadata: rdfToDataset(reader, subject), identifier: uuid };
 }

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, tstz } from '../db/columns.ts';
 
 /** What a run found and did; `reason` says why a failed run stopped (the catalogue was left as it was). */
@@ -14,6 +14,10 @@ export interface HarvestReport {
   /** Datasets the source describes but the profile refuses; kept as they were, not withdrawn. */
   rejected: { id: string | null; subject: string; problems: { path: string; message: string }[] }[];
   withdrawn: string[];
+  /** Documents below the root that could not be read: skipped, and nothing they might list is withdrawn. */
+  failures?: { url: string; reason: string; message: string }[];
+  /** How the source was walked: along LDP containers, or (without them) the reference FDP's links. */
+  navigation?: { containers: number; links: number };
 }
 
 /** A node's FAIR Data Point the hub harvests, on demand and every `intervalMinutes` when set. */
@@ -22,6 +26,10 @@ export const harvestSources = pgTable(
   {
     id: text('id').primaryKey(),
     url: text('url').notNull(),
+    /** The node whose FAIR Data Point this is: its admins review the datasets harvested from it. */
+    nodeId: text('node_id'),
+    /** A trusted source publishes what it lists; an untrusted one's new datasets arrive as drafts for the node's admins. */
+    trusted: boolean('trusted').notNull().default(false),
     intervalMinutes: integer('interval_minutes'),
     nextRunAt: tstz('next_run_at'),
     /** A lease: set while a run is in progress, so two sweeps (or a sweep and an admin) never run one source twice. */
@@ -42,7 +50,8 @@ export const harvestRuns = pgTable(
       .notNull()
       .references(() => harvestSources.id, { onDelete: 'cascade' }),
     trigger: text('trigger', { enum: ['manual', 'schedule'] }).notNull(),
-    status: text('status', { enum: ['succeeded', 'failed'] }).notNull(),
+    /** `partial`: the walk skipped documents it could not read (see report.failures). */
+    status: text('status', { enum: ['succeeded', 'partial', 'failed'] }).notNull(),
     /** A failed run's reason code (`timeout`, `off_origin`, `too_large`...) and message. */
     reason: text('reason'),
     message: text('message'),

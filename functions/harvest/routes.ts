@@ -16,6 +16,13 @@ export const harvestSourceSchema = z
       .url({ protocol: /^https?$/ })
       .max(2000)
       .refine((u) => !new URL(u).username && !new URL(u).password, 'no credentials in the URL'),
+    /** The node whose FAIR Data Point this is: its admins review (publish) the datasets harvested from it. */
+    nodeId: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,62}$/)
+      .optional(),
+    /** A trusted source publishes what it lists; otherwise new datasets arrive as drafts for the node's admins. */
+    trusted: z.boolean().default(false),
     /** Harvested every this many minutes by the maintenance sweep; absent for on-demand only. */
     intervalMinutes: z
       .number()
@@ -35,6 +42,8 @@ const runView = (r: RunRow) => ({ ...r, startedAt: r.startedAt.toISOString(), fi
 const sourceView = (s: SourceRow, last: RunRow | undefined) => ({
   id: s.id,
   url: s.url,
+  nodeId: s.nodeId,
+  trusted: s.trusted,
   intervalMinutes: s.intervalMinutes,
   nextRunAt: s.nextRunAt?.toISOString() ?? null,
   running: !!s.runningUntil,
@@ -49,7 +58,7 @@ const runSchema = z.object({
   id: z.string(),
   sourceId: z.string(),
   trigger: z.enum(['manual', 'schedule']),
-  status: z.enum(['succeeded', 'failed']),
+  status: z.enum(['succeeded', 'partial', 'failed']),
   /** A failed run's reason code (`timeout`, `off_origin`, `too_large`...). */
   reason: z.string().nullable(),
   message: z.string().nullable(),
@@ -63,6 +72,14 @@ const runSchema = z.object({
     conflicts: z.array(z.string()),
     rejected: z.array(z.object({ id: z.string().nullable(), subject: z.string(), problems: z.array(problem) })),
     withdrawn: z.array(z.string()),
+    failures: z
+      .array(z.object({ url: z.string(), reason: z.string(), message: z.string() }))
+      .optional()
+      .describe('documents below the root that could not be read: skipped, and nothing they might list is withdrawn'),
+    navigation: z
+      .object({ containers: z.number().int(), links: z.number().int() })
+      .optional()
+      .describe("how the source was walked: along LDP containers, or without them along the reference FDP's links"),
   }),
   startedAt: iso,
   finishedAt: iso,
@@ -70,6 +87,8 @@ const runSchema = z.object({
 const sourceSchema = z.object({
   id: z.string(),
   url: z.string(),
+  nodeId: z.string().nullable(),
+  trusted: z.boolean(),
   intervalMinutes: z.number().int().nullable(),
   nextRunAt: iso.nullable(),
   running: z.boolean(),
@@ -80,7 +99,8 @@ const register = defineRoute({
   method: 'post',
   path: '/',
   access: 'admin',
-  summary: "register a node's FAIR Data Point to harvest",
+  summary:
+    "register a node's FAIR Data Point to harvest `{ id, url, nodeId?, trusted?, intervalMinutes? }`: an untrusted source's new datasets are drafts for its node's admins",
   description: '`{ id, url, intervalMinutes? }`: every URL a run fetches stays on the origin of `url`.',
   request: { json: harvestSourceSchema },
   responses: { 201: json(sourceSchema, 'Registered.') },
@@ -97,7 +117,7 @@ const runs = defineRoute({
   method: 'get',
   path: '/:id/runs',
   access: 'admin',
-  summary: "a source's last runs",
+  summary: "a source's last runs (`succeeded`, `partial` with the skipped documents, `failed`)",
   request: { params: sourceParam },
   responses: { 200: json(z.object({ runs: z.array(runSchema) }), 'Newest first.') },
   errors: { not_found: 'no such source' },
@@ -122,6 +142,8 @@ export const harvestRoutes = hubRouter({ tag: 'Harvest' })
       .values({
         id: body.id,
         url: body.url,
+        nodeId: body.nodeId ?? null,
+        trusted: body.trusted,
         intervalMinutes: body.intervalMinutes ?? null,
         nextRunAt: body.intervalMinutes ? s.clock.now() : null,
         createdBy: callingUser(c).user.sub,

@@ -60,23 +60,29 @@ async function execute(s: Services, source: Source, runId: string, report: Harve
     () => s.clock.now().getTime(),
   );
   try {
-    const store = await walkSource(source.url, fetcher);
+    const walk = await walkSource(source.url, fetcher);
     // A walk that ended past the deadline is as untrustworthy as one cut by it: write nothing.
     fetcher.checkDeadline();
-    const content = readSource(store);
+    report.failures = walk.failures;
+    report.navigation = walk.navigation;
+    const content = readSource(walk.store, walk.listed, `harvest-${source.id}`.slice(0, 100));
     report.datasets = content.datasets.length;
     report.rejected = content.rejected;
     const catalogue = catalogueOf(s);
+    const ref = { id: source.id, trusted: source.trusted, nodeId: source.nodeId };
     for (const d of content.datasets) {
-      const outcome = await catalogue.upsertHarvested(source.id, d);
-      if (outcome === 'conflict') report.conflicts.push(d.id);
+      const { outcome, id } = await catalogue.upsertHarvested(ref, d);
+      if (outcome === 'conflict') report.conflicts.push(id);
       else report[outcome]++;
     }
-    report.withdrawn = await catalogue.withdrawMissing(
-      source.id,
-      content.present,
-      `no longer published by harvest source ${source.id} (run ${runId})`,
-    );
+    // Withdrawn only what the source positively no longer lists: after a complete reading of its listings.
+    if (walk.complete) {
+      report.withdrawn = await catalogue.withdrawMissing(
+        source.id,
+        content.present,
+        `no longer published by harvest source ${source.id} (run ${runId})`,
+      );
+    }
   } finally {
     report.documents = fetcher.documents;
     report.bytes = fetcher.bytes;
@@ -104,7 +110,7 @@ export async function runHarvest(s: Services, opts: { sourceId?: string; trigger
       id: runId,
       sourceId: source.id,
       trigger: opts.trigger,
-      status: failure ? 'failed' : 'succeeded',
+      status: failure ? 'failed' : report.failures?.length ? 'partial' : 'succeeded',
       reason: failure?.reason ?? null,
       message: failure?.message ?? null,
       report,

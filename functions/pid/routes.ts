@@ -12,7 +12,14 @@ import { notAcceptable, rdfResponse } from '../fdp/respond.ts';
 import { type Tombstone, tombstonePage } from './tombstone-page.ts';
 
 /** What the resolver offers, in order of preference when the client does not say (`*\/*`: people). */
-export const PID_TYPES = ['text/html', 'text/turtle', 'application/ld+json', 'application/n-triples', 'application/json'] as const;
+export const PID_TYPES = [
+  'text/html',
+  'text/turtle',
+  'application/ld+json',
+  'application/n-triples',
+  'application/rdf+xml',
+  'application/json',
+] as const;
 
 export const PID_CACHE = {
   /** A redirect stays right until the dataset is withdrawn, and its FDP record then answers 410 itself. */
@@ -29,9 +36,9 @@ const resolve = defineRoute({
   path: '/:id',
   access: 'public',
   summary:
-    '303 to the dataset page (browsers) or its FDP record (RDF types); 410 tombstone when withdrawn (HTML page, RDF tombstone, or the `gone` error body for JSON); 404 if never published; 400 malformed; cacheable at the edge',
+    '303 to the dataset page (browsers) or its FDP record (RDF types, RDF/XML included); 410 tombstone when withdrawn (HTML page, RDF tombstone, or the `gone` error body for JSON); 404 if never published; 400 malformed; cacheable at the edge',
   description:
-    "Chosen by `Accept` (HTML, Turtle, JSON-LD, N-Triples, JSON). Once withdrawn: 410 with a tombstone (an HTML page, the FDP's RDF tombstone, or for JSON the `gone` error body with the tombstone in `details`). Every answer varies by Accept and may sit in an edge cache.",
+    "Chosen by `Accept` (HTML, Turtle, JSON-LD, N-Triples, RDF/XML, JSON). Once withdrawn: 410 with a tombstone (an HTML page, the FDP's RDF tombstone, or for JSON the `gone` error body with the tombstone in `details`). Every answer varies by Accept and may sit in an edge cache.",
   responses: {
     303: media([], 'To the dataset page, its FDP record, or its JSON in the catalogue API.', {
       location: { description: 'where the PID leads' },

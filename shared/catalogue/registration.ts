@@ -1,8 +1,9 @@
 // What a data holder sends to register or change a dataset, and the browse query: shared by the
 // hub's validators and the web form, so the form's field-by-field feedback is the hub's own.
 import { z } from 'zod';
-import { datasetMetadataSchema, datasetPatchSchema, seriesSchema } from './profile.ts';
-import { ACCESS_CONDITIONS, BODY_PARTS, CONDITIONS, codesOf, MANUFACTURERS, MODALITIES, TIERS } from './vocabularies.ts';
+import { upgradeFilterValue, upgradeMetadata } from './legacy.ts';
+import { datasetMetadataSchema, seriesSchema } from './profile.ts';
+import { ACCESS_CONDITIONS, BODY_PARTS, CONDITIONS, codesOf, MANUFACTURERS, MODALITIES, TIERS, type Vocabulary } from './vocabularies.ts';
 
 /** Any UUID spelling a node may already use (not only version 4): it must match what search returns. */
 export const datasetIdSchema = z
@@ -27,7 +28,8 @@ export const registrationSchema = z
     /** OIDC subjects who answer access requests for the dataset and read its traces. */
     representatives: z.array(subject).max(50).optional(),
     datasetHashes: datasetHashesSchema.optional(),
-    metadata: datasetMetadataSchema,
+    /** EUCAIM DCAT-AP v2.0 metadata; pre-v2.0 codes and forms are still read for one release. */
+    metadata: z.preprocess((v) => upgradeMetadata(v), datasetMetadataSchema),
   })
   .strict();
 export type Registration = z.infer<typeof registrationSchema>;
@@ -37,7 +39,8 @@ export const updateSchema = z
     /** Accepted only to refuse it: an identifier can never change (409). */
     id: z.string().max(200).optional(),
     representatives: z.array(subject).max(50).optional(),
-    metadata: datasetPatchSchema.optional(),
+    /** Any subset of the metadata fields: the changed record is validated whole, once merged. */
+    metadata: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 export type DatasetUpdate = z.infer<typeof updateSchema>;
@@ -51,6 +54,8 @@ export const createNetworkSchema = z
 
 const many = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).max(50)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.infer<T>[]);
+/** A vocabulary filter: several values are alternatives; a pre-v2.0 code still selects its term. */
+const manyCodes = (v: Vocabulary) => many(z.preprocess((x) => (typeof x === 'string' ? upgradeFilterValue(v, x) : x), z.enum(codesOf(v))));
 const slug = z.string().min(1).max(100);
 
 export const BROWSE_SORTS = [
@@ -69,13 +74,13 @@ export const BROWSE_SORTS = [
 export const browseQuerySchema = z
   .object({
     q: z.string().trim().max(200).optional(),
-    condition: many(z.enum(codesOf(CONDITIONS))).optional(),
-    bodyPart: many(z.enum(codesOf(BODY_PARTS))).optional(),
-    modality: many(z.enum(codesOf(MODALITIES))).optional(),
-    manufacturer: many(z.enum(codesOf(MANUFACTURERS))).optional(),
+    condition: manyCodes(CONDITIONS).optional(),
+    bodyPart: manyCodes(BODY_PARTS).optional(),
+    modality: manyCodes(MODALITIES).optional(),
+    manufacturer: manyCodes(MANUFACTURERS).optional(),
     publisher: many(z.string().min(1).max(300)).optional(),
-    accessCondition: many(z.enum(codesOf(ACCESS_CONDITIONS))).optional(),
-    tier: many(z.enum(codesOf(TIERS))).optional(),
+    accessCondition: manyCodes(ACCESS_CONDITIONS).optional(),
+    tier: manyCodes(TIERS).optional(),
     series: many(slug).optional(),
     /** `-` first sorts descending; `relevance` (the default with `q`) ranks full-text matches. */
     sort: z.enum(BROWSE_SORTS).optional(),

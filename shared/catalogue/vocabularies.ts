@@ -1,71 +1,121 @@
-// The closed vocabularies of the EUCAIM dataset profile (EUCAIM DCAT-AP 2.0). Codes are what the
-// API and the database hold; `iri` is what the FAIR Data Point writes; `label` is what people read.
-// Condition, modality, body part, manufacturer and birth sex reuse the search filter catalogue's
-// codes, so a catalogue facet and a search filter mean the same thing.
-import { EUCAIM_KEYS, filterByKey } from '../filter-catalogue.ts';
+// The controlled vocabularies of EUCAIM DCAT-AP v2.0 (EUCAIM/eucaim_dcat_ap, releases/v2.0 and
+// releases/controlled-vocabularies). `code` is what the API and the database hold (the vocabulary's
+// own notation: a hyper-ontology code, an authority-table code); `iri` is what the FAIR Data Point
+// writes; `label` is what people read. `legacy` lists the codes the API took before v2.0: read for
+// one release (shared/catalogue/legacy.ts) and rewritten by the migration.
+import { HYPER_ONTOLOGY_TABLE, type HyperOntologyKey, hyperOntologyIri } from './hyper-ontology.ts';
 
 export interface Term {
   code: string;
   label: string;
   iri: string;
+  /** The search filter catalogue's code for the same concept, where the search has one. */
+  searchCode?: string;
+  legacy?: readonly string[];
 }
+export type Vocabulary = readonly Term[];
 
-const EUCAIM_NS = 'https://w3id.org/eucaim/ontology#';
-const term = (code: string, label: string, iri = `${EUCAIM_NS}${code}`): Term => ({ code, label, iri });
+const term = (code: string, label: string, iri: string, legacy?: readonly string[]): Term => ({
+  code,
+  label,
+  iri,
+  ...(legacy ? { legacy } : {}),
+});
+const fromOntology = (key: HyperOntologyKey): Term[] =>
+  HYPER_ONTOLOGY_TABLE.filter((r) => r.key === key).map((r) => ({
+    code: r.code,
+    label: r.label,
+    iri: hyperOntologyIri(r.code),
+    ...(r.searchCode ? { searchCode: r.searchCode } : {}),
+    ...(r.legacy?.length ? { legacy: r.legacy } : {}),
+  }));
 
-export const TIERS = [
-  term('TIER_1', 'Tier 1'),
-  term('TIER_2', 'Tier 2'),
-  term('TIER_3', 'Tier 3'),
-  term('TIER_3A_PLUS', 'Tier 3A+'),
-] as const;
+export const TIERS = fromOntology('tier');
+export const CONDITIONS = fromOntology('condition');
+export const MODALITIES = fromOntology('modality');
+export const MANUFACTURERS = fromOntology('manufacturer');
+export const BODY_PARTS = fromOntology('bodyPart');
+export const BIRTH_SEXES = fromOntology('birthSex');
+export const COLLECTION_METHODS = fromOntology('collectionMethod');
 
-export const DATASET_TYPES = [term('ORIGINAL', 'Original'), term('ANNOTATED', 'Annotated'), term('PROCESSED', 'Processed')] as const;
+const DPV = 'https://w3id.org/dpv#';
+/** `dct:type`: the hyper-ontology's dataset types and/or DPV's kinds of data. */
+export const DATASET_TYPES: Vocabulary = [
+  ...fromOntology('datasetType'),
+  term('PseudonymisedData', 'Pseudonymised data', `${DPV}PseudonymisedData`),
+  term('AnonymisedData', 'Anonymised data', `${DPV}AnonymisedData`),
+  term('SyntheticData', 'Synthetic data', `${DPV}SyntheticData`),
+];
 
 const ACCESS_RIGHT = 'http://publications.europa.eu/resource/authority/access-right/';
-export const ACCESS_RIGHTS = [
+export const ACCESS_RIGHTS: Vocabulary = [
   term('PUBLIC', 'Public', `${ACCESS_RIGHT}PUBLIC`),
   term('RESTRICTED', 'Restricted', `${ACCESS_RIGHT}RESTRICTED`),
   term('NON_PUBLIC', 'Non-public', `${ACCESS_RIGHT}NON_PUBLIC`),
-] as const;
+];
 
-/** The seed's three access models: download; in-situ virtual research environment; remote processing only. */
-export const ACCESS_CONDITIONS = [
-  term('DOWNLOAD', 'Download'),
-  term('IN_SITU_PROCESSING', 'In-situ processing'),
-  term('REMOTE_PROCESSING', 'Remote (federated) processing'),
-] as const;
+/** The profile's own access-condition scheme (releases/controlled-vocabularies/access-conditions). */
+export const ACCESS_CONDITION_SCHEME = 'https://eucaim.github.io/eucaim_dcat_ap/releases/controlled-vocabularies/access-conditions/';
+export const ACCESS_CONDITIONS: Vocabulary = [
+  term('DOWNLOAD', 'Download access', `${ACCESS_CONDITION_SCHEME}#DOWNLOAD`),
+  term('IN_SITU_PROCESSING', 'In-situ processing', `${ACCESS_CONDITION_SCHEME}#IN_SITU_PROCESSING`),
+  term('REMOTE_PROCESSING', 'Remote processing without direct data access', `${ACCESS_CONDITION_SCHEME}#REMOTE_PROCESSING`),
+];
 
-export const COLLECTION_METHODS = [
-  term('RETROSPECTIVE', 'Retrospective'),
-  term('PROSPECTIVE', 'Prospective'),
-  term('CLINICAL_TRIAL', 'Clinical trial'),
-  term('ROUTINE_CARE', 'Routine care'),
-] as const;
+/** The EHDS health categories (Article 51), as the HealthDCAT-AP authority list codes them. There is no imaging category. */
+export const HEALTH_CATEGORY_BASE = 'https://hdeu-dcat.acceptance.data.health.europa.eu/resource/authority/healthcategories/';
+const hc = (code: string, label: string, legacy?: readonly string[]) => term(code, label, `${HEALTH_CATEGORY_BASE}${code}`, legacy);
+export const HEALTH_CATEGORIES: Vocabulary = [
+  hc('EHRS', 'Electronic health data from EHRs', ['IMAGING', 'CLINICAL']),
+  hc('DIOH', 'Data on factors impacting on health'),
+  hc('NRPE', 'Aggregated data on healthcare needs and resources'),
+  hc('RPDG', 'Data on pathogens that impact human health'),
+  hc('HRAD', 'Healthcare-related administrative data'),
+  hc('HGPD', 'Human genetic, epigenomic and genomic data', ['GENOMICS']),
+  hc('HPML', 'Other human molecular data'),
+  hc('PGEH', 'Personal electronic health data generated through medical devices'),
+  hc('IDHP', 'Data on health professionals involved in treatment'),
+  hc('PHDR', 'Population-based health data registries'),
+  hc('MRMR', 'Medical registries and mortality registries'),
+  hc('EHCT', 'Clinical trials, studies and investigations'),
+  hc('EMRD', 'Other health data from medical devices'),
+  hc('RMMD', 'Registries for medicinal products and medical devices'),
+  hc('RQSH', 'Research cohorts, questionnaires and surveys'),
+  hc('EINS', 'Health data from biobanks'),
+  hc('WELA', 'Data from wellness applications'),
+];
 
-const HEALTH_CATEGORY = 'http://healthdataportal.eu/ns/health#';
-export const HEALTH_CATEGORIES = [
-  term('IMAGING', 'Medical imaging', `${HEALTH_CATEGORY}IMAGING`),
-  term('CLINICAL', 'Clinical data', `${HEALTH_CATEGORY}CLINICAL`),
-  term('GENOMICS', 'Genomics', `${HEALTH_CATEGORY}GENOMICS`),
-] as const;
+const HEALTH_THEME = 'https://hdeu-dcat.acceptance.data.health.europa.eu/resource/authority/health-theme/';
+export const HEALTH_THEMES: Vocabulary = [term('CANCER_DISEASE', 'Cancer', `${HEALTH_THEME}CANCER_DISEASE`)];
 
-export const LEGISLATION = [term('EHDS', 'European Health Data Space Regulation', 'http://data.europa.eu/eli/reg/2025/327/oj')] as const;
+export const LEGISLATION: Vocabulary = [
+  term('EHDS', 'European Health Data Space Regulation (EU) 2025/327', 'http://data.europa.eu/eli/reg/2025/327/oj'),
+  term('GDPR', 'General Data Protection Regulation (EU) 2016/679', 'http://data.europa.eu/eli/reg/2016/679/oj'),
+];
 
 /** The DCAT theme every EUCAIM dataset carries. */
 export const THEME_HEALTH = term('HEAL', 'Health', 'http://publications.europa.eu/resource/authority/data-theme/HEAL');
 
-function fromFilter(key: string, iriBase: string): Term[] {
-  return (filterByKey(key)?.values ?? []).map((v) => term(v.code, v.label, `${iriBase}${v.code}`));
-}
+/** The vocabularies by the name the hub serves them under (`/fdp/vocabularies/{name}`, as SKOS). */
+export const VOCABULARIES = {
+  tier: { title: 'Interoperability tiers', terms: TIERS },
+  'dataset-type': { title: 'Dataset types', terms: DATASET_TYPES },
+  'access-right': { title: 'Access rights', terms: ACCESS_RIGHTS },
+  'access-condition': { title: 'Access conditions', terms: ACCESS_CONDITIONS },
+  'health-category': { title: 'EHDS health categories', terms: HEALTH_CATEGORIES },
+  'health-theme': { title: 'Health themes', terms: HEALTH_THEMES },
+  legislation: { title: 'Applicable legislation', terms: LEGISLATION },
+  'collection-method': { title: 'Collection methods', terms: COLLECTION_METHODS },
+  condition: { title: 'Cancer conditions', terms: CONDITIONS },
+  modality: { title: 'Imaging modalities', terms: MODALITIES },
+  manufacturer: { title: 'Equipment manufacturers', terms: MANUFACTURERS },
+  'body-part': { title: 'Body structures', terms: BODY_PARTS },
+  'birth-sex': { title: 'Sex assigned at birth', terms: BIRTH_SEXES },
+} as const satisfies Record<string, { title: string; terms: Vocabulary }>;
+export type VocabularyName = keyof typeof VOCABULARIES;
 
-export const CONDITIONS = fromFilter(EUCAIM_KEYS.diagnosis, `${EUCAIM_NS}condition/`);
-export const MODALITIES = fromFilter(EUCAIM_KEYS.modality, `${EUCAIM_NS}modality/`);
-export const BODY_PARTS = fromFilter(EUCAIM_KEYS.bodyPart, `${EUCAIM_NS}bodyPart/`);
-export const MANUFACTURERS = fromFilter(EUCAIM_KEYS.manufacturer, `${EUCAIM_NS}manufacturer/`);
-export const BIRTH_SEXES = fromFilter(EUCAIM_KEYS.gender, `${EUCAIM_NS}birthSex/`);
-
-export type Vocabulary = readonly Term[];
 export const codesOf = (v: Vocabulary) => v.map((t) => t.code) as [string, ...string[]];
 export const labelOf = (v: Vocabulary, code: string) => v.find((t) => t.code === code)?.label ?? code;
 export const byIri = (v: Vocabulary, iri: string) => v.find((t) => t.iri === iri);
+/** The current code for a code or a pre-v2.0 code; undefined when neither. */
+export const currentCode = (v: Vocabulary, code: string) => v.find((t) => t.code === code || t.legacy?.includes(code))?.code;

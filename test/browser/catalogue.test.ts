@@ -9,8 +9,9 @@ import { caller, seedHierarchy } from '../integration/catalogue-support.ts';
 import { type BrowserSession, shown, signIn, startBrowserSession } from '../support/browser.ts';
 import type { TestHub } from '../support/hub.ts';
 
-const [MR, CT] = ['RID10312', 'RID10321'];
-const LUNG = 'SNOMEDCT39607008';
+// EUCAIM DCAT-AP v2.0 codes (EUCAIM hyper-ontology).
+const [MR, CT] = ['IMG1000038', 'IMG1000042'];
+const LUNG = 'BP1000113';
 
 describe('the catalogue in Chromium', () => {
   let session: BrowserSession;
@@ -33,7 +34,7 @@ describe('the catalogue in Chromium', () => {
           title: 'Lung CT screening',
           modalities: [CT],
           bodyParts: [LUNG],
-          condition: 'SNOMEDCT363358000',
+          condition: 'CLIN1000065',
           subjects: 300,
           studies: 310,
           keywords: ['screening'],
@@ -90,7 +91,7 @@ describe('the catalogue in Chromium', () => {
             .trim(),
         )
         .sort(),
-    ).toEqual(['CT 400', 'MR 340']);
+    ).toEqual(['Computed tomography 400', 'Magnetic resonance imaging 340']);
     expect(await page.getByText('Unpublished draft').count()).toBe(0);
     // The seed's home page ends in its four "Become a ..." links.
     const becomeA = page.getByTestId('become-a').getByRole('link');
@@ -108,7 +109,7 @@ describe('the catalogue in Chromium', () => {
     await page.getByTestId('browse-catalogue').click();
     await page.getByTestId('catalogue').waitFor();
     expect(await shown(page.getByTestId('catalogue-total'))).toBe('3 datasets');
-    const ctFacet = page.getByTestId('facet-modality').locator('label', { hasText: 'CT' });
+    const ctFacet = page.getByTestId('facet-modality').locator('label', { hasText: 'Computed tomography' });
     expect(await shown(ctFacet.getByTestId('facet-count'))).toBe('2');
 
     await page.getByTestId(`facet-modality-${CT}`).check();
@@ -128,7 +129,7 @@ describe('the catalogue in Chromium', () => {
     expect(await shown(page.getByTestId('dataset-title'))).toBe('Lung CT screening');
     expect(await shown(page.getByTestId('breadcrumb'))).toContain(`Biobank ${ids.seriesId}`);
     expect(await shown(page.getByTestId('access-conditions'))).toContain('In-situ processing');
-    expect(await shown(page.getByTestId('dataset-metadata'))).toContain('Lung cancer');
+    expect(await shown(page.getByTestId('dataset-metadata'))).toContain('Malignant tumor of lung');
     expect(await page.getByTestId('add-to-cart').isDisabled()).toBe(true);
 
     await page.goto(`${hub.url}/catalogue/datasets/${registered.prostate}`);

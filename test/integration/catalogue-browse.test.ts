@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browseDatasets } from '../../functions/catalogue/browse.ts';
+import { browseDatasets, facetOfCode } from '../../functions/catalogue/browse.ts';
 import { sampleMetadata } from '../../functions/catalogue/sample.ts';
 import { browseQuerySchema } from '../../shared/catalogue/registration.ts';
 import type { DatasetMetadata } from '../../shared/catalogue/profile.ts';
+import { ACCESS_CONDITIONS, BODY_PARTS, CONDITIONS, MANUFACTURERS, MODALITIES, TIERS } from '../../shared/catalogue/vocabularies.ts';
 import { databaseKind } from '../support/database.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { type Call, caller, seedHierarchy } from './catalogue-support.ts';
 
 const D = '/api/v1/catalogue/datasets';
-const [MR, CT, PET] = ['RID10312', 'RID10321', 'RID10337'];
-const [PROSTATE, LUNG, BREAST] = ['SNOMEDCT41216001', 'SNOMEDCT39607008', 'SNOMEDCT76752008'];
+// EUCAIM DCAT-AP v2.0 codes (hyper-ontology); the test of old codes still selecting them is below.
+const [MR, CT, PET] = ['IMG1000038', 'IMG1000042', 'IMG1000062'];
+const [PROSTATE, LUNG, BREAST] = ['BP1000021', 'BP1000113', 'BP1000136'];
+const [LUNG_CANCER, BREAST_CANCER] = ['CLIN1000065', 'CLIN1000060'];
 
 /** Five published datasets with known values, one draft and one withdrawn one in the same series. */
 const fixtures: Partial<DatasetMetadata>[] = [
@@ -18,7 +21,7 @@ const fixtures: Partial<DatasetMetadata>[] = [
     title: 'Bravo lung CT screening',
     modalities: [CT],
     bodyParts: [LUNG],
-    condition: 'SNOMEDCT363358000',
+    condition: LUNG_CANCER,
     subjects: 300,
     studies: 310,
     keywords: ['screening', 'nodules'],
@@ -27,21 +30,21 @@ const fixtures: Partial<DatasetMetadata>[] = [
     title: 'Charlie breast MR and PET',
     modalities: [MR, PET],
     bodyParts: [BREAST],
-    condition: 'SNOMEDCT254837009',
+    condition: BREAST_CANCER,
     subjects: 20,
     studies: 90,
     keywords: ['breast'],
-    tier: 'TIER_2',
+    tier: 'SPEC1000011',
   },
   {
     title: 'Delta lung PET-CT',
     modalities: [CT, PET],
     bodyParts: [LUNG],
-    condition: 'SNOMEDCT363358000',
+    condition: LUNG_CANCER,
     subjects: 75,
     studies: 75,
     keywords: ['radiomics'],
-    publisher: { name: 'Other clinic' },
+    publisher: { name: 'Other clinic', url: 'https://other.example/contact' },
   },
   {
     title: 'Echo prostate CT',
@@ -50,7 +53,7 @@ const fixtures: Partial<DatasetMetadata>[] = [
     subjects: 10,
     studies: 12,
     keywords: ['radiotherapy planning'],
-    distributions: [{ accessUrl: 'https://x.example/r', accessCondition: 'DOWNLOAD' }],
+    distributions: [{ accessUrl: 'https://x.example/r', accessCondition: 'DOWNLOAD', applicableLegislation: ['EHDS'] }],
   },
 ];
 
@@ -114,9 +117,10 @@ describe(`catalogue browsing and dashboard (${databaseKind()})`, () => {
     ['one modality', `modality=${PET}`, ['Charlie', 'Delta']],
     ['alternatives within a filter', `modality=${PET}&modality=${MR}`, ['Alpha', 'Charlie', 'Delta']],
     ['two filters together', `modality=${CT}&bodyPart=${LUNG}`, ['Bravo', 'Delta']],
-    ['condition and publisher', `condition=SNOMEDCT363358000&publisher=${encodeURIComponent('Other clinic')}`, ['Delta']],
+    ['condition and publisher', `condition=${LUNG_CANCER}&publisher=${encodeURIComponent('Other clinic')}`, ['Delta']],
     ['access condition', 'accessCondition=DOWNLOAD', ['Echo']],
-    ['tier', 'tier=TIER_2', ['Charlie']],
+    ['tier', 'tier=SPEC1000011', ['Charlie']],
+    ['pre-v2.0 codes (read for one release)', 'modality=RID10337&tier=TIER_2', ['Charlie']],
     ['full text on keywords', 'q=radiomics', ['Delta']],
     ['full text on title words, stemmed', 'q=screenings', ['Bravo']],
     ['full text with a filter', `q=lung&modality=${PET}`, ['Delta']],
@@ -131,8 +135,14 @@ describe(`catalogue browsing and dashboard (${databaseKind()})`, () => {
     expect(counts('bodyPart')).toEqual({ [LUNG]: 2 });
     expect(counts('publisher')).toEqual({ 'Demo University Hospital': 1, 'Other clinic': 1 });
     expect(counts('series')).toEqual({ [series]: 2 });
-    expect(facets?.modality?.find((f) => f.value === CT)?.label).toBe('CT');
+    expect(facets?.modality?.find((f) => f.value === CT)?.label).toBe('Computed tomography');
     expect(facets?.series?.[0]?.label).toBe(`Biobank ${series}`);
+  });
+
+  it('reads a facet from its code alone: the codes of the browse vocabularies are distinct', () => {
+    const codes = [CONDITIONS, TIERS, MODALITIES, BODY_PARTS, MANUFACTURERS, ACCESS_CONDITIONS].flatMap((v) => v.map((t) => t.code));
+    expect(facetOfCode.size).toBe(codes.length);
+    expect(codes.some((c) => c === '' || c.startsWith('p:') || c.startsWith('s:'))).toBe(false);
   });
 
   it('says "more than" past the count cap, and counts exactly when facets are asked for', async () => {

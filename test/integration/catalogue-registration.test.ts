@@ -7,6 +7,8 @@ import { serialize } from '../../functions/fdp/serialize.ts';
 import { datasetRepresentatives } from '../../functions/identity/roles.sql.ts';
 import { nodeAdmins } from '../../functions/nodes/nodes.sql.ts';
 import { databaseKind } from '../support/database.ts';
+import { v2DatasetTurtle } from '../support/eucaim-v2-records.ts';
+import { legacyMetadata } from '../support/legacy-records.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { type Call, caller, seedHierarchy } from './catalogue-support.ts';
 
@@ -274,5 +276,45 @@ describe(`catalogue registration (${databaseKind()})`, () => {
     expect(incomplete.status, JSON.stringify(incomplete.body)).toBe(422);
     expect(incomplete.body.error.details.map((d: { path: string }) => d.path)).toContain('metadata.title');
     expect((await as.dataholder('POST', D, 'title=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(400);
+  });
+
+  it('registers a record a node wrote by hand to EUCAIM DCAT-AP v2.0, under the UUID of its catalogue URI', async () => {
+    const uuid = crypto.randomUUID();
+    const turtle = v2DatasetTurtle(
+      {
+        uuid,
+        title: 'Node-written record',
+        modified: '2026-08-01',
+        iri: 'https://node.example/fdp/dataset/x',
+        seriesIri: `https://hub.example/fdp/series/${ids.seriesId}`,
+      },
+      'https://node.example/fdp/distribution/x/1',
+    );
+    const created = await as.dataholder('POST', `${D}?nodeId=${ids.nodeId}`, turtle, { 'content-type': 'text/turtle' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({
+      id: uuid,
+      metadata: { title: 'Node-written record', condition: 'CLIN1000075', hasStructuredData: true },
+    });
+  });
+
+  it('reads a registration in the pre-v2.0 codes for one release, storing the EUCAIM DCAT-AP v2.0 ones', async () => {
+    const created = await as.dataholder('POST', D, { nodeId: ids.nodeId, metadata: legacyMetadata({ seriesId: ids.seriesId }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.metadata).toMatchObject({
+      tier: 'SPEC1000009',
+      condition: 'CLIN1000075',
+      modalities: ['IMG1000038', 'IMG1000042'],
+    });
+  });
+
+  it("asks for the variables of structured data (the profile's conditional field) with 422", async () => {
+    const res = await as.dataholder(
+      'POST',
+      D,
+      registration({ metadata: sampleMetadata({ seriesId: ids.seriesId, hasStructuredData: true }) }),
+    );
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['metadata.variables']);
   });
 });

@@ -1,12 +1,12 @@
 import jsonld from 'jsonld';
-import { Parser, Store } from 'n3';
+import { Parser, type Quad, Store, Writer } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../../shared/catalogue/profile.ts';
 import { errorBodySchema } from '../../shared/errors.ts';
 import { fdpIris } from '../../functions/fdp/iris.ts';
 import { RdfReader, rdfToDataset } from '../../functions/fdp/rdf-to-dataset.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
-import { getRdf, seedDatasets } from './fdp-support.ts';
+import { getRdf, parseRdfXml, seedDatasets } from './fdp-support.ts';
 
 const LDP = 'http://www.w3.org/ns/ldp#';
 
@@ -123,13 +123,27 @@ describe('content negotiation', () => {
     expect(new Store(new Parser({ format: 'application/n-triples' }).parse(nt!)).size).toBe(fromTtl);
   });
 
-  it('refuses an Accept it cannot serve with 406 listing the supported types', async () => {
+  it('serves the same graph as RDF/XML', async () => {
     const res = await fetch(url(), { headers: { accept: 'application/rdf+xml' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/rdf\+xml/);
+    const fromXml = await parseRdfXml(await res.text(), url());
+    const nt = await fetch(`${url()}?format=nt`).then((r) => r.text());
+    const nquads = (quads: Quad[]) => new Writer({ format: 'N-Quads' }).quadsToString(quads);
+    const canon = async (text: string) => canonical(await jsonld.fromRDF(text, { format: 'application/n-quads' }));
+    expect(await canon(nquads(fromXml))).toBe(await canon(nt));
+    expect((await fetch(`${url()}?format=rdf`)).headers.get('content-type')).toMatch(/^application\/rdf\+xml/);
+  });
+
+  it('refuses an Accept it cannot serve with 406 listing the supported types', async () => {
+    const res = await fetch(url(), { headers: { accept: 'application/xml' } });
     const body = errorBodySchema.parse(await res.json());
     expect(res.status).toBe(406);
     expect(body.error.code).toBe('not_acceptable');
     expect(res.headers.get('vary')).toBe('Accept');
-    expect(body.error.details).toEqual({ supported: ['text/turtle', 'application/ld+json', 'application/n-triples'] });
+    expect(body.error.details).toEqual({
+      supported: ['text/turtle', 'application/ld+json', 'application/n-triples', 'application/rdf+xml'],
+    });
   });
 
   it('refuses an unknown ?format= with 400', async () => {

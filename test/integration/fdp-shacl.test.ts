@@ -1,8 +1,10 @@
-import type { Quad } from 'n3';
+import { type Quad, Store } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIXES } from '../../functions/fdp/namespaces.ts';
 import { DEFAULT_MEDIA_TYPE } from '../../shared/catalogue/profile.ts';
+import { shapeQuads } from '../../functions/fdp/profiles.ts';
 import { SHAPE_NAMES, validateFdp } from '../../functions/fdp/shacl.ts';
+import { type ShapeSet, SHAPE_SETS, conformanceMissing, shapeSetQuads } from '../support/conformance.ts';
 import { type TestHub, startTestHub } from '../support/hub.ts';
 import { getRdf, seedDatasets } from './fdp-support.ts';
 
@@ -34,7 +36,7 @@ afterAll(async () => hub?.stop());
 const without = (subject: string | undefined, predicate: string) =>
   output.filter((q) => !((subject === undefined || q.subject.value === subject) && q.predicate.value === predicate));
 
-describe('the FDP output against the FAIR Data Point reference shapes and the EUCAIM dataset shape', () => {
+describe('the FDP output against the shapes it serves (the reference FDP shapes and the EUCAIM dataset shape)', () => {
   it('loads every shape document', () => {
     expect([...SHAPE_NAMES].sort()).toEqual(['catalog', 'dataset', 'distribution', 'eucaim-dataset', 'repository', 'resource']);
   });
@@ -57,18 +59,20 @@ describe('the FDP output against the FAIR Data Point reference shapes and the EU
     { what: 'every record version', subject: () => undefined, predicate: `${PREFIXES.dcat}version` },
     { what: 'every distribution media type', subject: () => undefined, predicate: `${PREFIXES.dcat}mediaType` },
     { what: 'every publisher name', subject: () => undefined, predicate: `${PREFIXES.foaf}name` },
-    { what: 'every fdp:metadataModified', subject: () => undefined, predicate: `${PREFIXES.fdp}metadataModified` },
+    { what: "every distribution's access condition (EUCAIM profile)", subject: () => undefined, predicate: `${PREFIXES.dct}rights` },
   ])('fails without $what', async ({ subject, predicate }) => {
     const report = await validateFdp(without(subject(), predicate));
     expect(report.conforms).toBe(false);
-    expect(report.problems.map((p) => p.path)).toContain(predicate === `${PREFIXES.foaf}name` ? `${PREFIXES.dct}publisher` : predicate);
+    // A missing part of a nested node is reported on the property that leads to it.
+    const reported = { [`${PREFIXES.foaf}name`]: `${PREFIXES.dct}publisher`, [`${PREFIXES.dct}rights`]: `${PREFIXES.dcat}distribution` };
+    expect(report.problems.map((p) => p.path)).toContain(reported[predicate] ?? predicate);
   });
 });
 
 describe('a distribution registered without a media type', () => {
   it('is written with the default media type, so the dataset still conforms to the shapes', async () => {
     const d = await seed.make('No media type', 'published', {
-      distributions: [{ accessUrl: 'https://hospital.example/request', accessCondition: 'DOWNLOAD' }],
+      distributions: [{ accessUrl: 'https://hospital.example/request', accessCondition: 'DOWNLOAD', applicableLegislation: ['EHDS'] }],
     });
     expect(d.metadata.distributions[0]?.mediaType).toBeUndefined();
     const docs = await Promise.all([`${hub.url}/fdp/dataset/${d.id}`, `${hub.url}/fdp/distribution/${d.id}/1`].map((u) => getRdf(u)));
@@ -82,6 +86,37 @@ describe('a distribution registered without a media type', () => {
     );
     const report = await validateFdp(quads);
     expect(report.problems).toEqual([]);
+  });
+});
+
+describe('the served shapes against the reference FAIR Data Point shapes themselves', () => {
+  /** Every property constraint of a shape set, keyed by target class and path. */
+  const constraints = (quads: Quad[]) => {
+    const store = new Store(quads);
+    const SH = 'http://www.w3.org/ns/shacl#';
+    const out = new Map<string, string>();
+    for (const shape of store.getSubjects(`${SH}targetClass`, null, null)) {
+      const target = store.getObjects(shape, `${SH}targetClass`, null)[0]?.value;
+      for (const p of store.getObjects(shape, `${SH}property`, null)) {
+        const one = (k: string) => store.getObjects(p, `${SH}${k}`, null)[0]?.value ?? '-';
+        out.set(`${target} ${one('path')}`, ['minCount', 'maxCount', 'nodeKind', 'datatype'].map(one).join(' '));
+      }
+    }
+    return out;
+  };
+
+  it.skipIf(!!conformanceMissing)('state every reference constraint unchanged, but for the documented media type', () => {
+    const reference = SHAPE_SETS.find((s) => s.name === 'FAIR Data Point reference') as ShapeSet;
+    const theirs = constraints(shapeSetQuads(reference));
+    const ours = constraints(shapeQuads(['resource', 'repository', 'catalog', 'dataset', 'distribution']));
+    const mediaType = `${PREFIXES.dcat}Distribution ${PREFIXES.dcat}mediaType`;
+    expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [key, value] of theirs) {
+      if (key === mediaType) continue;
+      expect(ours.get(key), key).toBe(value);
+    }
+    expect(theirs.get(mediaType)).toBe(`1 1 http://www.w3.org/ns/shacl#Literal -`);
+    expect(ours.get(mediaType)).toBe(`1 1 http://www.w3.org/ns/shacl#IRI -`);
   });
 });
 

@@ -64,13 +64,14 @@ beforeAll(async () => {
     env: {
       HARVEST_REQUEST_TIMEOUT_MS: '400',
       HARVEST_MAX_RESPONSE_BYTES: String(256 * 1024),
-      HARVEST_MAX_RUN_BYTES: String(512 * 1024),
+      HARVEST_MAX_RUN_BYTES: String(700 * 1024),
       HARVEST_MAX_DOCUMENTS: '40',
     },
   });
   asAdmin = caller(hub, 'admin');
-  const created = await asAdmin('POST', '/api/v1/catalogue/harvest-sources', { id: sourceId, url: source.url });
+  const created = await asAdmin('POST', '/api/v1/catalogue/harvest-sources', { id: sourceId, url: source.url, trusted: true });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect(created.body).toMatchObject({ trusted: true, nodeId: null });
 });
 afterAll(async () => {
   await hub?.stop();
@@ -151,18 +152,56 @@ describe('a harvest of a second FAIR Data Point on loopback', () => {
   });
 
   describe.each([
-    { mode: 'down', reason: 'http_status' },
     { mode: 'hang', reason: 'timeout' },
-    { mode: 'redirect-loop', reason: 'redirect_loop' },
-    { mode: 'html', reason: 'not_rdf' },
     { mode: 'invalid', reason: 'invalid_rdf' },
     { mode: 'huge', reason: 'too_large' },
+  ] as { mode: SourceMode; reason: string }[])('a source whose dataset records go wrong ($mode)', ({ mode, reason }) => {
+    it(`skips each of them, reports ${reason}, and changes nothing: listed datasets are not withdrawn`, async () => {
+      const before = await snapshot();
+      source.setMode(mode);
+      try {
+        const result = await run();
+        expect(result.status, JSON.stringify(result)).toBe('partial');
+        expect(new Set(result.report.failures.map((f: { reason: string }) => f.reason))).toEqual(new Set([reason]));
+        expect(result.report.withdrawn).toEqual([]);
+      } finally {
+        source.setMode('ok');
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+
+  describe.each([
+    { mode: 'redirect-loop', reason: 'redirect_loop' },
+    { mode: 'html', reason: 'not_rdf' },
+  ] as { mode: SourceMode; reason: string }[])('a source whose catalog goes wrong ($mode)', ({ mode, reason }) => {
+    it(`reports ${reason} and withdraws nothing, since the listing was not read`, async () => {
+      const parked = source.datasets.get(kept)!;
+      source.datasets.delete(kept); // would be withdrawn by a run that took the unread listing for empty
+      const before = await snapshot();
+      source.setMode(mode);
+      try {
+        const result = await run();
+        expect(result.status, JSON.stringify(result)).toBe('partial');
+        expect(result.report.failures.map((f: { reason: string }) => f.reason)).toEqual([reason]);
+        expect(result.report.withdrawn).toEqual([]);
+      } finally {
+        source.setMode('ok');
+        source.datasets.set(kept, parked);
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+
+  describe.each([
+    { mode: 'down', reason: 'http_status' },
     { mode: 'fat', reason: 'run_too_large' },
     { mode: 'many-links', reason: 'too_many_documents' },
     { mode: 'off-origin-link', reason: 'off_origin' },
     { mode: 'redirect-off-origin', reason: 'off_origin' },
-  ] as { mode: SourceMode; reason: string }[])('a source that goes wrong ($mode)', ({ mode, reason }) => {
+  ] as { mode: SourceMode; reason: string }[])('a source that goes wrong as a whole ($mode)', ({ mode, reason }) => {
     it(`leaves the catalogue as it was and reports ${reason}`, async () => {
+      const parked = source.datasets.get(kept)!;
       source.datasets.delete(kept); // would be withdrawn by a run that wrongly completed
       const before = await snapshot();
       const hitsBefore = canaryHits;
@@ -173,12 +212,45 @@ describe('a harvest of a second FAIR Data Point on loopback', () => {
         expect(result.reason, result.message).toBe(reason);
       } finally {
         source.setMode('ok');
+        source.datasets.set(kept, parked);
       }
       expect(await snapshot()).toEqual(before);
       expect(canaryHits, 'no request left the source origin').toBe(hitsBefore);
       const list = await asAdmin('GET', '/api/v1/catalogue/harvest-sources');
       expect(list.body.sources.find((x: { id: string }) => x.id === sourceId).lastRun).toMatchObject({ status: 'failed', reason });
     });
+  });
+
+  it('skips one listed dataset whose record is gone (404), harvests the others and withdraws none', async () => {
+    const broken = addDataset('Harvested, record broken');
+    await run();
+    source.missing.add(broken);
+    const d = source.datasets.get(kept)!;
+    source.datasets.set(kept, { ...d, modified: '2026-03-01T00:00:00.000Z' });
+    try {
+      const result = await run();
+      expect(result.status, JSON.stringify(result)).toBe('partial');
+      expect(result.report.failures).toEqual([expect.objectContaining({ url: source.datasetIri(broken), reason: 'http_status' })]);
+      expect(result.report).toMatchObject({ updated: 1, withdrawn: [] });
+      expect((await snapshot()).find((r) => r.id === broken)?.state).toBe('published');
+    } finally {
+      source.missing.delete(broken);
+    }
+  });
+
+  it('keeps every dataset when the source drops its LDP containers, finding them by the reference links', async () => {
+    const before = await snapshot();
+    source.setLayout('reference');
+    try {
+      const result = await run();
+      expect(result.status, JSON.stringify(result)).toBe('succeeded');
+      expect(result.report.navigation).toMatchObject({ containers: 0 });
+      expect(result.report.navigation.links).toBeGreaterThan(0);
+      expect(result.report.withdrawn).toEqual([]);
+    } finally {
+      source.setLayout('containers');
+    }
+    expect((await snapshot()).map((r) => [r.id, r.state])).toEqual(before.map((r) => [r.id, r.state]));
   });
 
   it('reports an unreachable source', async () => {

@@ -55,8 +55,16 @@ describe('GET /pid/{uuid}', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/ld\+json/);
   });
 
-  it('refuses RDF/XML (not served) with 406 not_acceptable listing what is, in the one error shape', async () => {
+  it('sends an RDF/XML client 303 to the FDP record, which answers RDF/XML', async () => {
     const res = await resolve(published.id, 'application/rdf+xml');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`${hub.url}/fdp/dataset/${published.id}`);
+    const followed = await fetch(`${hub.url}/pid/${published.id}`, { headers: { accept: 'application/rdf+xml' } });
+    expect(followed.headers.get('content-type')).toMatch(/^application\/rdf\+xml/);
+  });
+
+  it('refuses a type it does not serve with 406 not_acceptable listing what is, in the one error shape', async () => {
+    const res = await resolve(published.id, 'application/xml');
     const body = errorBodySchema.parse(await res.json());
     expect(res.status).toBe(406);
     expect(body.error.code).toBe('not_acceptable');

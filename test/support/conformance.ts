@@ -1,17 +1,24 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// The peers' own artefacts, read from ../shared/conformance beside the repository (see its README):
+// the queries Lens and Focus ship as test cases, the EUCAIM explorer's catalogue, a captured answer of
+// the real mediator, the official DCAT-AP SHACL shapes (SEMICeu) and the FAIR Data Point reference
+// server's default shapes. Suites that need them are skipped, saying why, where the folder is absent;
+// CI always has it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Parser, type Quad } from 'n3';
 
-/**
- * The peers' own artefacts (`../shared/conformance/`, beside the repository): the queries Lens and
- * Focus ship as test cases, the EUCAIM explorer's catalogue, a captured answer of the real mediator.
- * Suites that need them are skipped, saying why, where the folder is absent; CI always has it.
- */
-export const CONFORMANCE_DIR = resolve('../shared/conformance');
-export const hasConformance = existsSync(join(CONFORMANCE_DIR, 'explorer-queries'));
+export const CONFORMANCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance');
+export const hasConformance = existsSync(path.join(CONFORMANCE_DIR, 'explorer-queries'));
 export const NO_CONFORMANCE = `skipped: ${CONFORMANCE_DIR} (the peers' conformance files) is not there`;
+export const conformanceMissing: string | null = existsSync(CONFORMANCE_DIR)
+  ? null
+  : `the conformance data (${CONFORMANCE_DIR}) is absent: the official shapes cannot be read`;
 
-export function readConformance<T = unknown>(path: string): T {
-  return JSON.parse(readFileSync(join(CONFORMANCE_DIR, path), 'utf8')) as T;
+export const readConformanceFile = (relative: string) => readFileSync(path.join(CONFORMANCE_DIR, relative), 'utf8');
+
+export function readConformance<T = unknown>(relative: string): T {
+  return JSON.parse(readConformanceFile(relative)) as T;
 }
 
 export interface ExplorerQuery {
@@ -31,11 +38,11 @@ export interface ExplorerQuery {
 export function explorerQueries(): ExplorerQuery[] {
   const out: ExplorerQuery[] = [];
   for (const client of ['lens', 'focus']) {
-    const dir = join(CONFORMANCE_DIR, 'explorer-queries', client);
+    const dir = path.join(CONFORMANCE_DIR, 'explorer-queries', client);
     for (const file of readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()) {
-      let json = readConformance<Record<string, unknown>>(join('explorer-queries', client, file));
+      let json = readConformance<Record<string, unknown>>(path.join('explorer-queries', client, file));
       if (file.endsWith('.beam-task.json')) {
         const task = JSON.parse(Buffer.from(json.body as string, 'base64').toString('utf8')) as { lang: string; query: string };
         json = JSON.parse(Buffer.from(task.query, 'base64').toString('utf8'));
@@ -45,4 +52,47 @@ export function explorerQueries(): ExplorerQuery[] {
     }
   }
   return out;
+}
+
+/** A set of shape documents, and whether its violations fail a record or are only reported. */
+export interface ShapeSet {
+  name: string;
+  files: string[];
+  enforced: boolean;
+}
+
+const dcat301 = (f: string) => `dcat-ap/3.0.1/${f}`;
+const dcat211 = (f: string) => `dcat-ap/2.1.1/dcat-ap_2.1.1_shacl_${f}.ttl`;
+const fdp = (f: string) => `fdp-reference-shapes/shape-${f}.ttl`;
+
+/**
+ * The official shape sets. DCAT-AP 3.0.1: `shacl/dcat-ap-SHACL.ttl` (base) and `shacl/ranges.ttl`
+ * (range); 2.1.1: `shapes` and `range`; both with the recommended shapes reported, not enforced.
+ * The controlled-vocabulary shapes (mdr-vocabularies) need the EU authority tables imported, which
+ * this folder does not hold: they are left out. The FDP reference set is every default shape of
+ * the reference server (its navigation shapes describe harvesting, not records).
+ */
+export const SHAPE_SETS: ShapeSet[] = [
+  { name: 'DCAT-AP 3.0.1 base', files: [dcat301('dcat-ap-SHACL.ttl')], enforced: true },
+  { name: 'DCAT-AP 3.0.1 range', files: [dcat301('ranges.ttl')], enforced: true },
+  { name: 'DCAT-AP 3.0.1 recommended', files: [dcat301('html-shapes_recommended.ttl')], enforced: false },
+  { name: 'DCAT-AP 2.1.1 base', files: [dcat211('shapes')], enforced: true },
+  { name: 'DCAT-AP 2.1.1 range', files: [dcat211('range')], enforced: true },
+  { name: 'DCAT-AP 2.1.1 recommended', files: [dcat211('shapes_recommended')], enforced: false },
+  {
+    name: 'FAIR Data Point reference',
+    files: ['resource', 'fdp', 'metadata-service', 'data-service', 'catalog', 'dataset', 'distribution'].map(fdp),
+    enforced: true,
+  },
+];
+
+const cache = new Map<string, Quad[]>();
+
+/** The quads of one shape set, each file parsed on its own so blank node labels cannot collide. */
+export function shapeSetQuads(set: ShapeSet): Quad[] {
+  const hit = cache.get(set.name);
+  if (hit) return hit;
+  const quads = set.files.flatMap((f) => new Parser({ format: 'text/turtle' }).parse(readConformanceFile(f)));
+  cache.set(set.name, quads);
+  return quads;
 }

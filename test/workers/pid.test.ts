@@ -26,14 +26,13 @@ beforeAll(async () => {
       [published, 'Resolvable in workerd'],
       [withdrawn, 'Withdrawn in workerd'],
     ] as const) {
-      expect(
-        await store.upsertHarvested(sourceId, {
-          id,
-          metadata: fullMetadata({ title, seriesId: series.id }),
-          modified: '2026-01-01T00:00:00Z',
-          series,
-        }),
-      ).toBe('created');
+      const { outcome } = await store.upsertHarvested(sourceId, {
+        id,
+        metadata: fullMetadata({ title, seriesId: series.id }),
+        modified: '2026-01-01T00:00:00Z',
+        series,
+      });
+      expect(outcome).toBe('created');
     }
     expect(await store.withdrawMissing(sourceId, [published], 'gone from the source')).toEqual([withdrawn]);
   } finally {
@@ -69,6 +68,14 @@ describe('the PID resolver and FAIR Data Point in workerd', () => {
     expect(res.status, text).toBe(200);
     expect(text).toContain('DistributionShape');
     expect(text).toMatch(/dcat:mediaType|<http:\/\/www\.w3\.org\/ns\/dcat#mediaType>/);
+  });
+
+  it('serves the FDP dataset record as RDF/XML from the Worker build', async () => {
+    const res = await exports.default.fetch(`${HUB}/fdp/dataset/${published}`, { headers: { accept: 'application/rdf+xml' } });
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    expect(text).toContain(`rdf:about="${HUB}/fdp/dataset/${published}"`);
+    expect(text).toContain('xmlns:eucaim="https://cancerimage.eu/ontology/EUCAIM#"');
   });
 
   it('serves the FDP dataset record as JSON-LD from the Worker build', async () => {

@@ -12,6 +12,8 @@ import { errorBox } from './error-box.ts';
 
 const list = (vocabulary: V.Vocabulary, codes: readonly string[]) => codes.map((c) => V.labelOf(vocabulary, c)).join(', ');
 const link = (url: string) => h('a', { href: url, rel: 'noopener', target: '_blank' }, url);
+const agent = (a: { name: string; email?: string; url?: string } | undefined) =>
+  a ? [a.name, a.email, a.url].filter(Boolean).join(' · ') : undefined;
 
 function rows(m: DatasetMetadata): [string, Node | string][] {
   const contact = [m.contactPoint.name, m.contactPoint.email, m.contactPoint.url].filter(Boolean).join(' · ');
@@ -25,24 +27,27 @@ function rows(m: DatasetMetadata): [string, Node | string][] {
     ['Manufacturers', list(V.MANUFACTURERS, m.manufacturers)],
     ['Birth sex', list(V.BIRTH_SEXES, m.birthSex)],
     ['Tier', V.labelOf(V.TIERS, m.tier)],
-    ['Type', V.labelOf(V.DATASET_TYPES, m.type)],
+    ['Type', list(V.DATASET_TYPES, m.type)],
     ['Access rights', V.labelOf(V.ACCESS_RIGHTS, m.accessRights)],
     ['Collection method', list(V.COLLECTION_METHODS, m.collectionMethod)],
     ['Health categories', list(V.HEALTH_CATEGORIES, m.healthCategory)],
+    ['Health themes', m.healthTheme ? list(V.HEALTH_THEMES, m.healthTheme) : undefined],
     ['Structured (clinical) data', m.hasStructuredData ? 'Yes' : 'No'],
+    ['Variables', m.variables?.length ? h('span', {}, ...m.variables.map(link)) : undefined],
+    ['Population', m.populationCoverage],
     ['Keywords', m.keywords.join(', ')],
-    ['Publisher', [m.publisher.name, m.publisher.email, m.publisher.url].filter(Boolean).join(' · ')],
+    ['Publisher', agent(m.publisher) ?? ''],
     ['Contact', contact],
     ['Version', m.version],
     ['Provenance', m.provenance],
     ['Applicable legislation', list(V.LEGISLATION, m.applicableLegislation)],
-    ['Health data access body', m.hdab],
+    ['Health data access body', agent(m.hdab)],
     ['Purpose', m.purpose?.join('; ')],
     ['Legal basis', m.legalBasis?.join('; ')],
     ['Personal data', m.personalData?.join('; ')],
     ['Typical age', m.ageRange ? `${m.ageRange.min}-${m.ageRange.max} years` : undefined],
     ['Retention', m.retentionPeriod ? `${m.retentionPeriod.start ?? '…'} to ${m.retentionPeriod.end ?? '…'}` : undefined],
-    ['Custodian', m.custodian?.name],
+    ['Custodian', agent(m.custodian)],
     ['Landing page', m.landingPage ? link(m.landingPage) : undefined],
     ['Quality', m.qualityAnnotation],
     [
@@ -50,14 +55,14 @@ function rows(m: DatasetMetadata): [string, Node | string][] {
       m.segmentation
         ? [
             m.segmentation.labels?.join(', '),
-            m.segmentation.method,
+            m.segmentation.algorithmTypes?.join(', '),
             m.segmentation.count === undefined ? undefined : `${m.segmentation.count} segmentations`,
           ]
             .filter(Boolean)
             .join(' · ')
         : undefined,
     ],
-    ['Spatial resolution', m.spatialResolution],
+    ['Spatial resolution', m.spatialResolution === undefined ? undefined : `${m.spatialResolution * 1000} mm`],
     ['Temporal resolution', m.temporalResolution],
     ['Other identifiers', m.secondaryIdentifiers?.join(', ')],
   ];
@@ -88,7 +93,9 @@ function accessConditions(m: DatasetMetadata): HTMLElement {
 }
 
 function editorActions(ctx: PageContext, d: DatasetView): HTMLElement | null {
-  if (!d.canEdit || d.state === 'withdrawn' || d.sourceId) return null;
+  if (!d.canEdit || d.state === 'withdrawn') return null;
+  // A harvested dataset is edited at its source: its node's admins only publish or withdraw it here.
+  const harvested = !!d.sourceId;
   const act = async (action: 'publish' | 'withdraw') => {
     const reason = reasonInput.value.trim();
     try {
@@ -112,7 +119,7 @@ function editorActions(ctx: PageContext, d: DatasetView): HTMLElement | null {
   const bar = h(
     'p',
     { class: 'actions', 'data-testid': 'editor-actions' },
-    h('a', { class: 'button', href: `/catalogue/datasets/${d.id}/edit`, 'data-testid': 'edit-dataset' }, 'Edit'),
+    harvested ? null : h('a', { class: 'button', href: `/catalogue/datasets/${d.id}/edit`, 'data-testid': 'edit-dataset' }, 'Edit'),
     ' ',
     d.state === 'draft'
       ? h('button', { type: 'button', class: 'primary', 'data-testid': 'publish-dataset', onclick: () => void act('publish') }, 'Publish')
@@ -171,6 +178,15 @@ export async function datasetPage(ctx: PageContext): Promise<Node> {
         )
       : null,
     m ? accessConditions(m) : null,
+    d.source
+      ? h(
+          'p',
+          { class: 'muted hint', 'data-testid': 'dataset-source' },
+          'Harvested from ',
+          link(d.source.iri),
+          d.source.identifier ? ` (${d.source.identifier})` : '',
+        )
+      : null,
     h('p', { class: 'muted hint' }, `Identifier ${d.id} · version ${d.version} · updated ${d.modifiedAt.slice(0, 10)}`),
   );
 }

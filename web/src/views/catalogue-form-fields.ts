@@ -45,6 +45,7 @@ export const FIELD_GROUPS: { title: string; fields: Field[] }[] = [
       m('collectionMethod', 'Collection method', 'many', V.COLLECTION_METHODS),
       m('healthCategory', 'Health categories', 'many', V.HEALTH_CATEGORIES),
       m('hasStructuredData', 'Has structured (clinical) data', 'bool'),
+      m('variables', 'Variables (CSVW table groups)', 'list', undefined, 'URLs, separated by commas; required with structured data'),
     ],
   },
   {
@@ -52,10 +53,11 @@ export const FIELD_GROUPS: { title: string; fields: Field[] }[] = [
     fields: [
       m('seriesId', 'Imaging biobank (series)', 'one'),
       m('tier', 'Tier', 'one', V.TIERS),
-      m('type', 'Type', 'one', V.DATASET_TYPES),
+      m('type', 'Type', 'many', V.DATASET_TYPES),
       m('accessRights', 'Access rights', 'one', V.ACCESS_RIGHTS),
       m('applicableLegislation', 'Applicable legislation', 'many', V.LEGISLATION),
-      m('hdab', 'Health data access body', 'text'),
+      m('hdab.name', 'Health data access body', 'text', undefined, 'leave empty while none is designated'),
+      m('hdab.email', 'Health data access body e-mail', 'text'),
     ],
   },
   {
@@ -63,10 +65,12 @@ export const FIELD_GROUPS: { title: string; fields: Field[] }[] = [
     fields: [
       m('publisher.name', 'Publisher', 'text'),
       m('publisher.email', 'Publisher e-mail', 'text'),
+      m('publisher.url', 'Publisher contact page', 'text', undefined, 'an e-mail address or a contact page'),
       m('contactPoint.email', 'Contact e-mail', 'text'),
       m('contactPoint.url', 'Contact web page', 'text'),
       m('distributions[0].accessCondition', 'Access condition', 'one', V.ACCESS_CONDITIONS),
       m('distributions[0].accessUrl', 'Access URL', 'text', undefined, 'where access is requested (the negotiation service)'),
+      m('distributions[0].applicableLegislation', 'Legislation for the distribution', 'many', V.LEGISLATION),
       m('distributions[0].license', 'Licence URL', 'text'),
       m('distributions[0].mediaType', 'Media type', 'text', undefined, 'IANA media type of the data; DICOM images are application/dicom'),
     ],

@@ -30,7 +30,11 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
   const { series } = await okJson(await ctx.client.api.v1.catalogue.series.$get());
   const seriesOptions = series.map((s) => ({ code: s.id, label: s.title, iri: '' }));
   let body: Record<string, unknown> = {
-    metadata: { healthCategory: ['IMAGING'], applicableLegislation: ['EHDS'], distributions: [{ mediaType: DEFAULT_MEDIA_TYPE }] },
+    metadata: {
+      healthCategory: ['EHRS'],
+      applicableLegislation: ['EHDS'],
+      distributions: [{ mediaType: DEFAULT_MEDIA_TYPE, applicableLegislation: ['EHDS'] }],
+    },
   };
   if (editing) {
     const d = await okJson(await ctx.client.api.v1.catalogue.datasets[':id'].$get({ param: { id: editing } }));
@@ -78,6 +82,10 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
   const collect = () => {
     const out = structuredClone(body);
     for (const i of inputs) setPath(out, i.field.path, i.read());
+    // An optional agent left blank is no agent (not one without a name).
+    const metadata = out.metadata as Record<string, unknown> | undefined;
+    for (const key of ['hdab', 'custodian'])
+      if (metadata && typeof metadata[key] === 'object' && !Object.keys(metadata[key] as object).length) delete metadata[key];
     return out;
   };
   const show = (faults: Fault[]) => {
@@ -150,7 +158,7 @@ export async function catalogueFormPage(ctx: PageContext): Promise<Node> {
     h(
       'p',
       { class: 'muted' },
-      'Fields follow the EUCAIM DCAT-AP profile; all shown are mandatory except the identifier, representatives, HDAB, publisher e-mail and licence. A new dataset is a draft until you publish it.',
+      'Fields follow EUCAIM DCAT-AP v2.0; all shown are mandatory except the identifier, representatives, HDAB, variables (unless the data is structured), licence and media type; the publisher needs an e-mail address or a contact page. A new dataset is a draft until you publish it.',
     ),
     form,
   );

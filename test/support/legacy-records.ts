@@ -1,0 +1,35 @@
+// Dataset metadata as the catalogue stored it before EUCAIM DCAT-AP v2.0 (the codes of the search
+// filter catalogue and the hub's own invented ones, free-text fields where v2.0 wants typed values),
+// for the tests of the one-release compatibility and of the stored-record migration.
+export function legacyMetadata(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: 'Prostate MR, biopsy-confirmed',
+    description: 'Multiparametric prostate MR studies of biopsy-confirmed patients, with clinical follow-up.',
+    version: '1.0',
+    tier: 'TIER_1',
+    healthCategory: ['IMAGING', 'CLINICAL'],
+    type: 'ORIGINAL',
+    accessRights: 'RESTRICTED',
+    applicableLegislation: ['EHDS'],
+    hdab: 'Health Data Access Body of Spain',
+    publisher: { name: 'Demo University Hospital' },
+    contactPoint: { email: 'data-access@demo-hospital.example' },
+    subjects: 120,
+    studies: 340,
+    hasStructuredData: false,
+    birthSex: ['SNOMEDCT248153007', 'SNOMEDCT261665006'],
+    condition: 'SNOMEDCT399068003',
+    collectionMethod: ['RETROSPECTIVE', 'ROUTINE_CARE'],
+    modalities: ['RID10312', 'RID10321'],
+    manufacturers: ['birnlex_3066', 'C200140'],
+    bodyParts: ['SNOMEDCT41216001'],
+    keywords: ['prostate', 'mpMRI'],
+    provenance: 'Exported from the hospital PACS.',
+    distributions: [{ accessUrl: 'https://negotiation.eucaim.example/requests/new', accessCondition: 'IN_SITU_PROCESSING' }],
+    seriesId: 'demo-biobank',
+    segmentation: { labels: ['prostate', 'lesion'], method: 'manual', count: 120 },
+    spatialResolution: '0.5 x 0.5 x 3 mm',
+    temporalResolution: 'every visit',
+    ...over,
+  };
+}
