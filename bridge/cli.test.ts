@@ -149,7 +149,7 @@ describe('bridge CLI', () => {
     async (argv) => {
       const res = await cli(...argv);
       expect(res.code).toBe(2);
-      expect(res.err).toMatch(/usage: npm run bridge/);
+      expect(res.err).toMatch(/usage: bridge <command>/);
     },
   );
 });

@@ -15,6 +15,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { negotiationRoutes } from './negotiation/routes.ts';
+import { bridgeProtocol } from './nodes/protocol.ts';
 import { nodeRoutes } from './nodes/routes.ts';
 import { pidRoutes } from './pid/routes.ts';
 import { processingBridgeRoutes } from './processing/bridge-routes.ts';
@@ -47,6 +48,7 @@ export function buildApp(services: Services) {
         ? next()
         : apiBodyLimit(c, next),
     )
+    .use('/api/v1/bridge/*', bridgeProtocol)
     .use('/api/*', authenticate)
     .route('/api/v1/health', healthRoutes)
     .route('/api/v1/web-config', webConfigRoutes)

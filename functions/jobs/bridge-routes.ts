@@ -84,7 +84,7 @@ export const bridgeRoutes = new Hono<HubEnv>()
     const s = c.get('services');
     const nodeId = callingNode(c);
     const body = c.req.valid('json');
-    await touchNode(s, nodeId, body.version);
+    await touchNode(s, nodeId, body.version, body.protocol);
     if (body.capabilities) await storeCapabilities(s, nodeId, body.capabilities);
     for (const d of body.datasets) {
       await s.db
