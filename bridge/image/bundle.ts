@@ -2,6 +2,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Plugin, build } from 'esbuild';
+import { BRIDGE_RELEASE } from '../../shared/bridge-protocol.ts';
 
 /**
  * Compiles the bridge ahead of time into `dist/bridge/` (or `outDir`): one ES module bundle run by
@@ -20,7 +21,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface BundleOptions {
   outDir?: string;
-  /** The version the bridge reports (heartbeat, `--version`, image label); default package.json's. */
+  /** The version the bridge reports (heartbeat, `--version`, image label); default BRIDGE_RELEASE. */
   version?: string;
   /** Copy better-sqlite3's sources for the image's addon stage (default true). */
   addonSources?: boolean;
@@ -76,9 +77,8 @@ const BANNER = [
 
 export async function bundleBridge(opts: BundleOptions = {}): Promise<BundleResult> {
   const outDir = resolve(opts.outDir ?? join(root, 'dist/bridge'));
-  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
   const sqlitePkg = JSON.parse(await readFile(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string };
-  const version = opts.version ?? pkg.version;
+  const version = opts.version ?? BRIDGE_RELEASE;
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const result = await build({
