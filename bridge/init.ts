@@ -55,10 +55,9 @@ export async function initNode(flags: InitFlags, io: InitIo): Promise<number> {
   const hubUrl = await ask("The hub's address (https://...)", flags['hub-url']);
   const name = (await ask('A name for the node, shown on the network page', flags.name, nodeId)) ?? nodeId ?? '';
   const dataDir = inImage ? undefined : await ask('The data folder (read-only for the bridge)', flags['data-dir']);
-  const stateDir = resolve(
-    (inImage ? undefined : await ask('The state folder (the bridge writes only here)', flags['state-dir'], join(dir, 'state'))) ??
-      join(dir, 'state'),
-  );
+  const stateDir = inImage
+    ? (io.env.STATE_DIR as string)
+    : resolve((await ask('The state folder (the bridge writes only here)', flags['state-dir'], join(dir, 'state'))) ?? join(dir, 'state'));
   const proxy = await ask('HTTPS proxy to reach the hub, if any (http://proxy:3128)', flags['https-proxy'] ?? io.env.HTTPS_PROXY, '');
   const caFile = await ask(
     'Extra CA certificate file for the hub or a TLS-inspecting proxy, if any',
@@ -105,7 +104,8 @@ export async function initNode(flags: InitFlags, io: InitIo): Promise<number> {
 
   await mkdir(dir, { recursive: true });
   const enrolled = await enrolNode({ nodeId: config.nodeId, keyFile, force: flags.force });
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  // In the image the state is a volume of its own; on a plain host it is a folder, made here.
+  if (!inImage) await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const text = formatSettingsFile(
     [
       `EUCAIM bridge settings for node ${config.nodeId}, written by "bridge init".`,
@@ -118,7 +118,7 @@ export async function initNode(flags: InitFlags, io: InitIo): Promise<number> {
   await rename(temp, configFile);
 
   const registration = { id: config.nodeId, name, publicJwk: enrolled.publicJwk, admins: flags.admin ?? [] };
-  io.out(`Wrote ${configFile}, the node key ${keyFile} (mode 600) and the state folder ${stateDir}.`);
+  io.out(`Wrote ${configFile} and the node key ${keyFile} (mode 600)${inImage ? '' : `, and made the state folder ${stateDir}`}.`);
   io.out("\nSend this to the hub's operator (it holds no secret); they register it with POST /api/v1/nodes:\n");
   io.out(JSON.stringify(registration, null, 2));
   io.out(

@@ -53,6 +53,9 @@ export async function loadNodeKey(keyFile: string, warn: (msg: string) => void =
       `cannot read KEY_FILE ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; run "npm run bridge -- enrol" first`,
     );
   }
+  // The image keeps an empty file where the key's secret is mounted: empty means none was.
+  if (text.trim() === '')
+    throw new KeyFileError(`KEY_FILE ${keyFile} is empty: mount the node's key there (a secret), or run "bridge init"`);
   let json: unknown;
   try {
     json = JSON.parse(text);

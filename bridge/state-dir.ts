@@ -95,7 +95,8 @@ export async function checkStateDir(path: string): Promise<StateDirReport> {
 /** Brings STATE_DIR to the current schema (after checkStateDir): migrations in order, then the version file, atomically. */
 export async function prepareStateDir(report: StateDirReport): Promise<{ migratedFrom?: number }> {
   const decision = report.decision;
-  if (!decision || decision.action === 'current') return {};
+  // The mark names the last bridge that wrote here, so a later downgrade's refusal can say which.
+  if (!decision || (decision.action === 'current' && report.writtenBy === BRIDGE_VERSION)) return {};
   if (decision.action === 'migrate') await migrate(decision.from, STATE_SCHEMA, mapSteps(report.path));
   const file = join(report.path, STATE_VERSION_FILE);
   const temp = `${file}.${process.pid}.tmp`;

@@ -70,7 +70,14 @@ export async function podmanAt(root: string, driver: 'vfs' | 'overlay' = 'vfs') 
     TMPDIR: root,
   };
   const podman = (args: string[], input?: Buffer, timeoutMs = 60_000) =>
-    execFileSync('podman', args, { cwd: root, env, input, timeout: timeoutMs, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 })
+    execFileSync('podman', args, {
+      cwd: root,
+      env,
+      input,
+      timeout: timeoutMs,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    })
       .toString()
       .trim();
   return { root, env, podman };
