@@ -87,8 +87,8 @@ export async function pruneUsedTokens(deps: Deps): Promise<void> {
 export async function touchNode(deps: Deps, nodeId: string, version?: string, protocol?: number): Promise<void> {
   await deps.db
     .update(nodes)
-    // A heartbeat without a protocol comes from a bridge before versioning: the column goes back to null.
-    .set({ lastSeenAt: deps.clock.now(), ...(version ? { version, protocol: protocol ?? null } : {}) })
+    // Health reports carry the version only: the protocol is the heartbeat's to set.
+    .set({ lastSeenAt: deps.clock.now(), ...(version ? { version } : {}), ...(protocol !== undefined ? { protocol } : {}) })
     .where(eq(nodes.id, nodeId));
 }
 
