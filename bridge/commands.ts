@@ -30,6 +30,8 @@ export const USAGE = `usage: bridge <command> [options]       (from source: npm 
   start                                              run the bridge
   status [--json]                                    online, last job, index age, runs
   healthcheck                                        exit code 0 when online (the image's HEALTHCHECK)
+  install-file <name>                                print an install file of this version: compose.yaml,
+                                                     kubernetes/<file>.yaml (see the install guide)
  the data holder's tools:
   enrol --node-id <id> --key-file <path> [--force]   create the node key; prints the public JWK for the hub
   generate-demo --data <dir> --seed <seed>           write deterministic synthetic DICOM + clinical data
@@ -102,6 +104,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await (await import('./site-commands.ts')).status(io, { configFile: values.config, json: values.json });
       case 'healthcheck':
         return await (await import('./site-commands.ts')).healthcheck(io, values.config);
+      case 'install-file': {
+        const name = positionals[1] ?? '';
+        if (!/^(compose\.yaml|kubernetes\/[a-z-]+\.yaml)$/.test(name)) throw new UsageError(`install-file: no install file "${name}"`);
+        // Beside the entry script: bridge/deploy from the sources, /app/deploy in the image.
+        const { readFile } = await import('node:fs/promises');
+        const { dirname, join } = await import('node:path');
+        io.out((await readFile(join(dirname(process.argv[1] ?? '.'), 'deploy', name), 'utf8')).trimEnd());
+        return 0;
+      }
       case 'generate-demo': {
         const { generateDemo } = await import('./demo/generate.ts');
         const dataDir = required(values, 'data');

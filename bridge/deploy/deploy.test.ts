@@ -118,11 +118,11 @@ describe('the Compose file', () => {
       stop_grace_period: '40s',
     });
     expect(b.ports).toBeUndefined();
-    expect(b.network_mode).toBeUndefined();
-    expect(b.secrets).toEqual([{ source: 'node-key', target: 'node-key' }]);
-    expect(compose.secrets['node-key']).toEqual({ file: './node-key.json' });
     // Compose's own interpolation, kept as text here.
     const dollar = '$';
+    expect(b.network_mode).toBe(`${dollar}{BRIDGE_NETWORK_MODE:-bridge}`);
+    expect(b.secrets).toEqual([{ source: 'node-key', target: 'node-key' }]);
+    expect(compose.secrets['node-key']).toEqual({ file: './node-key.json' });
     expect(b.volumes).toEqual(['./:/config:ro', `${dollar}{DATA_PATH:?set DATA_PATH in .env}:/data:ro`, 'bridge-state:/state']);
     expect(Object.keys(compose.volumes)).toEqual(['bridge-state']);
     expect(b.environment).toMatchObject({ BRIDGE_CONFIG: '/config/bridge.env', HTTPS_PROXY: `${dollar}{HTTPS_PROXY:-}` });

@@ -12,6 +12,7 @@ import { BRIDGE_RELEASE } from '../../shared/bridge-protocol.ts';
  *                            so `healthcheck` and `status` do not parse the AWS SDK or dockerode)
  *   addon-src/               better-sqlite3's C++ sources, from the very package whose JS is bundled:
  *                            the image compiles them for its own Node (node-gyp --nodedir)
+ *   deploy/                  the install files (compose.yaml, kubernetes/), printed by `bridge install-file`
  *   build-info.json          versions the Dockerfile and the tests read
  *
  * The native addon is looked up as `better_sqlite3.node` beside bridge.mjs; `BRIDGE_SQLITE_ADDON`
@@ -103,6 +104,8 @@ export async function bundleBridge(opts: BundleOptions = {}): Promise<BundleResu
     metafile: true,
     logLevel: 'warning',
   });
+  // The install files travel with the image (`bridge install-file`), so a site's copy always matches it.
+  await cp(join(root, 'bridge/deploy'), join(outDir, 'deploy'), { recursive: true, filter: (src) => !src.endsWith('.test.ts') });
   if (opts.addonSources !== false) {
     const src = join(root, 'node_modules/better-sqlite3');
     for (const part of ['binding.gyp', 'src', 'deps', 'LICENSE', 'package.json'])
