@@ -42,7 +42,7 @@ async function plan(): Promise<Suite[]> {
   const noImage =
     noPodman ??
     basesMissing() ??
-    (existsSync('/usr/bin/podman-compose') ? undefined : 'no /usr/bin/podman-compose (apt-get install podman-compose)');
+    (existsSync('/usr/bin/docker-compose') ? undefined : 'no /usr/bin/docker-compose (apt-get install docker-compose)');
   return [
     { name: 'node (PGlite)', project: 'node', env: { TEST_DATABASE_URL: undefined } },
     {
