@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { BRIDGE_PROTOCOL } from '../shared/bridge-protocol.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { BridgeConfig } from './config.ts';
@@ -112,15 +112,13 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     throw err;
   });
   const sourceConfig = config.jobSource;
+  // The AWS SDK is loaded only by a node that takes its jobs from SQS: the others keep its memory.
+  const sqsClient = async (region: string, endpoint?: string) => new (await import('@aws-sdk/client-sqs')).SQSClient({ region, endpoint });
   const source: JobSource =
     sourceConfig.kind === 'sqs'
-      ? new SqsJobSource(
-          opts.sqsClient ?? new SQSClient({ region: sourceConfig.region, endpoint: sourceConfig.endpoint }),
-          sourceConfig.queueUrl,
-          {
-            waitSeconds: opts.longPollSeconds,
-          },
-        )
+      ? new SqsJobSource(opts.sqsClient ?? (await sqsClient(sourceConfig.region, sourceConfig.endpoint)), sourceConfig.queueUrl, {
+          waitSeconds: opts.longPollSeconds,
+        })
       : new HubJobSource(hub, { waitSeconds: opts.longPollSeconds });
 
   let fatal: HubProtocolError | undefined;

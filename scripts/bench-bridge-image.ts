@@ -208,7 +208,9 @@ async function main() {
     console.log(`| memory at rest, RSS (median of ${RESTARTS}) | ${mb(median(atRest))} MB | < 120 MB |`);
     console.log(`| memory while indexing ${FILES} files, peak RSS | ${mb(indexing.peak)} MB | |`);
     const rate = (ms: number) => Math.round(FILES / (ms / 1000));
-    console.log(`| index throughput in the container (Node 24; median of 3, process start included) | ${rate(median(inside))} files/s | |`);
+    console.log(
+      `| index throughput in the container (Node 24; median of 3, the process's start included) | ${rate(median(inside))} files/s | |`,
+    );
     console.log(`| index throughput on the host, same bundle (Node ${process.versions.node}) | ${rate(median(host))} files/s | |`);
     console.log(`| container / host | ${((median(host) / median(inside)) * 100).toFixed(0)} % | ≥ 90 % |`);
   } finally {
