@@ -35,7 +35,9 @@ function gitValue(args: string[]): string {
   }
 }
 
-export async function buildBridgeImage(opts: { version?: string; log?: (line: string) => void } = {}): Promise<BuiltImage> {
+export async function buildBridgeImage(
+  opts: { version?: string; noCache?: boolean; log?: (line: string) => void } = {},
+): Promise<BuiltImage> {
   const log = opts.log ?? ((line: string) => console.log(`[bridge-image] ${line}`));
   const missing = basesMissing();
   if (missing) throw new Error(missing);
@@ -55,6 +57,8 @@ export async function buildBridgeImage(opts: { version?: string; log?: (line: st
       '--format=docker',
       `--timestamp=${SOURCE_DATE_EPOCH}`,
       '--identity-label=false',
+      // Every step again: how to check that the same sources give the same image id.
+      ...(opts.noCache ? ['--no-cache'] : []),
       '--ignorefile',
       resolve(REPO, 'bridge/Dockerfile.dockerignore'),
       '--build-arg',
@@ -83,7 +87,7 @@ export async function buildBridgeImage(opts: { version?: string; log?: (line: st
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const version = process.argv.find((a) => a.startsWith('--version='))?.slice('--version='.length);
-  await buildBridgeImage({ version }).catch((err: unknown) => {
+  await buildBridgeImage({ version, noCache: process.argv.includes('--no-cache') }).catch((err: unknown) => {
     console.error(`[bridge-image] ${commandOutput(err)}`);
     process.exit(1);
   });
