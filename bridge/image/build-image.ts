@@ -47,6 +47,8 @@ export async function buildBridgeImage(
   log(`bundling bridge ${version}`);
   await bundleBridge({ version });
   const tag = `${IMAGE_NAME}:${version}`;
+  const revision = gitValue(['rev-parse', 'HEAD']);
+  const source = gitValue(['config', '--get', 'remote.origin.url']);
   log(`building ${tag}`);
   const started = Date.now();
   podman(
@@ -57,6 +59,9 @@ export async function buildBridgeImage(
       '--format=docker',
       `--timestamp=${SOURCE_DATE_EPOCH}`,
       '--identity-label=false',
+      // Buildah's history names intermediate image ids, which differ between a cached and a fresh
+      // build of the same sources: without it the image id depends on the sources only.
+      '--omit-history',
       // Every step again: how to check that the same sources give the same image id.
       ...(opts.noCache ? ['--no-cache'] : []),
       '--ignorefile',
@@ -68,9 +73,17 @@ export async function buildBridgeImage(
       '--build-arg',
       `VERSION=${version}`,
       '--build-arg',
-      `REVISION=${gitValue(['rev-parse', 'HEAD'])}`,
+      `REVISION=${revision}`,
       '--build-arg',
-      `SOURCE=${gitValue(['config', '--get', 'remote.origin.url'])}`,
+      `SOURCE=${source}`,
+      // Also as labels of the final commit: Buildah 1.28 reuses a cached LABEL step even when the
+      // ARG it expands changed, which would leave an old revision on a new image.
+      '--label',
+      `org.opencontainers.image.version=${version}`,
+      '--label',
+      `org.opencontainers.image.revision=${revision}`,
+      '--label',
+      `org.opencontainers.image.source=${source}`,
       '-f',
       resolve(REPO, 'bridge/Dockerfile'),
       '-t',
