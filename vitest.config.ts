@@ -63,6 +63,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The bridge image, built offline once per run (global setup), run as a site runs it; one file at a time.
+      {
+        test: {
+          name: 'image',
+          include: ['test/image/**/*.test.ts'],
+          globalSetup: ['test/image/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
       // Real containers through a private Podman per file (test/support/podman.ts); one file at a time.
       {
         test: {

@@ -61,7 +61,12 @@ describe('bridge CLI', () => {
     await chmod(keyFile, 0o644);
     const warnings: string[] = [];
     await loadNodeKey(keyFile, (w) => warnings.push(w));
-    expect(warnings).toEqual([`KEY_FILE ${keyFile} has mode 644; it should be 600`]);
+    expect(warnings).toEqual([`KEY_FILE ${keyFile} has mode 644; others can read it: make it 600 (or 440 for a group)`]);
+    // Read by a group only (a Kubernetes secret with fsGroup): no warning.
+    await chmod(keyFile, 0o440);
+    const quiet: string[] = [];
+    await loadNodeKey(keyFile, (w) => quiet.push(w));
+    expect(quiet).toEqual([]);
   });
 
   it('generate-demo then index prints the summary and the skipped files as a table, reading only changes the second time', async () => {
@@ -150,7 +155,7 @@ describe('bridge CLI', () => {
     async (argv) => {
       const res = await cli(...argv);
       expect(res.code).toBe(2);
-      expect(res.err).toMatch(/usage: npm run bridge/);
+      expect(res.err).toMatch(/usage: bridge <command>/);
     },
   );
 });

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadBridgeConfig } from './config.ts';
 import { UsageError, required } from './cli-util.ts';
-import { dataCommand } from './data-commands.ts';
-import { generateDemo } from './demo/generate.ts';
+import { ConfigError } from './config-error.ts';
+import { loadBridgeSettings } from './config.ts';
+import { HubProtocolError } from './hub-client.ts';
 import { KeyFileError, enrolNode } from './keys.ts';
 import { type Logger, describeError } from './logger.ts';
+import { BRIDGE_VERSION } from './version.ts';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -13,11 +14,25 @@ export interface CliIo {
   logger?: Logger;
   /** Stops `start`; the process entry aborts it on SIGINT/SIGTERM. */
   signal?: AbortSignal;
+  /** Asks a person at a terminal (`init`); absent when stdin is not one. */
+  ask?: (question: string, fallback?: string) => Promise<string>;
 }
 
 export { table } from './cli-util.ts';
 
-export const USAGE = `usage: npm run bridge -- <command> [options]
+export const USAGE = `usage: bridge <command> [options]       (from source: npm run bridge -- <command>)
+ a site's commands (settings from --config <file> or BRIDGE_CONFIG, then the environment, which wins):
+  init [--node-id <id> --hub-url <url> --data-dir <dir> --state-dir <dir> --name <text> --admin <subject>
+       --https-proxy <url> --ca-file <pem> --key-file <path> --force]
+                                                     a new node: settings file, key, state folder; prints what
+                                                     to send to the hub's operator (asks at a terminal)
+  doctor                                             check settings, key, folders, engine and the way to the hub
+  start                                              run the bridge
+  status [--json]                                    online, last job, index age, runs
+  healthcheck                                        exit code 0 when online (the image's HEALTHCHECK)
+  install-file <name>                                print an install file of this version: compose.yaml,
+                                                     kubernetes/<file>.yaml (see the install guide)
+ the data holder's tools:
   enrol --node-id <id> --key-file <path> [--force]   create the node key; prints the public JWK for the hub
   generate-demo --data <dir> --seed <seed>           write deterministic synthetic DICOM + clinical data
   index --data <dir> --db <file> [--json]            index a data folder (only new or changed files); print the summary
@@ -25,7 +40,8 @@ export const USAGE = `usage: npm run bridge -- <command> [options]
                                                      for the data holder's own eyes only)
   quality --data <dir> --db <file> [--out <file>]    data-quality report (table; --out x.json or x.csv to keep it)
   hash --data <dir> --dataset <id>                   SHA3-256 of a dataset's index and contents (as its CREATE_DATASET trace holds)
-  start                                              run the bridge (configuration from the environment)`;
+  --version                                          print the bridge's version
+exit codes: 0 done, 1 failed (or not healthy), 2 usage or configuration error (the message names the setting)`;
 
 /** Runs one CLI command; answers the process exit code instead of exiting, so it can be tested. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -45,10 +61,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         json: { type: 'boolean', default: false },
         exact: { type: 'boolean', default: false },
         dataset: { type: 'string' },
+        config: { type: 'string' },
+        name: { type: 'string' },
+        'hub-url': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'state-dir': { type: 'string' },
+        'https-proxy': { type: 'string' },
+        'ca-file': { type: 'string' },
+        admin: { type: 'string', multiple: true },
+        version: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
     const command = positionals[0];
+    if (values.version) {
+      io.out(BRIDGE_VERSION);
+      return 0;
+    }
     if (values.help || !command) {
       io.out(USAGE);
       return command || values.help ? 0 : 2;
@@ -65,7 +94,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.err(`private key written to ${values['key-file']} (mode 600); register the public JWK above at the hub`);
         return 0;
       }
+      case 'init': {
+        const { initNode } = await import('./init.ts');
+        return await initNode(values, io);
+      }
+      case 'doctor':
+        return await (await import('./site-commands.ts')).doctor(io, values.config);
+      case 'status':
+        return await (await import('./site-commands.ts')).status(io, { configFile: values.config, json: values.json });
+      case 'healthcheck':
+        return await (await import('./site-commands.ts')).healthcheck(io, values.config);
+      case 'install-file': {
+        const name = positionals[1] ?? '';
+        if (!/^(compose\.yaml|kubernetes\/[a-z-]+\.yaml)$/.test(name)) throw new UsageError(`install-file: no install file "${name}"`);
+        // Beside the entry script: bridge/deploy from the sources, /app/deploy in the image.
+        const { readFile } = await import('node:fs/promises');
+        const { dirname, join } = await import('node:path');
+        io.out((await readFile(join(dirname(process.argv[1] ?? '.'), 'deploy', name), 'utf8')).trimEnd());
+        return 0;
+      }
       case 'generate-demo': {
+        const { generateDemo } = await import('./demo/generate.ts');
         const dataDir = required(values, 'data');
         const result = await generateDemo({ dataDir, seed: required(values, 'seed') });
         if (result.skipped) io.out(`${dataDir}/datasets.json exists: demo data already there, nothing written`);
@@ -78,14 +127,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'index':
       case 'query':
       case 'quality':
-        return await dataCommand(command, values, io);
+        return await (await import('./data-commands.ts')).dataCommand(command, values, io);
       case 'hash': {
         const { hashDataset } = await import('./hash/dataset-hash.ts');
         io.out(JSON.stringify(await hashDataset(required(values, 'data'), required(values, 'dataset')), null, 2));
         return 0;
       }
       case 'start': {
-        const config = loadBridgeConfig(io.env);
+        const { config } = loadBridgeSettings(io.env, values.config);
         // Loaded on demand: the AWS SDK behind it is slow to import and only `start` needs it.
         const { startBridge } = await import('./start.ts');
         const bridge = await startBridge(config, { logger: io.logger, signal: io.signal });
@@ -104,6 +153,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     if (err instanceof ConfigError) {
       io.err(err.message);
+      return 2;
+    }
+    // The hub does not serve this bridge: no retry can help, the bridge must be updated (or the hub).
+    if (err instanceof HubProtocolError) {
+      io.err(`bridge: ${err.message}`);
       return 2;
     }
     io.err(err instanceof KeyFileError ? err.message : `bridge: ${describeError(err)}`);

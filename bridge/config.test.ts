@@ -41,6 +41,7 @@ describe('loadBridgeConfig', () => {
       processing: undefined,
       hubGrantKeys: undefined,
       healthIntervalMs: 30_000,
+      network: { httpsProxy: undefined, httpProxy: undefined, noProxy: undefined, caFile: undefined },
     });
   });
 

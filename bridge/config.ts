@@ -1,9 +1,13 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ed25519PublicJwkSchema, nodeIdSchema } from '../shared/node-auth.ts';
-import { type ProcessingConfig, parseProcessingEnv } from './processing/config.ts';
-import { type MediatorEndpointConfig, parseMediatorEndpointEnv } from './query/mediator-endpoint-config.ts';
+import { ConfigError } from './config-error.ts';
+import { PROCESSING_SETTINGS, type ProcessingConfig, parseProcessingEnv } from './processing/config.ts';
+import { MEDIATOR_ENDPOINT_SETTINGS, type MediatorEndpointConfig, parseMediatorEndpointEnv } from './query/mediator-endpoint-config.ts';
 import { DEFAULT_PRIVACY, type PrivacySettings } from './query/obfuscate.ts';
+import { SECRET_SETTINGS, type SettingsSource, readSettings } from './settings.ts';
+
+export { ConfigError } from './config-error.ts';
 
 /** A hub job-signing key as pinned in HUB_JOB_KEYS or served by the hub: public, with a key id. */
 export const hubJobKeySchema = ed25519PublicJwkSchema
@@ -59,45 +63,50 @@ function cleanEnv(env: Record<string, string | undefined>): Record<string, strin
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1].trim() !== ''));
 }
 
-const envSchema = z
-  .object({
-    NODE_ID: nodeIdSchema,
-    HUB_URL: httpUrl,
-    HUB_AUDIENCE: z.string().min(1).optional(),
-    HUB_JOB_KEYS: jsonKeys.optional(),
-    HUB_ISSUER: z.string().min(1).optional(),
-    HUB_GRANT_KEYS: jsonKeys.optional(),
-    HEALTH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-    KEY_FILE: z.string().min(1),
-    DATA_DIR: z.string().min(1),
-    STATE_DIR: z.string().min(1),
-    JOB_SOURCE: z.enum(['hub', 'sqs']).default('hub'),
-    SQS_QUEUE_URL: httpUrl.optional(),
-    SQS_ENDPOINT: httpUrl.optional(),
-    AWS_REGION: z.string().min(1).optional(),
-    MAPPINGS_FILE: z.string().min(1).optional(),
-    REINDEX_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
-    MEDIATOR_URL: httpUrl.optional(),
-    MEDIATOR_SECRET: z.string().min(1).optional(),
-    MEDIATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-    SANDBOX_PATH: z.string().min(1).optional(),
-    ...privacyEnv,
-  })
-  .superRefine((env, ctx) => {
-    if (env.MEDIATOR_URL && !env.MEDIATOR_SECRET)
-      ctx.addIssue({ code: 'custom', path: ['MEDIATOR_SECRET'], message: 'is required when MEDIATOR_URL is set' });
-    // Runs read their inputs from the bridge's own index, which a mediator node does not build.
-    if (env.MEDIATOR_URL && env.SANDBOX_PATH)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SANDBOX_PATH'],
-        message: "cannot be used with MEDIATOR_URL (runs need the bridge's own index)",
-      });
-    if (env.JOB_SOURCE !== 'sqs') return;
-    // SQS settings are only required when SQS is the job source; say so by name.
-    if (!env.SQS_QUEUE_URL) ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL'], message: 'is required when JOB_SOURCE=sqs' });
-    if (!env.AWS_REGION) ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when JOB_SOURCE=sqs' });
-  });
+const envShape = {
+  NODE_ID: nodeIdSchema,
+  HUB_URL: httpUrl,
+  HUB_AUDIENCE: z.string().min(1).optional(),
+  HUB_JOB_KEYS: jsonKeys.optional(),
+  HUB_ISSUER: z.string().min(1).optional(),
+  HUB_GRANT_KEYS: jsonKeys.optional(),
+  HEALTH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  KEY_FILE: z.string().min(1),
+  DATA_DIR: z.string().min(1),
+  STATE_DIR: z.string().min(1),
+  JOB_SOURCE: z.enum(['hub', 'sqs']).default('hub'),
+  SQS_QUEUE_URL: httpUrl.optional(),
+  SQS_ENDPOINT: httpUrl.optional(),
+  AWS_REGION: z.string().min(1).optional(),
+  MAPPINGS_FILE: z.string().min(1).optional(),
+  REINDEX_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(600),
+  MEDIATOR_URL: httpUrl.optional(),
+  MEDIATOR_SECRET: z.string().min(1).optional(),
+  MEDIATOR_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SANDBOX_PATH: z.string().min(1).optional(),
+  // The way out to the hub: a site's HTTP(S) proxy, and the CA of its TLS-inspecting proxy or of the hub.
+  HTTPS_PROXY: httpUrl.optional(),
+  HTTP_PROXY: httpUrl.optional(),
+  NO_PROXY: z.string().min(1).optional(),
+  HUB_CA_FILE: z.string().min(1).optional(),
+  ...privacyEnv,
+};
+
+const envSchema = z.object(envShape).superRefine((env, ctx) => {
+  if (env.MEDIATOR_URL && !env.MEDIATOR_SECRET)
+    ctx.addIssue({ code: 'custom', path: ['MEDIATOR_SECRET'], message: 'is required when MEDIATOR_URL is set' });
+  // Runs read their inputs from the bridge's own index, which a mediator node does not build.
+  if (env.MEDIATOR_URL && env.SANDBOX_PATH)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SANDBOX_PATH'],
+      message: "cannot be used with MEDIATOR_URL (runs need the bridge's own index)",
+    });
+  if (env.JOB_SOURCE !== 'sqs') return;
+  // SQS settings are only required when SQS is the job source; say so by name.
+  if (!env.SQS_QUEUE_URL) ctx.addIssue({ code: 'custom', path: ['SQS_QUEUE_URL'], message: 'is required when JOB_SOURCE=sqs' });
+  if (!env.AWS_REGION) ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message: 'is required when JOB_SOURCE=sqs' });
+});
 
 export type JobSourceConfig = { kind: 'hub' } | { kind: 'sqs'; queueUrl: string; endpoint?: string; region: string };
 
@@ -130,13 +139,33 @@ export interface BridgeConfig {
   healthIntervalMs: number;
   /** Set when the bridge serves a site's Focus as its mediator (MEDIATOR_ENDPOINT_LISTEN). */
   mediatorEndpoint?: MediatorEndpointConfig;
+  /** How the bridge reaches the hub (proxy, extra CA); empty: directly, with Node's own CA list. */
+  network: NetworkSettings;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid bridge configuration: ${problems.join('; ')}`);
-    this.name = 'ConfigError';
-  }
+export interface NetworkSettings {
+  httpsProxy?: string;
+  httpProxy?: string;
+  noProxy?: string;
+  /** PEM file of extra CA certificates, trusted on top of Node's list. */
+  caFile?: string;
+}
+
+/** Every name a settings file may hold: the bridge's settings, processing's, and the file forms of secrets. */
+export const SETTING_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(envShape),
+  ...PROCESSING_SETTINGS,
+  ...MEDIATOR_ENDPOINT_SETTINGS,
+  ...SECRET_SETTINGS.map((s) => `${s}_FILE`),
+]);
+
+/** The settings file and the environment merged (the environment wins), validated: what every command that needs the node's settings calls. */
+export function loadBridgeSettings(
+  env: Record<string, string | undefined>,
+  configFile?: string,
+): { config: BridgeConfig; source: SettingsSource } {
+  const source = readSettings(env, SETTING_NAMES, configFile);
+  return { config: loadBridgeConfig(source.values), source };
 }
 
 /** Validates the bridge's environment and fails fast, naming every missing or malformed setting. */
@@ -177,6 +206,12 @@ export function loadBridgeConfig(env: Record<string, string | undefined>): Bridg
     hubGrantKeys: e.HUB_GRANT_KEYS,
     healthIntervalMs: e.HEALTH_INTERVAL_SECONDS * 1000,
     mediatorEndpoint: endpoint.config,
+    network: {
+      httpsProxy: e.HTTPS_PROXY,
+      httpProxy: e.HTTP_PROXY,
+      noProxy: e.NO_PROXY,
+      caFile: e.HUB_CA_FILE ? resolve(e.HUB_CA_FILE) : undefined,
+    },
     mediator: e.MEDIATOR_URL
       ? { url: e.MEDIATOR_URL.replace(/\/+$/, ''), secret: e.MEDIATOR_SECRET as string, timeoutMs: e.MEDIATOR_TIMEOUT_MS }
       : undefined,

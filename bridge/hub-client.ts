@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BRIDGE_PROTOCOL, PROTOCOL_HEADER, type ProtocolRange, mismatchMessage, parseRange, serves } from '../shared/bridge-protocol.ts';
 import { type Heartbeat, type JobResult, type LeasedJobs, type NodeReport, leasedJobsSchema } from '../shared/job-protocol.ts';
 import { type PrivateJwk, signNodeRequest } from '../shared/node-auth.ts';
 import {
@@ -10,6 +11,7 @@ import {
 } from '../shared/processing/bridge-api.ts';
 import type { NodeHealth } from '../shared/processing/health.ts';
 import { hubJobKeySchema } from './config.ts';
+import { BRIDGE_VERSION } from './version.ts';
 
 export { type Heartbeat, heartbeatSchema } from '../shared/job-protocol.ts';
 
@@ -29,6 +31,17 @@ export class HubHttpError extends Error {
   /** 4xx other than timeout and rate limit: sending the same request again cannot succeed. */
   get permanent(): boolean {
     return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
+  }
+}
+
+/** The hub does not serve this bridge's protocol: nothing this bridge sends can be understood; it must be updated. */
+export class HubProtocolError extends Error {
+  constructor(
+    readonly hub: ProtocolRange | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HubProtocolError';
   }
 }
 
@@ -95,30 +108,59 @@ export class HubClient {
     return parseAnswer(uploadGrantSchema, await this.call('POST', path, body, signal), path);
   }
 
-  async jobKeys(signal?: AbortSignal): Promise<JobKeysResponse> {
+  /**
+   * The hub's public job keys, and the protocols it serves (absent: a hub from before versioning,
+   * which speaks protocol 1). The route is public, so no node token is spent on it: this is also the
+   * first contact at start, made before the node's registration can be known.
+   */
+  async jobKeys(signal?: AbortSignal): Promise<JobKeysResponse & { protocol?: ProtocolRange }> {
     const path = '/api/v1/bridge/job-keys';
-    return parseAnswer(jobKeysResponseSchema, await this.call('GET', path, undefined, signal), path);
+    const answer: { protocol?: ProtocolRange } = {};
+    const json = await this.call('GET', path, undefined, signal, 0, {
+      sign: false,
+      onHeaders: (h) => (answer.protocol = parseRange(h.get(PROTOCOL_HEADER))),
+    });
+    return { ...parseAnswer(jobKeysResponseSchema, json, path), ...answer };
   }
 
-  private async call(method: 'GET' | 'POST', pathAndQuery: string, body: unknown, signal?: AbortSignal, extraMs = 0): Promise<unknown> {
+  private async call(
+    method: 'GET' | 'POST',
+    pathAndQuery: string,
+    body: unknown,
+    signal?: AbortSignal,
+    extraMs = 0,
+    opts: { sign?: boolean; onHeaders?: (h: Headers) => void } = {},
+  ): Promise<unknown> {
     const url = new URL(this.opts.hubUrl + pathAndQuery);
     // Sign exactly the string we send: re-serialising later could change bytes and break the hash.
     const text = body === undefined ? '' : JSON.stringify(body);
-    const token = await signNodeRequest({
-      nodeId: this.opts.nodeId,
-      privateJwk: this.opts.privateJwk,
-      audience: this.opts.audience,
-      method,
-      path: url.pathname + url.search,
-      body: text,
-    });
+    const headers: Record<string, string> = { [PROTOCOL_HEADER]: String(BRIDGE_PROTOCOL) };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.sign !== false) {
+      const token = await signNodeRequest({
+        nodeId: this.opts.nodeId,
+        privateJwk: this.opts.privateJwk,
+        audience: this.opts.audience,
+        method,
+        path: url.pathname + url.search,
+        body: text,
+      });
+      headers.authorization = `Bearer ${token}`;
+    }
     const timeout = AbortSignal.timeout((this.opts.timeoutMs ?? 15_000) + extraMs);
     const res = await this.fetch(url, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers,
       body: body === undefined ? undefined : text,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
+    opts.onHeaders?.(res.headers);
+    // Every answer says which protocols the hub serves; one that leaves ours out ends the conversation.
+    const range = parseRange(res.headers.get(PROTOCOL_HEADER));
+    if (range && !serves(range, BRIDGE_PROTOCOL)) {
+      await res.body?.cancel();
+      throw new HubProtocolError(range, mismatchMessage(range, BRIDGE_PROTOCOL, BRIDGE_VERSION));
+    }
     const raw = await res.text();
     let json: unknown;
     try {
@@ -128,6 +170,11 @@ export class HubClient {
     }
     if (!res.ok) {
       const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      if (res.status === 426)
+        throw new HubProtocolError(
+          range,
+          typeof err?.message === 'string' ? err.message.slice(0, 500) : mismatchMessage(range ?? { min: 0, max: 0 }, BRIDGE_PROTOCOL),
+        );
       throw new HubHttpError(
         res.status,
         typeof err?.code === 'string' ? err.code : 'http_error',

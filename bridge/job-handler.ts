@@ -34,6 +34,7 @@ const REFUSAL_MESSAGES: Record<JobRefusalReason, string> = {
   wrong_node: 'the job is addressed to another node',
   replayed: 'the job was already handled by this node',
   malformed: 'the job could not be read as a signed job',
+  unsupported_protocol: 'the job is written in a newer bridge protocol than this bridge speaks: the bridge needs an update',
 };
 
 export interface JobHandlerDeps {

@@ -1,4 +1,4 @@
-import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { HubClient } from './hub-client.ts';
 
 export interface LeasedEnvelope {
@@ -42,6 +42,9 @@ export class HubJobSource implements JobSource {
 }
 
 /** Reads this node's own SQS queue; the message body is the JWS, and ack deletes the message. */
+// The AWS SDK is large: only a node whose jobs come from SQS loads it (a hub-polling bridge keeps ~20 MB).
+const sqsCommands = () => import('@aws-sdk/client-sqs');
+
 export class SqsJobSource implements JobSource {
   constructor(
     private readonly sqs: SQSClient,
@@ -51,7 +54,7 @@ export class SqsJobSource implements JobSource {
 
   async next(signal: AbortSignal): Promise<LeasedEnvelope[]> {
     const out = await this.sqs.send(
-      new ReceiveMessageCommand({
+      new (await sqsCommands()).ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
         WaitTimeSeconds: this.opts.waitSeconds ?? 20,
         MaxNumberOfMessages: this.opts.max ?? 5,
@@ -67,6 +70,6 @@ export class SqsJobSource implements JobSource {
   }
 
   async ack(receipt: string): Promise<void> {
-    await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receipt }));
+    await this.sqs.send(new (await sqsCommands()).DeleteMessageCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receipt }));
   }
 }

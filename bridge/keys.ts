@@ -53,6 +53,9 @@ export async function loadNodeKey(keyFile: string, warn: (msg: string) => void =
       `cannot read KEY_FILE ${keyFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; run "npm run bridge -- enrol" first`,
     );
   }
+  // The image keeps an empty file where the key's secret is mounted: empty means none was.
+  if (text.trim() === '')
+    throw new KeyFileError(`KEY_FILE ${keyFile} is empty: mount the node's key there (a secret), or run "bridge init"`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -62,7 +65,8 @@ export async function loadNodeKey(keyFile: string, warn: (msg: string) => void =
   const parsed = ed25519PrivateJwkSchema.safeParse(json);
   if (!parsed.success) throw new KeyFileError(`KEY_FILE ${keyFile} does not hold an Ed25519 private JWK`);
   const mode = (await stat(keyFile)).mode & 0o777;
-  if (mode & 0o077) warn(`KEY_FILE ${keyFile} has mode ${mode.toString(8)}; it should be 600`);
+  // Group read is how Kubernetes (fsGroup) and Compose hand a secret to a non-root user; others never.
+  if (mode & 0o007) warn(`KEY_FILE ${keyFile} has mode ${mode.toString(8)}; others can read it: make it 600 (or 440 for a group)`);
   const { kty, crv, x, d } = parsed.data;
   return { kty, crv, x, d };
 }

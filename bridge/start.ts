@@ -1,17 +1,21 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { PublicJwk } from '../shared/node-auth.ts';
-import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { BRIDGE_PROTOCOL } from '../shared/bridge-protocol.ts';
+import type { BackoffOptions } from './backoff.ts';
 import type { BridgeConfig } from './config.ts';
 import { HandledJobStore } from './handled-jobs.ts';
-import { HubClient } from './hub-client.ts';
+import { HubClient, type HubProtocolError } from './hub-client.ts';
 import { SafeJobError } from './job-handler.ts';
-import { type NodeData, openNodeData, startMediatorEndpoint } from './node-data.ts';
 import { HubJobSource, type JobSource, SqsJobSource } from './job-source.ts';
 import { loadNodeKey } from './keys.ts';
 import { type Logger, describeError, jsonLogger } from './logger.ts';
+import { hubFetch } from './net/hub-fetch.ts';
+import { type NodeData, openNodeData, startMediatorEndpoint } from './node-data.ts';
 import { type BridgeProcessing, type ShutdownTiming, openProcessing } from './processing/wiring.ts';
+import { prepareStateDir } from './state-dir.ts';
+import { StatusBoard } from './status-file.ts';
 import { BRIDGE_VERSION } from './version.ts';
 import { BridgeWorker } from './worker.ts';
+import { preflight, resolveHubTrust } from './first-contact.ts';
 
 export interface StartOptions {
   logger?: Logger;
@@ -40,42 +44,11 @@ export interface RunningBridge {
   stop(): Promise<void>;
 }
 
-class IssuerMismatch extends Error {}
-
 const whenAborted = (signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) resolve();
     else signal.addEventListener('abort', () => resolve(), { once: true });
   });
-
-/**
- * Which hub keys and issuer to trust. Pinned keys are the safe way; fetching them from the hub at
- * start trusts whoever answers at HUB_URL that one time, so it is allowed but warned about.
- */
-export async function resolveHubTrust(
-  config: BridgeConfig,
-  hub: HubClient,
-  logger: Logger,
-  signal?: AbortSignal,
-): Promise<{ keys: PublicJwk[]; issuer: string }> {
-  if (config.hubJobKeys) return { keys: config.hubJobKeys, issuer: config.hubIssuer };
-  logger.warn('HUB_JOB_KEYS is not set: fetching the hub job keys from the hub once; pinning them in HUB_JOB_KEYS is recommended');
-  const backoff = new Backoff({ maxMs: 10_000 });
-  for (;;) {
-    try {
-      const answer = await hub.jobKeys(signal);
-      if (config.hubIssuerExplicit && answer.issuer !== config.hubIssuer)
-        throw new IssuerMismatch(`the hub announces job issuer "${answer.issuer}" but HUB_ISSUER is "${config.hubIssuer}"`);
-      logger.info('hub job keys fetched', { issuer: answer.issuer, kids: answer.keys.map((k) => k.kid) });
-      return { keys: answer.keys, issuer: config.hubIssuerExplicit ? config.hubIssuer : answer.issuer };
-    } catch (err) {
-      if (signal?.aborted || err instanceof IssuerMismatch) throw err;
-      const waitMs = backoff.next();
-      logger.warn('hub job keys unavailable; retrying', { error: describeError(err), waitMs });
-      await sleep(waitMs, signal);
-    }
-  }
-}
 
 /** Starts a bridge in this process: loads key and data, indexes, then runs the worker until stopped. */
 export async function startBridge(config: BridgeConfig, opts: StartOptions = {}): Promise<RunningBridge> {
@@ -85,11 +58,45 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) controller.abort();
 
+  // Nothing is written until the settings, the key, the folders and the hub all check out.
+  const state = await preflight(config);
   const privateJwk = await loadNodeKey(config.keyFile, (msg) => logger.warn(msg));
+  const fetchHub = opts.fetch ?? hubFetch(config.network);
+  const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: fetchHub });
+  const trust = await resolveHubTrust(config, hub, logger, controller.signal);
+  const { migratedFrom } = await prepareStateDir(state);
+  if (migratedFrom !== undefined) logger.info('state folder migrated', { from: migratedFrom, stateDir: config.stateDir });
+  const startedAt = Date.now();
+  const status = new StatusBoard(config.stateDir, {
+    nodeId: config.nodeId,
+    version: BRIDGE_VERSION,
+    protocol: BRIDGE_PROTOCOL,
+    pid: process.pid,
+    startedAt,
+    updatedAt: startedAt,
+    hub: {},
+    jobs: { handled: 0 },
+    heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 15_000,
+  });
+  await status.flush();
+  // The mediator is the site's own service: reached directly, never through the hub's proxy.
   const data = await openNodeData(config, logger, opts.fetch);
   const endpoint = await startMediatorEndpoint(config, data, logger);
-  const hub = new HubClient({ hubUrl: config.hubUrl, audience: config.hubAudience, nodeId: config.nodeId, privateJwk, fetch: opts.fetch });
-  const trust = await resolveHubTrust(config, hub, logger, controller.signal);
+  const indexed = () => {
+    const s = data.lastIndex;
+    return s
+      ? {
+          at: Date.now(),
+          datasets: s.datasets,
+          studies: s.studies,
+          series: s.series,
+          files: s.filesRead + s.filesUnchanged,
+          skipped: s.skipped.length,
+        }
+      : undefined;
+  };
+  let lastIndex = data.lastIndex;
+  await status.update((s) => ({ ...s, index: indexed() }));
   const store = await HandledJobStore.open(config.stateDir);
   const processing = await openProcessing({
     config,
@@ -97,7 +104,7 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     issuer: trust.issuer,
     db: data.db,
     logger,
-    fetch: opts.fetch,
+    fetch: fetchHub,
     healthIntervalMs: opts.healthIntervalMs,
     backoff: opts.backoff,
     stopGraceMs: opts.stopGraceMs,
@@ -107,17 +114,16 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     throw err;
   });
   const sourceConfig = config.jobSource;
+  // The AWS SDK is loaded only by a node that takes its jobs from SQS: the others keep its memory.
+  const sqsClient = async (region: string, endpoint?: string) => new (await import('@aws-sdk/client-sqs')).SQSClient({ region, endpoint });
   const source: JobSource =
     sourceConfig.kind === 'sqs'
-      ? new SqsJobSource(
-          opts.sqsClient ?? new SQSClient({ region: sourceConfig.region, endpoint: sourceConfig.endpoint }),
-          sourceConfig.queueUrl,
-          {
-            waitSeconds: opts.longPollSeconds,
-          },
-        )
+      ? new SqsJobSource(opts.sqsClient ?? (await sqsClient(sourceConfig.region, sourceConfig.endpoint)), sourceConfig.queueUrl, {
+          waitSeconds: opts.longPollSeconds,
+        })
       : new HubJobSource(hub, { waitSeconds: opts.longPollSeconds });
 
+  let fatal: HubProtocolError | undefined;
   const worker = new BridgeWorker({
     nodeId: config.nodeId,
     hub,
@@ -131,10 +137,29 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
       return data.answer(job.body.payload.query, job.body.payload.searchId);
     },
     accept: (job) => processing.jobs.accept(job),
-    heartbeat: () => ({ version: BRIDGE_VERSION, datasets: data.datasets(), capabilities: data.capabilities() }),
+    heartbeat: () => ({ version: BRIDGE_VERSION, protocol: BRIDGE_PROTOCOL, datasets: data.datasets(), capabilities: data.capabilities() }),
     heartbeatIntervalMs: opts.heartbeatIntervalMs,
     minPollIntervalMs: opts.minPollIntervalMs,
     backoff: opts.backoff,
+    onHeartbeat: (error) => {
+      // A re-index shows as a new summary object: note when it landed.
+      const fresh = data.lastIndex !== lastIndex;
+      lastIndex = data.lastIndex;
+      void status.update(
+        (s) => ({
+          ...s,
+          ...(fresh ? { index: indexed() } : {}),
+          hub: error ? { ...s.hub, lastError: describeError(error) } : { lastContactAt: Date.now() },
+        }),
+        true,
+      );
+    },
+    onJobs: (n) => void status.update((s) => ({ ...s, jobs: { handled: s.jobs.handled + n, lastAt: Date.now() } })),
+    onFatal: (err) => {
+      fatal ??= err;
+      logger.error('the hub does not serve this bridge; stopping', { error: err.message });
+      controller.abort();
+    },
   });
   // The status outbox outlives the worker: an orderly stop first stops the runs in hand and reports
   // their ends, and only then stops delivering.
@@ -144,7 +169,10 @@ export async function startBridge(config: BridgeConfig, opts: StartOptions = {})
     .then(() => processing.shutdown(worked, opts.shutdown))
     .finally(() => loops.abort());
   const done = Promise.all([worked, data.reindexLoop(controller.signal), processing.loops(loops.signal), stopping])
-    .then(() => undefined)
+    .then(async () => {
+      await status.update((s) => ({ ...s, stoppedAt: Date.now() }), true);
+      if (fatal) throw fatal;
+    })
     .finally(async () => {
       await endpoint?.close();
       data.close();

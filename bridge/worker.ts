@@ -1,6 +1,6 @@
 import { Backoff, sleep } from './backoff.ts';
 import type { HandledJobStore } from './handled-jobs.ts';
-import type { Heartbeat, HubClient } from './hub-client.ts';
+import { type Heartbeat, type HubClient, HubProtocolError } from './hub-client.ts';
 import { JobHandler, type JobHandlerDeps } from './job-handler.ts';
 import type { JobSource } from './job-source.ts';
 import { describeError } from './logger.ts';
@@ -13,6 +13,12 @@ export interface WorkerOptions extends JobHandlerDeps {
   heartbeatIntervalMs?: number;
   /** Floor between two polls that came back empty, against a hub that answers long polls at once. */
   minPollIntervalMs?: number;
+  /** After each heartbeat: undefined when the hub took it, else the error. */
+  onHeartbeat?: (error?: unknown) => void;
+  /** After each batch of jobs handled. */
+  onJobs?: (count: number) => void;
+  /** The hub no longer serves this bridge's protocol: the bridge must stop, nothing it does can help. */
+  onFatal?: (error: HubProtocolError) => void;
 }
 
 const PRUNE_EVERY_MS = 60 * 60_000;
@@ -46,6 +52,10 @@ export class BridgeWorker {
         backoff.reset();
       } catch (err) {
         if (signal.aborted) break;
+        if (err instanceof HubProtocolError) {
+          this.opts.onFatal?.(err);
+          break;
+        }
         const waitMs = backoff.next();
         this.opts.logger.warn('job source unavailable; retrying', { error: describeError(err), waitMs });
         await sleep(waitMs, signal);
@@ -60,6 +70,7 @@ export class BridgeWorker {
           .handle(envelope, signal)
           .catch((err: unknown) => this.opts.logger.error('handling a job failed', { error: describeError(err) }));
       }
+      if (envelopes.length > 0) this.opts.onJobs?.(envelopes.length);
       if (envelopes.length === 0) await sleep(minInterval - (Date.now() - started), signal);
     }
   }
@@ -70,8 +81,16 @@ export class BridgeWorker {
     while (!signal.aborted) {
       try {
         await this.opts.hub.heartbeat(this.opts.heartbeat(), signal);
+        this.opts.onHeartbeat?.();
       } catch (err) {
-        if (!signal.aborted) this.opts.logger.warn('heartbeat failed', { error: describeError(err) });
+        if (err instanceof HubProtocolError) {
+          this.opts.onFatal?.(err);
+          break;
+        }
+        if (!signal.aborted) {
+          this.opts.logger.warn('heartbeat failed', { error: describeError(err) });
+          this.opts.onHeartbeat?.(err);
+        }
       }
       if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = Date.now();

@@ -16,6 +16,7 @@ import { authenticate } from './middleware/authenticate.ts';
 import { notFound, onError } from './middleware/errors.ts';
 import { requestContext } from './middleware/request-context.ts';
 import { negotiationRoutes } from './negotiation/routes.ts';
+import { bridgeProtocol } from './nodes/protocol.ts';
 import { nodeRoutes } from './nodes/routes.ts';
 import { pidRoutes } from './pid/routes.ts';
 import { runRoutes } from './processing/run-routes.ts';
@@ -78,6 +79,7 @@ export function buildApp(services: Services) {
         ? next()
         : apiBodyLimit(c, next),
     )
+    .use('/api/v1/bridge/*', bridgeProtocol)
     .use('/api/*', authenticate)
     .use('/tracer/*', tracerBodyLimit)
     .use('/tracer/*', authenticate)

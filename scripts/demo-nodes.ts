@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadDatasets } from '../bridge/dataset.ts';
 import { generateDemo } from '../bridge/demo/generate.ts';
@@ -36,6 +37,8 @@ export async function prepareDemoNode(
     ? publicJwkOf(await loadNodeKey(keyFile))
     : (await enrolNode({ nodeId: node.id, keyFile })).publicJwk;
   await generateDemo({ dataDir: data, seed: node.id });
+  // A bridge refuses a state folder that is not there (a site creates it); the demo is the site here.
+  await mkdir(state, { recursive: true, mode: 0o700 });
   const datasets = await loadDatasets(data);
 
   const res = await fetch(`${opts.hubUrl}/api/v1/nodes`, {

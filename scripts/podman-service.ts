@@ -16,7 +16,7 @@ export interface PodmanService {
   root: string;
   /** Environment for the podman CLI, pointing at this instance's configuration. */
   env: NodeJS.ProcessEnv;
-  podman(args: string[], input?: Buffer): string;
+  podman(args: string[], input?: Buffer, timeoutMs?: number): string;
   stop(): Promise<void>;
 }
 
@@ -43,13 +43,17 @@ function ping(socketPath: string): Promise<boolean> {
 export interface PodmanOptions {
   /** A folder to keep (storage and images survive a restart); default: a scratch folder removed at stop. */
   root?: string;
+  /**
+   * Storage driver: vfs (a full copy per layer; works on any file system) or overlay (fast, for the
+   * bridge image's builds). One root always keeps the driver it was made with.
+   */
+  driver?: 'vfs' | 'overlay';
   /** The service exits after this long without API calls, should its parent die without stopping it. */
   idleSeconds?: number;
 }
 
-export async function startPodman(opts: PodmanOptions = {}): Promise<PodmanService> {
-  const keep = opts.root !== undefined;
-  const root = opts.root ?? (await mkdtemp(join(tmpdir(), 'podman-test-')));
+/** Writes the private configuration under `root` and answers the podman CLI bound to it (no service). */
+export async function podmanAt(root: string, driver: 'vfs' | 'overlay' = 'vfs') {
   await mkdir(join(root, 'storage'), { recursive: true });
   await mkdir(join(root, 'run'), { recursive: true });
   // crun fails on hybrid cgroups; runc works. No netns default here: the bridge must ask for
@@ -58,13 +62,31 @@ export async function startPodman(opts: PodmanOptions = {}): Promise<PodmanServi
     join(root, 'containers.conf'),
     '[engine]\nruntime="runc"\ncgroup_manager="cgroupfs"\nevents_logger="file"\n[containers]\ndefault_ulimits=["nofile=1024:1024","nproc=1024:1024"]\n',
   );
-  await writeFile(join(root, 'storage.conf'), `[storage]\ndriver="vfs"\ngraphroot="${root}/storage"\nrunroot="${root}/run"\n`);
+  await writeFile(join(root, 'storage.conf'), `[storage]\ndriver="${driver}"\ngraphroot="${root}/storage"\nrunroot="${root}/run"\n`);
   const env = {
     ...process.env,
     CONTAINERS_CONF: join(root, 'containers.conf'),
     CONTAINERS_STORAGE_CONF: join(root, 'storage.conf'),
     TMPDIR: root,
   };
+  const podman = (args: string[], input?: Buffer, timeoutMs = 60_000) =>
+    execFileSync('podman', args, {
+      cwd: root,
+      env,
+      input,
+      timeout: timeoutMs,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    })
+      .toString()
+      .trim();
+  return { root, env, podman };
+}
+
+export async function startPodman(opts: PodmanOptions = {}): Promise<PodmanService> {
+  const keep = opts.root !== undefined;
+  const root = opts.root ?? (await mkdtemp(join(tmpdir(), 'podman-test-')));
+  const { env, podman } = await podmanAt(root, opts.driver);
   // A unix socket path is limited to ~107 bytes: a deep data folder gets its socket in /tmp.
   const socketDir = join(root, 'podman.sock').length < 100 ? root : await mkdtemp(join(tmpdir(), 'podman-sock-'));
   const socketPath = join(socketDir, 'podman.sock');
@@ -76,10 +98,6 @@ export async function startPodman(opts: PodmanOptions = {}): Promise<PodmanServi
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const podman = (args: string[], input?: Buffer) =>
-    execFileSync('podman', args, { cwd: root, env, input, timeout: 60_000, stdio: ['pipe', 'pipe', 'pipe'] })
-      .toString()
-      .trim();
   const stop = async () => {
     try {
       podman(['rm', '--all', '--force']);

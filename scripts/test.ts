@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { basesMissing } from '../bridge/image/bases.ts';
 import { podmanMissing } from '../test/support/podman.ts';
 
 /**
@@ -38,6 +39,10 @@ async function plan(): Promise<Suite[]> {
   const noPg = pg ? undefined : 'no PostgreSQL reachable (set TEST_DATABASE_URL)';
   const noChromium = existsSync(chromium) ? undefined : `no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`;
   const noPodman = podmanMissing();
+  const noImage =
+    noPodman ??
+    basesMissing() ??
+    (existsSync('/usr/bin/docker-compose') ? undefined : 'no /usr/bin/docker-compose (apt-get install docker-compose)');
   return [
     { name: 'node (PGlite)', project: 'node', env: { TEST_DATABASE_URL: undefined } },
     {
@@ -66,6 +71,8 @@ async function plan(): Promise<Suite[]> {
     { name: 'e2e (npm start federation)', project: 'e2e' },
     { name: 'browser (Chromium)', project: 'browser', env: { TEST_DATABASE_URL: pg }, skip: noChromium },
     { name: 'processing (real containers through Podman)', project: 'processing', skip: noPodman },
+    // Builds the bridge image offline (Debian bases from mmdebstrap, Node from npm) and runs it as a site does.
+    { name: 'bridge image (built offline, run hardened through Podman)', project: 'image', skip: noImage },
   ];
 }
 

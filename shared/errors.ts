@@ -15,6 +15,8 @@ export const errorStatus = {
   /** The content is not of a type the route accepts, or is not what it claims to be. */
   unsupported_media_type: 415,
   unprocessable: 422,
+  /** A bridge speaking a protocol this hub does not serve; `details.served` has the range. */
+  unsupported_protocol: 426,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -1,5 +1,6 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { BRIDGE_PROTOCOL } from './bridge-protocol.ts';
 import { cancelRunPayloadSchema } from './processing/bridge-api.ts';
 import { runJobPayloadSchema } from './processing/run.ts';
 import { nodeSchema } from './query.ts';
@@ -39,8 +40,9 @@ export async function signJob(input: {
   ttlSeconds: number;
 }): Promise<string> {
   const iat = Math.floor((input.nowMs ?? Date.now()) / 1000);
+  // `pv`: the protocol the job is written in, so a bridge that cannot read it refuses it by name.
   return new SignJWT({ job: input.body })
-    .setProtectedHeader({ alg: 'EdDSA', typ: JOB_TYP, kid: input.kid })
+    .setProtectedHeader({ alg: 'EdDSA', typ: JOB_TYP, kid: input.kid, pv: BRIDGE_PROTOCOL })
     .setIssuer(input.issuer)
     .setAudience(input.nodeId)
     .setSubject(input.nodeId)
@@ -50,7 +52,15 @@ export async function signJob(input: {
     .sign(await importPrivateKey(input.privateJwk));
 }
 
-export const jobRefusalReasons = ['unsigned', 'bad_signature', 'expired', 'wrong_node', 'replayed', 'malformed'] as const;
+export const jobRefusalReasons = [
+  'unsigned',
+  'bad_signature',
+  'expired',
+  'wrong_node',
+  'replayed',
+  'malformed',
+  'unsupported_protocol',
+] as const;
 export type JobRefusalReason = (typeof jobRefusalReasons)[number];
 
 export class JobRefused extends Error {
@@ -80,6 +90,10 @@ export async function verifyJob(
   }
   const jobId = typeof claims.jti === 'string' ? claims.jti : undefined;
   if (header.alg !== 'EdDSA' || header.typ !== JOB_TYP) throw new JobRefused('unsigned', jobId);
+  // A job without `pv` comes from a hub before versioning, which wrote protocol 1.
+  const pv = header.pv ?? 1;
+  if (typeof pv !== 'number' || !Number.isInteger(pv) || pv < 1 || pv > BRIDGE_PROTOCOL)
+    throw new JobRefused('unsupported_protocol', jobId);
   const key =
     opts.hubKeys.find((k) => (k as { kid?: string }).kid === header.kid) ?? (opts.hubKeys.length === 1 ? opts.hubKeys[0] : undefined);
   if (!key) throw new JobRefused('bad_signature', jobId);
@@ -183,6 +197,8 @@ export type NodeReport = z.infer<typeof nodeReportSchema>;
 export const heartbeatSchema = z
   .object({
     version: z.string().max(64),
+    /** The bridge protocol it speaks (shared/bridge-protocol.ts); absent from bridges before versioning (1). */
+    protocol: z.number().int().min(1).max(9999).optional(),
     datasets: z
       .array(z.object({ id: z.string().min(1).max(200), name: z.string().max(500) }).strict())
       .max(1000)

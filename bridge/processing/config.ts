@@ -26,6 +26,9 @@ const envSchema = z.object({
   PROCESSING_MAX_RUNS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
+/** The names of processing's settings (for the bridge's settings file). */
+export const PROCESSING_SETTINGS = Object.keys(envSchema.shape);
+
 export interface ProcessingConfig {
   sandboxDir: string;
   socketPath: string;

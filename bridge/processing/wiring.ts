@@ -6,6 +6,7 @@ import { type BridgeConfig, ConfigError } from '../config.ts';
 import type { HubClient } from '../hub-client.ts';
 import type { Db } from '../index/schema.ts';
 import { type Logger, describeError } from '../logger.ts';
+import { readCaFile } from '../net/hub-fetch.ts';
 import { BRIDGE_VERSION } from '../version.ts';
 import { loadApprovedTools } from './config.ts';
 import { type ContainerEngine, DEFAULT_STOP_GRACE_MS, DockerEngine } from './engine.ts';
@@ -121,6 +122,7 @@ export async function openProcessing(input: {
   const jobs = new RunJobs({ nodeId: config.nodeId, executor, store, outbox, logger, maxRuns: p?.maxRuns });
   await jobs.recover();
 
+  const hubCa = config.network.caFile ? readCaFile(config.network.caFile) : undefined;
   const collectHealth = async (): Promise<NodeHealth> => {
     const health = await collectNodeHealth({
       version: BRIDGE_VERSION,
@@ -130,6 +132,8 @@ export async function openProcessing(input: {
       engine,
       approvals: () => approvals,
       fetch: input.fetch,
+      // The certificate check trusts what the bridge's calls trust (HUB_CA_FILE, read at start).
+      hubCa,
       nvidiaSmi: p?.nvidiaSmi,
     });
     return p ? health : { ...health, paths: { ...health.paths, sandbox: { exists: false, error: OFF } } };

@@ -17,6 +17,9 @@ const envSchema = z.object({
   MEDIATOR_ENDPOINT_SECRET: z.string().min(16, 'must be at least 16 characters'),
 });
 
+/** The names a settings file may hold for the endpoint. */
+export const MEDIATOR_ENDPOINT_SETTINGS = Object.keys(envSchema.shape);
+
 /**
  * The endpoint's settings from the environment: none when neither is set, problems naming each bad
  * one otherwise. It answers from the bridge's own index, so it cannot be combined with MEDIATOR_URL.

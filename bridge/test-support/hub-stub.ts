@@ -55,6 +55,8 @@ export async function startHubStub(opts: { nodes: Record<string, PublicJwk> }): 
   app.use('/api/v1/bridge/*', async (c, next) => {
     const body = await c.req.text();
     const url = new URL(c.req.url);
+    // As at the hub: the job keys are public, so a bridge reads them without a token.
+    if (c.req.method === 'GET' && url.pathname === '/api/v1/bridge/job-keys') return next();
     try {
       const claims = await verifyNodeRequest({
         token: (c.req.header('authorization') ?? '').replace(/^Bearer /, ''),

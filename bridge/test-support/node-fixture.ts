@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PrivateJwk, PublicJwk } from '../../shared/node-auth.ts';
 import { generateDemo } from '../demo/generate.ts';
@@ -26,6 +27,8 @@ export async function makeNodeFixture(seed?: string): Promise<NodeFixture> {
   const dataDir = join(dir.path, 'data');
   const { publicJwk } = await enrolNode({ nodeId, keyFile });
   const { plan } = await generateDemo({ dataDir, seed: seed ?? nodeId });
+  // The state folder exists before the first start, as the install guide has the site create it.
+  await mkdir(join(dir.path, 'state'), { mode: 0o700 });
   return {
     nodeId,
     root: dir.path,

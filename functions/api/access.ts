@@ -16,7 +16,7 @@ interface AccessKind {
   /** The OpenAPI security requirement; `[]` for none. */
   security: Record<string, string[]>[];
   /** The refusals the access rule itself can give. */
-  refusals: ('unauthenticated' | 'forbidden')[];
+  refusals: ('unauthenticated' | 'forbidden' | 'unsupported_protocol')[];
 }
 
 /**
@@ -64,9 +64,10 @@ export const ACCESS = {
   node: {
     credential: 'node',
     label: 'node (signed)',
-    description: 'A registered, active bridge: a node-signed token bound to this exact request, accepted once.',
+    description:
+      'A registered, active bridge: a node-signed token bound to this exact request, accepted once, from a bridge speaking a protocol version this hub serves (426 otherwise).',
     security: [{ node: [] }],
-    refusals: ['unauthenticated'],
+    refusals: ['unauthenticated', 'unsupported_protocol'],
   },
   webhook: {
     credential: 'none',

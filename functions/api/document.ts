@@ -28,6 +28,7 @@ const REFUSAL_WORDS: Record<ErrorCode, string> = {
   gone: 'withdrawn for good',
   payload_too_large: 'the body is over the limit',
   unsupported_media_type: 'the content is not of a type the route accepts',
+  unsupported_protocol: 'the bridge speaks a protocol version this hub does not serve; the message says which to install',
   unprocessable: 'the content does not satisfy the rules; `details` lists every problem',
   rate_limited: 'too many requests; try again later',
   internal: 'an internal error (the log line carries the request id)',

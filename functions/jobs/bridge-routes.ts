@@ -145,7 +145,7 @@ export const bridgeRoutes = hubRouter({ tag: 'Bridge' })
     const s = c.get('services');
     const nodeId = callingNode(c);
     const body = c.req.valid('json');
-    await touchNode(s, nodeId, body.version);
+    await touchNode(s, nodeId, body.version, body.protocol);
     if (body.capabilities) await storeCapabilities(s, nodeId, body.capabilities);
     for (const d of body.datasets) {
       await s.db

@@ -1,4 +1,5 @@
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { updateAdvice } from '../../shared/bridge-protocol.ts';
 import type { CapabilityManifest } from '../../shared/job-protocol.ts';
 import type { PublicJwk } from '../../shared/node-auth.ts';
 import { rowsOf } from '../db/client.ts';
@@ -83,10 +84,11 @@ export async function pruneUsedTokens(deps: Deps): Promise<void> {
   await deps.db.delete(usedNodeTokens).where(lt(usedNodeTokens.expiresAt, cutoff));
 }
 
-export async function touchNode(deps: Deps, nodeId: string, version?: string): Promise<void> {
+export async function touchNode(deps: Deps, nodeId: string, version?: string, protocol?: number): Promise<void> {
   await deps.db
     .update(nodes)
-    .set({ lastSeenAt: deps.clock.now(), ...(version ? { version } : {}) })
+    // Health reports carry the version only: the protocol is the heartbeat's to set.
+    .set({ lastSeenAt: deps.clock.now(), ...(version ? { version } : {}), ...(protocol !== undefined ? { protocol } : {}) })
     .where(eq(nodes.id, nodeId));
 }
 
@@ -116,10 +118,12 @@ export async function listNodes(deps: Deps) {
       status: nodes.status,
       lastSeenAt: nodes.lastSeenAt,
       version: nodes.version,
+      protocol: nodes.protocol,
       capabilities: nodes.capabilities,
       capabilitiesAt: nodes.capabilitiesAt,
     })
     .from(nodes)
     .orderBy(sql`${nodes.id}`);
-  return rows.map((r) => ({ ...r, online: r.status === 'active' && isOnline(deps, r.lastSeenAt) }));
+  // `update`: whether the node runs a bridge this hub no longer serves, or one older than its release.
+  return rows.map((r) => ({ ...r, online: r.status === 'active' && isOnline(deps, r.lastSeenAt), update: updateAdvice(r) }));
 }

@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import type { CapabilityManifest } from '../../shared/job-protocol.ts';
 import type { PublicJwk } from '../../shared/node-auth.ts';
 import { createdAt, tstz } from '../db/columns.ts';
@@ -15,6 +15,8 @@ export const nodes = pgTable('nodes', {
     .default('active'),
   lastSeenAt: tstz('last_seen_at'),
   version: text('version'),
+  /** The bridge protocol its last heartbeat named (null: a bridge from before versioning, protocol 1). */
+  protocol: integer('protocol'),
   /** The filters the node says it can evaluate, from its latest heartbeat that carried them. */
   capabilities: jsonb('capabilities').$type<CapabilityManifest>(),
   capabilitiesAt: tstz('capabilities_at'),

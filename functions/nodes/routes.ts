@@ -28,6 +28,10 @@ const nodeListSchema = z.object({
       online: z.boolean(),
       lastSeenAt: z.iso.datetime().nullable(),
       version: z.string().nullable(),
+      protocol: z.number().int().nullable().describe('the bridge protocol its last heartbeat named (null: a bridge from before versioning)'),
+      update: z
+        .object({ due: z.boolean(), reason: z.enum(['unsupported', 'older']).optional(), message: z.string().optional() })
+        .describe('whether the node should install another bridge release, and why'),
       capabilities: capabilityManifestSchema.nullable(),
       capabilitiesAt: z.iso.datetime().nullable(),
       /** The latest health report (federated processing's network monitor), or null. */
@@ -43,7 +47,7 @@ export const nodeRoutes = hubRouter({ tag: 'Nodes' })
       method: 'get',
       path: '/',
       access: 'member',
-      summary: 'nodes with online state, version, capabilities and the latest health report',
+      summary: 'nodes with online state, version, protocol, whether an update is due, capabilities and the latest health report',
       responses: { 200: json(nodeListSchema, 'Every registered node.') },
     },
     async (c) => {

@@ -86,6 +86,8 @@ function row(n: NodeRow): HTMLElement {
       {},
       h('strong', { class: n.online ? 'online' : 'offline', 'data-testid': 'status' }, n.online ? 'Online' : 'Offline'),
       h('div', { class: 'muted' }, `Last checked: ${when(n.health?.receivedAt ?? n.lastSeenAt)}`),
+      n.version ? h('div', { class: 'muted', 'data-testid': 'node-version' }, `Bridge ${n.version} (protocol ${n.protocol ?? 1})`) : null,
+      n.update.due ? h('div', { class: 'warning', 'data-testid': 'update-due' }, `Update due: ${n.update.message ?? ''}`) : null,
       r?.hub.responseMs !== undefined
         ? h('div', { class: 'muted', 'data-testid': 'response-time' }, `Last response time: ${r.hub.responseMs.toFixed(2)} ms`)
         : null,
