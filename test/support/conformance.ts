@@ -54,7 +54,7 @@ export function explorerQueries(): ExplorerQuery[] {
  * the hub's must give the same. `null` where the explorer reads a field is its own type here, so it fails.
  */
 export function explorerReadShape(answer: unknown): Record<string, string> {
-  const type = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? `${v.map(type).sort().at(0) ?? 'string'}[]` : typeof v);
+  const type = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? `${v.map(type).sort().at(0) ?? 'string'}[]` : typeof v);
   const a = answer as Record<string, unknown>;
   const shape: Record<string, Set<string>> = {};
   const see = (path: string, v: unknown) => {
