@@ -94,12 +94,13 @@ export async function explorerSessionUser(c: Context<HubEnv>): Promise<VerifiedU
   return row.user;
 }
 
-/** Ends the session this request carries (if any) and clears the cookie. */
+/** Ends the session this request carries (if any) and clears the cookie; without a cookie there is nothing to end. */
 export async function closeExplorerSession(c: Context<HubEnv>): Promise<void> {
   const s = c.get('services');
-  checkExplorerOrigin(c);
   const secret = getCookie(c, sessionCookieName(s.config.PUBLIC_URL));
-  if (secret) await s.db.delete(explorerSessions).where(eq(explorerSessions.id, await digest(secret)));
+  if (!secret) return;
+  checkExplorerOrigin(c);
+  await s.db.delete(explorerSessions).where(eq(explorerSessions.id, await digest(secret)));
   deleteCookie(c, sessionCookieName(s.config.PUBLIC_URL), {
     path: SPOT_PATH,
     secure: secure(s.config),
