@@ -66,7 +66,7 @@ export const ACCESS = {
     credential: 'session',
     label: 'member (bearer token or explorer session cookie)',
     description:
-      "A member, by bearer token or, for a Samply Lens explorer in the browser, by the explorer session cookie (`POST /api/v1/spot/session`): HttpOnly, SameSite=Strict, sent only to /api/v1/spot, and accepted only from the hub's own origin or SPOT_EXPLORER_ORIGINS.",
+      "A member, by bearer token or, for a Samply Lens explorer in the browser, by the explorer session cookie (`POST /api/v1/spot/session`): HttpOnly, SameSite=Strict, `__Host-` over https, accepted by these routes only and only from the hub's own origin or SPOT_EXPLORER_ORIGINS.",
     security: [{ user: [] }, { explorerSession: [] }],
     refusals: ['unauthenticated', 'forbidden'],
   },

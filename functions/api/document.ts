@@ -160,7 +160,7 @@ export function apiDocument(routes: Routes, opts: DocumentOptions): ApiDocument 
     in: 'cookie',
     name: sessionCookieName(opts.publicUrl),
     description:
-      'The explorer session (`POST /api/v1/spot/session` with a bearer token sets it): HttpOnly, SameSite=Strict, Path=/api/v1/spot; ' +
+      'The explorer session (`POST /api/v1/spot/session` with a bearer token sets it): HttpOnly, SameSite=Strict, `__Host-` over https; accepted by the Spot routes only, ' +
       "accepted only from the hub's own origin or SPOT_EXPLORER_ORIGINS, and a POST must carry its Origin.",
   });
   registry.registerComponent('securitySchemes', 'webhookSignature', {

@@ -17,19 +17,20 @@ import type { VerifiedUser } from './principal.ts';
  * - The cookie holds a random 256-bit secret; the database keeps only its SHA-256, the subject, the user
  *   as the token and the provider's userinfo described them, and the token's expiry (at most 12 h).
  * - HttpOnly; SameSite=Strict, so no cross-site page can make the browser send it (an explorer must be
- *   same-site with the hub, e.g. explorer.example.org and hub.example.org, or the same origin behind a
- *   proxy as EUCAIM runs Spot); Path=/api/v1/spot, so no other route of the hub ever receives it; Secure
- *   and the `__Secure-` name where the hub is served over https.
+ *   same-site with the hub, e.g. explorer.example.org and hub.example.org, or one origin). Over https it
+ *   is `__Host-eucaim_spot`: Secure, Path=/ and no Domain, which browsers enforce for that prefix, so a
+ *   sibling site (same-site by design here) cannot plant its own session in the user's browser and
+ *   read the user's searches under it. That prefix needs Path=/, so the cookie reaches every path of the
+ *   hub, but only routes declared `explorer` (the Spot routes) ever accept it (`authenticate`).
  * - A request that uses it must come from the hub's own origin or one of SPOT_EXPLORER_ORIGINS: a
  *   present Origin outside that list is refused, and a POST or DELETE must carry one (browsers always
  *   send it there). Same-site is not same-origin: this stops a sibling site's page.
  */
-export const SPOT_PATH = '/api/v1/spot';
 export const MAX_SESSION_SECONDS = 12 * 3600;
 
 const secure = (config: HubConfig) => config.PUBLIC_URL.startsWith('https:');
-/** The cookie's name; `__Secure-` (which browsers accept only with Secure, over https) where the hub is served over https. */
-export const sessionCookieName = (publicUrl: string) => (publicUrl.startsWith('https:') ? '__Secure-eucaim_spot' : 'eucaim_spot');
+/** The cookie's name: `__Host-` (browsers take it only Secure, Path=/, without Domain) where the hub is served over https. */
+export const sessionCookieName = (publicUrl: string) => (publicUrl.startsWith('https:') ? '__Host-eucaim_spot' : 'eucaim_spot');
 
 /** The origins whose pages may use the explorer session (and get CORS with credentials): the hub's own first. */
 export function explorerOrigins(config: HubConfig): string[] {
@@ -67,7 +68,7 @@ export async function openExplorerSession(c: Context<HubEnv>, user: VerifiedUser
   await s.db.delete(explorerSessions).where(lt(explorerSessions.expiresAt, now));
   await s.db.insert(explorerSessions).values({ id: await digest(secret), subject: user.sub, user, createdAt: now, expiresAt });
   setCookie(c, sessionCookieName(s.config.PUBLIC_URL), secret, {
-    path: SPOT_PATH,
+    path: '/',
     httpOnly: true,
     secure: secure(s.config),
     sameSite: 'Strict',
@@ -102,7 +103,7 @@ export async function closeExplorerSession(c: Context<HubEnv>): Promise<void> {
   checkExplorerOrigin(c);
   await s.db.delete(explorerSessions).where(eq(explorerSessions.id, await digest(secret)));
   deleteCookie(c, sessionCookieName(s.config.PUBLIC_URL), {
-    path: SPOT_PATH,
+    path: '/',
     secure: secure(s.config),
     httpOnly: true,
     sameSite: 'Strict',

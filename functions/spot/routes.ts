@@ -2,18 +2,15 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { defineRoute, hubRouter, json, media, noContent } from '../api/hub-router.ts';
-import {
-  checkExplorerOrigin,
-  closeExplorerSession,
-  explorerOrigins,
-  openExplorerSession,
-  SPOT_PATH,
-} from '../identity/explorer-session.ts';
+import { checkExplorerOrigin, closeExplorerSession, explorerOrigins, openExplorerSession } from '../identity/explorer-session.ts';
 import { callingUser } from '../middleware/guards.ts';
 import { createSearch } from '../search/search-service.ts';
 import { beamEvents } from './beam-stream.ts';
 import { beamTaskSchema } from './beam-task.ts';
 import { spotTasks } from './spot.sql.ts';
+
+/** Where app.ts mounts these routes: an explorer's `spotUrl` is `<hub>/api/v1/spot`. */
+const SPOT_PATH = '/api/v1/spot';
 
 const openBody = z
   .object({
@@ -30,7 +27,7 @@ const openSession = defineRoute({
   path: '/session',
   access: 'user',
   summary:
-    'open the explorer session: with a bearer token, sets an HttpOnly, SameSite=Strict cookie for /api/v1/spot until the token expires (at most 12 h); `{ returnTo? }` is checked against the explorer origins',
+    'open the explorer session: with a bearer token, sets an HttpOnly, SameSite=Strict cookie (`__Host-` over https) the Spot routes accept until the token expires (at most 12 h); `{ returnTo? }` is checked against the explorer origins',
   description:
     "What the web app calls after its OIDC login when a Lens explorer sends the user to log in. Needs the page's Origin (the hub's or one of SPOT_EXPLORER_ORIGINS).",
   request: { json: openBody },

@@ -67,7 +67,7 @@ describe.skipIf(!hasConformance)(`a Samply Lens explorer against the hub ${hasCo
     await page.locator('[data-testid=explorer-login][data-logged-in=true]').waitFor();
     expect(await shown(page.getByTestId('explorer-login'))).toBe('Logged in as Demo Researcher');
     const cookies = await session.context.cookies(`${hub.url}/api/v1/spot/beam`);
-    expect(cookies.find((c) => c.name === 'eucaim_spot')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/spot' });
+    expect(cookies.find((c) => c.name === 'eucaim_spot')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
 
     // Lens's search bar, with the EUCAIM catalogue: Modality is MR.
     await page.getByPlaceholder('Type to filter conditions').fill('Modality');

@@ -85,7 +85,7 @@ describe('the Spot stream inside workerd', () => {
   it("streams a Lens explorer's task as Beam results, by its session cookie, while the node answers", async () => {
     const nodeId = inject('streamNodeId');
     expect((await asNode('POST', '/api/v1/bridge/heartbeat', { version: 'workers-test', datasets: [] })).status).toBe(200);
-    // Over https the explorer session is a __Secure- cookie, Secure, for the Spot routes only.
+    // Over https the explorer session is a __Host- cookie: Secure, Path=/, no Domain.
     const opened = await exports.default.fetch(`${HUB}/api/v1/spot/session`, {
       method: 'POST',
       headers: { authorization: `Bearer ${inject('memberToken')}`, origin: HUB, 'content-type': 'application/json' },
@@ -93,9 +93,10 @@ describe('the Spot stream inside workerd', () => {
     });
     expect(opened.status, await opened.clone().text()).toBe(201);
     const setCookie = opened.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^__Secure-eucaim_spot=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toMatch(/^__Host-eucaim_spot=[A-Za-z0-9_-]{43};/);
     expect(setCookie).toContain('Secure');
-    expect(setCookie).toContain('Path=/api/v1/spot');
+    expect(setCookie).toContain('Path=/;');
+    expect(setCookie).not.toContain('Domain');
     const cookie = setCookie.split(';')[0] as string;
 
     const id = crypto.randomUUID();
