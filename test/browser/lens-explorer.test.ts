@@ -10,6 +10,7 @@ import { hasConformance, NO_CONFORMANCE } from '../support/conformance.ts';
 import { type LensExplorer, serveLensExplorer } from '../support/lens-explorer.ts';
 import { freePort } from '../support/ports.ts';
 import { heartbeat, leaseVerified, postResult, registerNodes, type SimNode } from '../support/sim-node.ts';
+import { spotTasks } from '../../functions/spot/spot.sql.ts';
 
 const answer = (subjects: number, studies: number, name: string): CountResult => ({
   collections: [
@@ -30,6 +31,8 @@ const answer = (subjects: number, studies: number, name: string): CountResult =>
 describe.skipIf(!hasConformance)(`a Samply Lens explorer against the hub ${hasConformance ? '' : NO_CONFORMANCE}`, () => {
   let session: BrowserSession;
   let explorer: LensExplorer;
+  /** The same page on a sibling origin of the same site that the hub does not list as an explorer. */
+  let stranger: LensExplorer;
   let nodes: SimNode[];
 
   beforeAll(async () => {
@@ -39,10 +42,12 @@ describe.skipIf(!hasConformance)(`a Samply Lens explorer against the hub ${hasCo
       hub: { env: { SPOT_EXPLORER_ORIGINS: `http://127.0.0.1:${port}`, SEARCH_DEADLINE_SECONDS: '20' } },
     });
     explorer = await serveLensExplorer(port, session.hub.url);
+    stranger = await serveLensExplorer(await freePort(), session.hub.url);
     nodes = await registerNodes(session.hub, ['node-a', 'node-b']);
   });
   afterAll(async () => {
     await explorer?.close();
+    await stranger?.close();
     await session?.stop();
   });
 
@@ -100,5 +105,39 @@ describe.skipIf(!hasConformance)(`a Samply Lens explorer against the hub ${hasCo
     expect(summary.replace(/\s+/g, ' ')).toContain('Studies: 90');
     expect(await shown(page.getByTestId('explorer-problems'))).toBe('');
     await session.screenshot(page, 'lens-explorer');
+  });
+
+  it('keeps a same-site page the hub does not list out of the session, though the browser holds the cookie', async () => {
+    const { hub } = session;
+    // Logged in by the first test: the cookie is in this browser profile.
+    const before = await hub.services.db.select().from(spotTasks);
+    const page = await session.context.newPage();
+    await page.goto(`${stranger.url}/`);
+    await page.getByTestId('explorer-log-in').waitFor(); // its credentialed GET got no CORS answer: no session for it
+    const attempts = await page.evaluate(async (spotUrl) => {
+      // A well-formed task: only the hub's defences can stop it.
+      const query = btoa(JSON.stringify({ lang: 'ast', query: btoa(JSON.stringify({ ast: { operand: 'OR', children: [] } })) }));
+      const body = JSON.stringify({ id: crypto.randomUUID(), query });
+      const outcome = (p: Promise<Response>) => p.then((r) => `${r.type} ${r.status}`).catch((e: Error) => e.name);
+      return {
+        // A JSON POST needs a preflight, which the hub refuses to this origin: the POST is never sent.
+        json: await outcome(
+          fetch(`${spotUrl}/beam`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body }),
+        ),
+        // A "simple" POST is sent without asking, with the cookie (same site): refused as not JSON and by the Origin check.
+        simple: await outcome(
+          fetch(`${spotUrl}/beam`, {
+            method: 'POST',
+            credentials: 'include',
+            mode: 'no-cors',
+            headers: { 'content-type': 'text/plain' },
+            body,
+          }),
+        ),
+      };
+    }, `${hub.url}/api/v1/spot`);
+    expect(attempts).toEqual({ json: 'TypeError', simple: 'opaque 0' });
+    expect(await hub.services.db.select().from(spotTasks)).toEqual(before);
+    await page.close();
   });
 });

@@ -148,6 +148,16 @@ describe(`the explorer session (${databaseKind()})`, () => {
     expect(((await res.json()) as { error: { details: { enrolUrl: string } } }).error.details.enrolUrl).toMatch(/^https:/);
   });
 
+  it('ends when the token it came from would have expired', async () => {
+    const { cookie } = await open('researcher');
+    expect((await fetch(spot('/session'), { headers: { cookie } })).status).toBe(200);
+    // As if the token's lifetime had passed: the stored expiry is what the hub holds the cookie to.
+    await hub.services.db.update(explorerSessions).set({ expiresAt: new Date(Date.now() - 1000) });
+    const res = await fetch(spot('/session'), { headers: { cookie } });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('session has ended');
+  });
+
   it('ends on DELETE: the cookie is cleared and the session forgotten', async () => {
     const { cookie } = await open('researcher');
     const [before] = await hub.services.db
