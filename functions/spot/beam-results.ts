@@ -8,7 +8,7 @@ type NodeView = SearchView['nodes'][number];
 export type BeamWorkStatus = 'claimed' | 'succeeded' | 'tempfailed' | 'permfailed';
 
 /**
- * Each per-node status of a search in Beam's terms, one row per status. `claimed` (the node has its job)
+ * Each per-node status of a search in Beam's terms, one row per status. `claimed` (its job is queued for it)
  * is the only one that is not final: Beam counts only the others toward `wait_count`. A node that
  * cannot evaluate the query fails for good (Focus reports every failure as permfailed); an error, a
  * node silent at the deadline and an offline node not asked may all answer another time.
