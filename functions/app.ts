@@ -25,6 +25,8 @@ import { UPLOAD_PATH } from './processing/uploads.ts';
 import { isAttachmentUpload } from './negotiation/attachments.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { searchRoutes } from './search/routes.ts';
+import { spotCors } from './spot/cors.ts';
+import { spotRoutes } from './spot/routes.ts';
 import type { Services } from './services.ts';
 import { tracerBodyLimit, tracerRoutes } from './tracer/routes.ts';
 
@@ -53,6 +55,7 @@ export const apiRoutes = new Hono<HubEnv>()
   .route('/api/v1/tools', toolRoutes)
   .route('/api/v1/runs', runRoutes)
   .route('/api/v1/search', searchRoutes)
+  .route('/api/v1/spot', spotRoutes)
   .route('/api/v1/catalogue/harvest-sources', harvestRoutes)
   .route('/api/v1/catalogue', catalogueRoutes)
   .route('/api/v1/me/notifications', notificationRoutes)
@@ -72,6 +75,8 @@ export const apiRoutes = new Hono<HubEnv>()
 export function buildApp(services: Services) {
   const app = new Hono<HubEnv>()
     .use('*', requestContext(services))
+    // Before authentication: a preflight carries no credentials, and refusals must carry CORS headers.
+    .use('/api/v1/spot/*', spotCors)
     .use('/api/*', (c, next) =>
       // Result uploads are bounded by their own token (exact length and hash), not by this limit.
       // Negotiation attachments are bounded while streaming by NEGOTIATION_ATTACHMENT_MAX_BYTES.

@@ -9,6 +9,11 @@ describe('hub configuration', () => {
     expect(c.SEARCH_DEADLINE_SECONDS).toBe(10);
   });
 
+  it('reads explorer origins separated by spaces or commas', () => {
+    const c = loadHubConfig({ SPOT_EXPLORER_ORIGINS: 'https://explorer.example.org, http://127.0.0.1:5173' });
+    expect(c.SPOT_EXPLORER_ORIGINS).toEqual(['https://explorer.example.org', 'http://127.0.0.1:5173']);
+  });
+
   describe.each([
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ JOB_SIGNING_KEY: '{"kty":"RSA"}' }, 'JOB_SIGNING_KEY'],
@@ -20,6 +25,8 @@ describe('hub configuration', () => {
     [{ MEMBER_ENTITLEMENT: 'EUCAIM' }, 'MEMBER_ENTITLEMENT'],
     [{ ADMIN_ENTITLEMENT: 'urn:geant:lifescience-ri.eu:res:EUCAIM#aai.lifescience-ri.eu' }, 'ADMIN_ENTITLEMENT'],
     [{ OIDC_USERINFO_TIMEOUT_MS: '50' }, 'OIDC_USERINFO_TIMEOUT_MS'],
+    [{ SPOT_EXPLORER_ORIGINS: 'https://explorer.example.org/app' }, 'SPOT_EXPLORER_ORIGINS'],
+    [{ NEGOTIATION_DISCOVERY_ORIGINS: 'catalogue.example.org' }, 'NEGOTIATION_DISCOVERY_ORIGINS'],
   ])('with %j', (env, setting) => {
     it(`stops with a message naming ${setting}`, () => {
       expect(() => loadHubConfig(env)).toThrow(new RegExp(`invalid configuration: .*${setting}`));

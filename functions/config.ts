@@ -12,6 +12,17 @@ const privateJwkJson = z.string().transform((s, ctx) => {
     return z.NEVER;
   }
 });
+/** Space- or comma-separated origins (scheme, host and port, no path), validated one by one. */
+const originList = (example: string) =>
+  z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const origins = s.split(/[\s,]+/).filter(Boolean);
+      for (const o of origins)
+        if (!URL.canParse(o) || new URL(o).origin !== o) ctx.addIssue({ code: 'custom', message: `${o} is not an origin like ${example}` });
+      return origins;
+    });
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 /** A group as LS-AAI names it in `eduperson_entitlement` (AARC-G002): membership is decided by group, whatever the role. */
 const groupEntitlement = (def: string) =>
@@ -59,16 +70,12 @@ export const hubConfigSchema = z
     /** The Ed25519 key signing access grants as a private JWK (JSON); separate from the job and tracer keys. Generated into DATA_DIR on Node if absent. */
     GRANT_SIGNING_KEY: privateJwkJson.optional(),
     /** Space-separated origins of catalogues allowed to hand requests over (POST /api/v3/requests); the hub's own origin always is. */
-    NEGOTIATION_DISCOVERY_ORIGINS: z
-      .string()
-      .default('')
-      .transform((s, ctx) => {
-        const origins = s.split(/[\s,]+/).filter(Boolean);
-        for (const o of origins)
-          if (!URL.canParse(o) || new URL(o).origin !== o)
-            ctx.addIssue({ code: 'custom', message: `${o} is not an origin like https://catalogue.example.org` });
-        return origins;
-      }),
+    NEGOTIATION_DISCOVERY_ORIGINS: originList('https://catalogue.example.org'),
+    /**
+     * Origins of explorers (Samply Lens) that call the hub as their Spot with the explorer session cookie
+     * (functions/spot): CORS with credentials and the cookie's Origin check admit these and the hub's own.
+     */
+    SPOT_EXPLORER_ORIGINS: originList('https://explorer.example.org'),
     /** A signed checkpoint is published at least every this many entries... */
     TRACER_CHECKPOINT_EVERY: z.coerce.number().int().positive().default(1000),
     /** ...or after this many seconds, whichever comes first. */

@@ -68,6 +68,8 @@ export function createApi(r: HubResources) {
     url: true,
   });
   router.route('/api/v1/search', streamFunction.url);
+  // The same for a Lens explorer's Spot routes (GET /api/v1/spot/beam/{id} streams Beam results).
+  router.route('/api/v1/spot', streamFunction.url);
 
   r.taskQueue.subscribe(hubFunction('functions/entries/lambda-sqs.handler', '60 seconds'), {
     // Only the records the handler reports in batchItemFailures come back (then to the DLQ).

@@ -4,9 +4,10 @@ import { assertAdmin, assertMember, callingNode, callingUser } from '../middlewa
 
 /**
  * What `authenticate` reads from the request before the route runs: nothing, a user's token if one is
- * sent, a user's token, or a node-signed token. Decided by the route's declared access, never by its path.
+ * sent, a user's token, a user's token or else the explorer session cookie, or a node-signed token.
+ * Decided by the route's declared access, never by its path.
  */
-export type Credential = 'none' | 'optional-user' | 'user' | 'node';
+export type Credential = 'none' | 'optional-user' | 'user' | 'session' | 'node';
 
 interface AccessKind {
   credential: Credential;
@@ -61,6 +62,14 @@ export const ACCESS = {
     security: [{ user: [] }],
     refusals: ['unauthenticated', 'forbidden'],
   },
+  explorer: {
+    credential: 'session',
+    label: 'member (bearer token or explorer session cookie)',
+    description:
+      "A member, by bearer token or, for a Samply Lens explorer in the browser, by the explorer session cookie (`POST /api/v1/spot/session`): HttpOnly, SameSite=Strict, `__Host-` over https, accepted by these routes only and only from the hub's own origin or SPOT_EXPLORER_ORIGINS.",
+    security: [{ user: [] }, { explorerSession: [] }],
+    refusals: ['unauthenticated', 'forbidden'],
+  },
   node: {
     credential: 'node',
     label: 'node (signed)',
@@ -100,6 +109,7 @@ export function enforceAccess(access: Access, c: Context<HubEnv>): void {
       callingUser(c);
       return;
     case 'member':
+    case 'explorer':
       assertMember(c);
       return;
     case 'admin':

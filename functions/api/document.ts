@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
 import { type ErrorCode, errorBodySchema, errorStatus } from '../../shared/errors.ts';
+import { sessionCookieName } from '../identity/explorer-session.ts';
 import { ACCESS } from './access.ts';
 import { type DeclaredRoute, type ServedRoute, servedRoutes } from './hub-router.ts';
 import { API_TAGS } from './tags.ts';
@@ -154,6 +155,14 @@ export function apiDocument(routes: Routes, opts: DocumentOptions): ApiDocument 
       "A bridge signs every request with its node's Ed25519 key (EdDSA JWT, header `typ: node+jwt`): `iss` and `sub` are the node id, " +
       "`aud` the hub's public URL, `htm` the method, `htu` the path with its query, `bh` the base64url SHA-256 of the body, " +
       '`iat`/`exp` at most 60 s apart, and `jti` is accepted once. The node must be registered and active with that key.',
+  });
+  registry.registerComponent('securitySchemes', 'explorerSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: sessionCookieName(opts.publicUrl),
+    description:
+      'The explorer session (`POST /api/v1/spot/session` with a bearer token sets it): HttpOnly, SameSite=Strict, `__Host-` over https; accepted by the Spot routes only, ' +
+      "accepted only from the hub's own origin or SPOT_EXPLORER_ORIGINS, and a POST must carry its Origin.",
   });
   registry.registerComponent('securitySchemes', 'webhookSignature', {
     type: 'apiKey',

@@ -27,6 +27,11 @@ export const API_TAGS = [
     description:
       "The BBMRI-ERIC Negotiator's hand-over contract (POST /api/v3/requests), so existing catalogues send selections unchanged.",
   },
+  {
+    name: 'Spot (interop)',
+    description:
+      "Samply Spot's protocol (POST /beam, GET /beam/{id} as Beam results), so a Samply Lens explorer uses the hub as its Spot, with the explorer session it logs in by.",
+  },
   { name: 'Helpdesk', description: 'Tickets and their flows (embedded helpdesk or Zammad), expressions of interest and the outbox.' },
   { name: 'Processing', description: 'Federated processing: the tool registry, node allow-lists and runs with their results.' },
   {

@@ -5,6 +5,7 @@ import type { HubEnv } from '../env.ts';
 import type { Services } from '../services.ts';
 import { ACCESS, type Credential } from '../api/access.ts';
 import { declarationOf } from '../api/hub-router.ts';
+import { explorerSessionUser } from '../identity/explorer-session.ts';
 import { userPrincipal } from '../identity/principal.ts';
 import { claimNodeCall, forgetNodeKey, nodeKey } from '../nodes/node-repo.ts';
 
@@ -65,7 +66,8 @@ async function authenticateNodeCall(
 /**
  * Decides who is calling, from what the matched route declares (`ACCESS[access].credential`): public
  * routes read no token at all, so a bridge's signed token or a stale user token cannot fail them;
- * `public-user` routes verify a user's token when one is sent; node routes accept only node tokens
+ * `public-user` routes verify a user's token when one is sent; `explorer` routes take a user's token or
+ * else the explorer session cookie (identity/explorer-session.ts); node routes accept only node tokens
  * (bound to this exact request and single-use); the others need a user's token. A path no declared
  * route matches is denied by default: a node token under the bridge prefix, a user's token elsewhere.
  */
@@ -89,6 +91,11 @@ export const authenticate = createMiddleware<HubEnv>(async (c, next) => {
   }
   if (token) {
     const user = await services.users.verify(token);
+    c.set('principal', userPrincipal(user, services.config));
+  } else if (credential === 'session') {
+    // The explorer's browser sends its session cookie, not a header (an EventSource cannot set one).
+    const user = await explorerSessionUser(c);
+    if (!user) throw new AppError('unauthenticated', 'log in to use the explorer: no bearer token and no explorer session');
     c.set('principal', userPrincipal(user, services.config));
   } else if (credential === 'user') {
     throw new AppError('unauthenticated', 'log in to use this route');

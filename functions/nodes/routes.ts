@@ -28,7 +28,11 @@ const nodeListSchema = z.object({
       online: z.boolean(),
       lastSeenAt: z.iso.datetime().nullable(),
       version: z.string().nullable(),
-      protocol: z.number().int().nullable().describe('the bridge protocol its last heartbeat named (null: a bridge from before versioning)'),
+      protocol: z
+        .number()
+        .int()
+        .nullable()
+        .describe('the bridge protocol its last heartbeat named (null: a bridge from before versioning)'),
       update: z
         .object({ due: z.boolean(), reason: z.enum(['unsupported', 'older']).optional(), message: z.string().optional() })
         .describe('whether the node should install another bridge release, and why'),

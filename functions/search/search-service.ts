@@ -22,11 +22,20 @@ export { getSearch } from './search-view.ts';
  * recorded as skipped, so the user sees who was not asked. Everything lives in Postgres, so a hub
  * restart loses nothing: answers that arrive later still land, and the deadline still closes it.
  */
-export async function createSearch(s: Services, owner: string, req: SearchBody, log: Logger = s.logger) {
+export async function createSearch(
+  s: Services,
+  owner: string,
+  req: SearchBody,
+  log: Logger = s.logger,
+  /** Ask only these nodes (Spot's `sites`); the others are not part of the search. */
+  only?: readonly string[],
+) {
   const now = s.clock.now();
   const deadlineSeconds = req.deadlineSeconds ?? Math.min(s.config.SEARCH_DEADLINE_SECONDS, DEADLINE_LIMITS.max);
   const deadlineAt = new Date(now.getTime() + deadlineSeconds * 1000);
-  const registered = (await listNodes(s)).filter((n) => n.status === 'active');
+  const registered = (await listNodes(s)).filter((n) => n.status === 'active' && (!only || only.includes(n.id)));
+  if (only && registered.length === 0)
+    throw new AppError('bad_request', `none of the sites ${only.join(', ')} is a node of this federation`);
   const searchId = newId('srch', now.getTime());
   const online = registered.filter((n) => n.online).map((n) => ({ nodeId: n.id, missing: unsupportedKeys(req.ast, n.capabilities) }));
   // A node whose manifest says it cannot evaluate part of the query answers unsupported now, unasked.

@@ -162,6 +162,25 @@ describe('the explorer in Chromium', () => {
     await page.close();
   });
 
+  it("shows the hub's notices about terms it does not know beside the results", async () => {
+    const page = await logIn('researcher');
+    // A newer explorer's catalogue may send a code this hub's does not know: the hub sends it on and says so.
+    await page.route('**/api/v1/search', (route) =>
+      route.continue({
+        postData: JSON.stringify({
+          ast: { operand: 'OR', children: [{ key: 'RID10311', type: 'EQUALS', value: 'RID49581' }] },
+          deadlineSeconds: 1,
+        }),
+      }),
+    );
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('notices').waitFor();
+    expect(await page.getByTestId('notice').allInnerTexts()).toEqual(['unknown value RID49581 of filter Modality']);
+    // Beside the results: in the results block, above the table.
+    expect(await page.getByTestId('results').getByTestId('notices').count()).toBe(1);
+    await page.close();
+  });
+
   it('shows a non-member how to enrol instead of the explorer, and logs out locally', async () => {
     const page = await logIn('outsider');
     expect(await shown(page.getByTestId('user-name'))).toBe('Demo Outsider');

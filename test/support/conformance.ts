@@ -96,3 +96,32 @@ export function shapeSetQuads(set: ShapeSet): Quad[] {
   cache.set(set.name, quads);
   return quads;
 }
+
+/**
+ * What the EUCAIM explorer reads of a provider answer, as `path: type` (eucaim-frontend `src/Types/types.ts`
+ * and the result table, which prints `age_range.min` / `.max` and `.join`s `gender`, `body_parts` and
+ * `modality` or `modalities`): the real providers' answers (`eucaim-explorer/mock_provider_*.json`) and
+ * the hub's must give the same. `null` where the explorer reads a field is its own type here, so it fails.
+ */
+export function explorerReadShape(answer: unknown): Record<string, string> {
+  const type = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? `${v.map(type).sort().at(0) ?? 'string'}[]` : typeof v);
+  const a = answer as Record<string, unknown>;
+  const shape: Record<string, Set<string>> = {};
+  const see = (path: string, v: unknown) => {
+    shape[path] ??= new Set();
+    shape[path].add(type(v));
+  };
+  see('provider', a.provider);
+  see('provider_icon', a.provider_icon);
+  shape.collections = new Set([Array.isArray(a.collections) ? 'array' : type(a.collections)]);
+  for (const c of (Array.isArray(a.collections) ? a.collections : []) as Record<string, unknown>[]) {
+    for (const k of ['id', 'name', 'description', 'studies_count', 'subjects_count', 'gender', 'body_parts']) see(k, c[k]);
+    const ages = c.age_range as Record<string, unknown> | null | undefined;
+    see('age_range', ages);
+    see('age_range.min', ages?.min);
+    see('age_range.max', ages?.max);
+    // The table shows whichever of the two it finds: one must be there.
+    see('modality or modalities', c.modality ?? c.modalities);
+  }
+  return Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, [...v].sort().join(' | ')]));
+}

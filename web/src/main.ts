@@ -71,8 +71,8 @@ async function render(auth: Auth): Promise<void> {
       me,
       client,
       onLogOut: () =>
-        void auth
-          .logOut()
+        // The explorer session (if one was opened) ends with the login it came from.
+        void Promise.all([client.api.v1.spot.session.$delete().catch(() => undefined), auth.logOut()])
           .then(() => start(auth))
           .catch(showFatal),
     });

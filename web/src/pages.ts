@@ -6,6 +6,7 @@ import { h } from './dom.ts';
 import { accessHistoryLink, accessHistoryView, canReadHistory } from './views/access-history.ts';
 import { cataloguePages } from './views/catalogue-pages.ts';
 import { explorerPage } from './views/explorer-page.ts';
+import { explorerSessionPage } from './views/explorer-session.ts';
 import { helpdeskPages } from './views/helpdesk-pages.ts';
 import { myDatasetsPage } from './views/my-datasets.ts';
 import { negotiationAdminPage } from './views/negotiation-admin.ts';
@@ -93,6 +94,13 @@ export const pages: Page[] = [
     access: 'public',
     nav: { label: 'Access process', order: 50, group: 'Access' },
     render: (ctx) => negotiationLifecyclePage(ctx.client),
+  },
+  {
+    // A Lens explorer sends its user here to log in; the hub then serves it as its Spot (functions/spot).
+    path: '/explorer-session',
+    title: 'Explorer login',
+    access: 'member',
+    render: (ctx) => explorerSessionPage(ctx.client, ctx.query),
   },
   { path: '/negotiation/form-preview', title: 'Application form', access: 'member', render: (ctx) => negotiationFormPage(ctx.client) },
   {

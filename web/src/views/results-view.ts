@@ -65,6 +65,19 @@ function summary(view: SearchView, outcome: PollOutcome | 'live'): string {
   return view.status === 'completed' ? `Completed: ${of}.` : `Running: ${of} so far…`;
 }
 
+/**
+ * What the hub says about the query itself (a filter key or value its catalogue does not know, sent on
+ * to the nodes all the same), beside the results: a node may count such a term as matching nothing.
+ */
+function notices(view: SearchView): HTMLElement | null {
+  if (view.notices.length === 0) return null;
+  return h(
+    'ul',
+    { class: 'notices', role: 'note', 'aria-label': 'About this query', 'data-testid': 'notices' },
+    ...view.notices.map((n) => h('li', { 'data-testid': 'notice' }, n)),
+  );
+}
+
 /** Per provider (node) and dataset, with totals and each node's status; redrawn on every change. */
 /** `query` is the search's tree, carried into the access-request cart with each dataset added. */
 export function resultsView(
@@ -86,6 +99,7 @@ export function resultsView(
       h('p', { class: 'summary', role: 'status', 'data-testid': 'search-status' }, summary(view, outcome)),
       h('button', { type: 'button', 'data-testid': 'download-report', onclick: () => onReport() }, 'Download report'),
     ),
+    notices(view),
     h(
       'table',
       {},
